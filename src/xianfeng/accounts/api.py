@@ -1,0 +1,117 @@
+"""Account administration endpoints (PLAT-01): admins manage accounts in their scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from xianfeng.members.queries import get_member_for_user
+from xianfeng.orgs.queries import get_org_for_user
+
+from . import domain
+from .models import Post, User
+from .permissions import can_admin_org
+from .queries import get_account_for_user, users_for_user
+
+router = Router(tags=["账号"])
+
+
+class PostOut(Schema):
+    id: int
+    org: str
+    org_name: str
+    role: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_org(post: Post) -> str:
+        return post.org.code
+
+    @staticmethod
+    def resolve_org_name(post: Post) -> str:
+        return post.org.name
+
+
+class AccountOut(Schema):
+    username: str
+    display_name: str
+    is_active: bool
+    member: str | None = None
+    can_view_identifiers: bool
+    posts: list[PostOut]
+
+    @staticmethod
+    def resolve_member(user: User) -> str | None:
+        return user.member.code if user.member_id else None
+
+    @staticmethod
+    def resolve_posts(user: User) -> list[Post]:
+        return list(user.posts.filter(is_active=True).select_related("org"))
+
+
+class AccountIn(Schema):
+    username: str
+    display_name: str
+    org: str
+    role: str
+    member: str | None = None
+
+
+class CreatedOut(Schema):
+    account: AccountOut
+    password: str
+
+
+class PostIn(Schema):
+    org: str
+    role: str
+
+
+class PasswordOut(Schema):
+    username: str
+    password: str
+
+
+@router.get("/me", response=AccountOut)
+def me(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.user
+
+
+@router.get("", response=list[AccountOut])
+def list_accounts(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return users_for_user(request.user).order_by("username")[:500]
+
+
+@router.post("", response={201: CreatedOut})
+def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no-untyped-def]
+    """Create an account with one post; the one-time password is returned once."""
+    org = get_org_for_user(request.user, payload.org)
+    if not can_admin_org(request.user, org):
+        raise PermissionDenied("只有该组织（或上级组织）的管理员可以开通账号")
+    member = get_member_for_user(request.user, payload.member) if payload.member else None
+    user, password = domain.create_account(username=payload.username,
+                                           display_name=payload.display_name, member=member,
+                                           by=request.user)
+    domain.grant_post(user=user, org=org, role=payload.role, by=request.user)
+    return 201, {"account": user, "password": password}
+
+
+@router.post("/{username}/posts", response={201: PostOut})
+def add_post(request: HttpRequest, username: str, payload: PostIn):  # type: ignore[no-untyped-def]
+    account = get_account_for_user(request.user, username)
+    org = get_org_for_user(request.user, payload.org)
+    return 201, domain.grant_post(user=account, org=org, role=payload.role, by=request.user)
+
+
+@router.post("/{username}/reset-password", response=PasswordOut)
+def reset_password(request: HttpRequest, username: str):  # type: ignore[no-untyped-def]
+    account = get_account_for_user(request.user, username)
+    return {"username": account.username,
+            "password": domain.reset_password(user=account, by=request.user)}
+
+
+@router.post("/{username}/deactivate", response=AccountOut)
+def deactivate(request: HttpRequest, username: str):  # type: ignore[no-untyped-def]
+    account = get_account_for_user(request.user, username)
+    return domain.set_account_active(user=account, active=False, by=request.user)

@@ -1,0 +1,79 @@
+"""The org-subtree scope of a user (PLAT-01).
+
+The scope is the union of the subtrees of the orgs of the user's active posts,
+expressed as materialized-path prefixes; superusers (and the command line) see all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from .models import Post, Role
+
+_ROLE_RANK = {Role.VIEWER: 1, Role.OFFICER: 2, Role.ADMIN: 3}
+
+
+def _minimal_prefixes(paths: list[str]) -> list[str]:
+    """Drop paths already covered by a shorter prefix."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return kept
+
+
+def _active_posts(user: Any) -> list[tuple[str, str]]:
+    cached = getattr(user, "_xf_posts", None)
+    if cached is None:
+        cached = list(
+            Post.objects.filter(user=user, is_active=True).values_list("org__path", "role")
+        )
+        user._xf_posts = cached
+    return cached
+
+
+def scope_paths(user: Any) -> list[str] | None:
+    """Path prefixes of the user's scope; None means everything."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return _minimal_prefixes([path for path, _role in _active_posts(user)])
+
+
+def path_q(user: Any, field: str = "path") -> Q:
+    """A Q that keeps rows whose org path (`field`) lies in the user's scope."""
+    prefixes = scope_paths(user)
+    if prefixes is None:
+        return Q()
+    if not prefixes:
+        return Q(pk__in=[])
+    query = Q()
+    for prefix in prefixes:
+        query |= Q(**{f"{field}__startswith": prefix})
+    return query
+
+
+def has_any_post(user: Any) -> bool:
+    return scope_paths(user) != []
+
+
+def role_at(user: Any, org: Any) -> str | None:
+    """The strongest role of the user's posts that cover `org` (None if none)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Role.ADMIN
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    best = None
+    for path, role in _active_posts(user):
+        if org.path.startswith(path) and (best is None or _ROLE_RANK[role] > _ROLE_RANK[best]):
+            best = role
+    return best
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached posts (after posts change in the same request)."""
+    if hasattr(user, "_xf_posts"):
+        del user._xf_posts

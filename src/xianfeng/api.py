@@ -1,0 +1,80 @@
+"""The JSON API (django-ninja): scoped exactly like the pages (PLAT-01).
+
+Browser: the session cookie (with CSRF). Scripts: `Authorization: Bearer <key>` with a key
+from the account page. OpenAPI at /api/openapi.json, docs at /api/docs (served locally).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from xianfeng.accounts.domain import user_for_api_key
+from xianfeng.core.actor import set_actor_user
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_api_key(token)
+        if user is not None:
+            request.user = user
+            set_actor_user(user, "api")
+        return user
+
+
+class KeyHeaderAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return TokenAuth().authenticate(request, key or "")
+
+
+api = NinjaAPI(
+    title="先锋 Xianfeng API",
+    version="1",
+    description="党组织、党员、组织关系转接与账号。所有数据按账号岗位的组织范围过滤。",
+    auth=[TokenAuth(), KeyHeaderAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages]
+                for field, errors in error.error_dict.items()}
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": "数据校验未通过", "errors": _messages(exc)},
+                               status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc) or "没有权限"}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
+
+
+def _register_routers() -> None:
+    from xianfeng.accounts.api import router as accounts_router
+    from xianfeng.members.api import router as members_router
+    from xianfeng.members.api import transfers_router
+    from xianfeng.orgs.api import router as orgs_router
+
+    api.add_router("/orgs", orgs_router)
+    api.add_router("/members", members_router)
+    api.add_router("/transfers", transfers_router)
+    api.add_router("/accounts", accounts_router)
+
+
+_register_routers()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = "xianfeng.compliance"
+    label = "compliance"
+    verbose_name = "合规检查"

@@ -1,0 +1,1 @@
+"""Policies, rule registry, runs and findings arrive with the compliance-engine issue."""

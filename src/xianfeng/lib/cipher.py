@@ -1,0 +1,99 @@
+"""One small cipher interface for personal identifiers (MEM-01).
+
+`IdCipher` is what the registry uses; `FernetCipher` is the implementation today.
+Where 国密 is required an `SM4Cipher` with the same three methods replaces it.
+Lookups and uniqueness use an HMAC of the normalized number, never the ciphertext.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+
+class IdCipher(Protocol):
+    def encrypt(self, plain: str) -> str: ...
+
+    def decrypt(self, token: str) -> str: ...
+
+    def rotate(self, token: str) -> str: ...
+
+
+class FernetCipher:
+    """Fernet with a list of keys: the first encrypts, all decrypt (for rotation)."""
+
+    def __init__(self, keys: list[str]):
+        if not keys:
+            raise ValueError("no encryption key configured")
+        self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+
+    def encrypt(self, plain: str) -> str:
+        return self._fernet.encrypt(plain.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise ValueError("身份证号密文无法解密：密钥不匹配") from None
+
+    def rotate(self, token: str) -> str:
+        return self._fernet.rotate(token.encode()).decode()
+
+
+def _key_file(var_dir: Path) -> Path:
+    return var_dir / "id_keys"
+
+
+def load_keys(configured: str, var_dir: Path) -> list[str]:
+    """Keys from XIANFENG_ID_KEYS, else var/id_keys (created with one key on first use)."""
+    if configured.strip():
+        return [k.strip() for k in configured.split(",") if k.strip()]
+    path = _key_file(var_dir)
+    if not path.exists():
+        path.write_text(Fernet.generate_key().decode() + "\n")
+        path.chmod(0o600)
+    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+
+
+def add_key(var_dir: Path) -> str:
+    """Prepend a new key to var/id_keys (rotation step 1); returns the new key."""
+    path = _key_file(var_dir)
+    old = path.read_text() if path.exists() else ""
+    new = Fernet.generate_key().decode()
+    path.write_text(new + "\n" + old)
+    return new
+
+
+@lru_cache(maxsize=1)
+def _default_cipher(configured: str, var_dir: str) -> FernetCipher:
+    return FernetCipher(load_keys(configured, Path(var_dir)))
+
+
+def get_cipher() -> IdCipher:
+    from django.conf import settings
+
+    return _default_cipher(settings.ID_NUMBER_KEYS, str(settings.VAR_DIR))
+
+
+def reset_cipher() -> None:
+    _default_cipher.cache_clear()
+
+
+def lookup_hash(number: str) -> str:
+    """HMAC-SHA256 of a normalized ID number: exact lookup and uniqueness."""
+    from django.conf import settings
+
+    key = settings.ID_NUMBER_HMAC_KEY.encode()
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+
+
+def new_api_key() -> str:
+    import secrets
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(30)).decode().rstrip("=")

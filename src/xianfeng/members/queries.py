@@ -1,0 +1,125 @@
+"""Reads of the member registry reused by pages, API, exports and rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from xianfeng.accounts.scope import path_q
+from xianfeng.orgs.models import Org
+
+from .models import Member, Placement, Status, StatusSpell, Transfer, TransferStatus
+
+
+def members_for_user(user: Any) -> QuerySet[Member]:
+    """Members of orgs in the user's scope, or only the user's own record (PLAT-01)."""
+    query = path_q(user, "org__path")
+    own = getattr(user, "member_id", None)
+    if own:
+        query |= Q(pk=own)
+    return Member.objects.filter(query).select_related("org")
+
+
+def get_member_for_user(user: Any, code: str) -> Member:
+    member = members_for_user(user).filter(code=code).first()
+    if member is None:
+        raise Http404("没有找到该党员，或不在您的管辖范围内")
+    return member
+
+
+def search_members(queryset: QuerySet[Member], text: str) -> QuerySet[Member]:
+    """By name, code or pinyin initials."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(name__contains=text) | Q(code__iexact=text) | Q(name_initials__startswith=text.lower())
+    )
+
+
+def filter_members(queryset: QuerySet[Member], *, org: Org | None = None, text: str = "",
+                   status: str = "", category: str = "", include_left: bool = False,
+                   leading_cadre: bool | None = None) -> QuerySet[Member]:
+    if org is not None:
+        queryset = queryset.filter(org__path__startswith=org.path)
+    if status:
+        queryset = queryset.filter(status=status)
+    elif not include_left:
+        queryset = queryset.exclude(status=Status.LEFT)
+    if category:
+        queryset = queryset.filter(category=category)
+    if leading_cadre is not None:
+        queryset = queryset.filter(leading_cadre=leading_cadre)
+    return search_members(queryset, text)
+
+
+def _covering(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
+def placements_on(day: dt.date, org: Org) -> QuerySet[Placement]:
+    """Placements in `org`'s subtree that cover `day`."""
+    return Placement.objects.filter(_covering(day), org__path__startswith=org.path)
+
+
+def status_counts_as_of(org: Org, day: dt.date) -> dict[str, int]:
+    """Members of the subtree on `day` by status; those who had left are not counted."""
+    member_ids = placements_on(day, org).values("member_id")
+    rows = (
+        StatusSpell.objects.filter(_covering(day), member_id__in=member_ids)
+        .exclude(status=Status.LEFT)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def category_counts_as_of(org: Org, day: dt.date) -> dict[str, int]:
+    """Members of the subtree on `day` by (current) primary category, leavers excluded."""
+    member_ids = placements_on(day, org).values("member_id")
+    active = StatusSpell.objects.filter(_covering(day)).exclude(status=Status.LEFT)
+    rows = (
+        Member.objects.filter(pk__in=member_ids)
+        .filter(pk__in=active.values("member_id"))
+        .values("category")
+        .annotate(n=Count("pk"))
+    )
+    return {row["category"]: row["n"] for row in rows}
+
+
+def org_on(member: Member, day: dt.date) -> Org | None:
+    """The one org the member belonged to on `day` (MEM-05), or None."""
+    placement = member.placements.filter(_covering(day)).select_related("org").first()
+    return placement.org if placement else None
+
+
+def transfers_for_user(user: Any) -> QuerySet[Transfer]:
+    """Transfers whose sending or receiving org is in scope (both sides see their part)."""
+    query = path_q(user, "from_org__path") | path_q(user, "to_org__path")
+    return Transfer.objects.filter(query).select_related("member", "from_org", "to_org")
+
+
+def inbox(user: Any) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(path_q(user, "to_org__path")).select_related(
+        "member", "from_org", "to_org")
+
+
+def outbox(user: Any) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(path_q(user, "from_org__path")).select_related(
+        "member", "from_org", "to_org")
+
+
+def get_transfer_for_user(user: Any, pk: int) -> Transfer:
+    transfer = (inbox(user) | outbox(user)).filter(pk=pk).first()
+    if transfer is None:
+        raise Http404("没有找到该转接记录，或不在您的管辖范围内")
+    return transfer
+
+
+def pending_count(user: Any) -> int:
+    return inbox(user).filter(status=TransferStatus.IN_TRANSIT).count()

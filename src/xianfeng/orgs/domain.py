@@ -1,0 +1,117 @@
+"""Writes to the org tree (ORG-01, ORG-02): every change validated and in the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from xianfeng.lib.pinyin import initials
+
+from .models import ALLOWED_CHILDREN, ROOT_KINDS, Org, OrgKind, Seat
+
+EDITABLE_FIELDS = (
+    "name", "kind", "level", "sector", "unit_name", "unit_headcount", "region_code",
+    "founded_on",
+)
+
+
+def _label(kind: str) -> str:
+    return str(OrgKind(kind).label)
+
+
+def validate_placement(*, kind: str, parent: Org | None) -> None:
+    """Refuse a shape the tree does not allow (ORG-01), with the reason in Chinese."""
+    if parent is None:
+        if kind not in ROOT_KINDS:
+            raise ValidationError({"parent": f"{_label(kind)}必须有上级党组织；只有党委或工委可作为顶层组织"})
+        return
+    if kind not in ALLOWED_CHILDREN[parent.kind]:
+        allowed = "、".join(_label(k) for k in sorted(ALLOWED_CHILDREN[parent.kind])) or "任何组织"
+        if kind == OrgKind.PARTY_GROUP:
+            message = "党小组只能直接设在党支部（联合党支部）之下"
+        elif parent.kind == OrgKind.PARTY_GROUP:
+            message = "党小组之下不能再设组织"
+        else:
+            message = f"{_label(parent.kind)}之下只能设{allowed}，不能设{_label(kind)}"
+        raise ValidationError({"kind": message})
+    if parent.dissolved_on is not None:
+        raise ValidationError({"parent": f"上级组织“{parent.name}”已撤销"})
+
+
+def _validate_children_fit(org: Org, kind: str) -> None:
+    allowed = ALLOWED_CHILDREN[kind]
+    kinds = set(Org.objects.get_children(org).values_list("kind", flat=True))
+    bad = kinds - allowed
+    if bad:
+        names = "、".join(_label(k) for k in sorted(bad))
+        raise ValidationError({"kind": f"该组织下已有{names}，不能改为{_label(kind)}"})
+    if kind not in {OrgKind.BRANCH, OrgKind.JOINT_BRANCH} and org.members.exists():
+        raise ValidationError({"kind": f"该组织直接管理党员，不能改为{_label(kind)}"})
+
+
+@transaction.atomic
+def create_org(*, parent: Org | None, code: str, name: str, kind: str, level: str,
+               by: Any = None, **fields: Any) -> Org:
+    """Add an org under `parent` (or a new root) after validating the tree shape."""
+    validate_placement(kind=kind, parent=parent)
+    org = Org(code=code.strip(), name=name.strip(), kind=kind, level=level, **fields)
+    org.name_initials = initials(org.name)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return Org.objects.add_root(instance=org)
+    return Org.objects.add_child(parent, instance=org)
+
+
+@transaction.atomic
+def update_org(*, org: Org, by: Any = None, **changes: Any) -> Org:
+    """Change the editable fields of an org; a kind change must fit parent and children."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"不可修改的字段：{', '.join(sorted(unknown))}")
+    if "kind" in changes and changes["kind"] != org.kind:
+        validate_placement(kind=changes["kind"], parent=Org.objects.get_parent(org))
+        _validate_children_fit(org, changes["kind"])
+    for field, value in changes.items():
+        setattr(org, field, value)
+    org.name_initials = initials(org.name)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    org.save(update_fields=[*changes, "name_initials", "updated_at"])
+    return org
+
+
+@transaction.atomic
+def dissolve_org(*, org: Org, on: dt.date, by: Any = None) -> Org:
+    """Mark an org dissolved; refused while it still has members or active sub-orgs."""
+    if org.members.exclude(status="left").exists():
+        raise ValidationError("该组织仍有党员，请先办理组织关系转接")
+    if Org.objects.get_descendants(org).filter(dissolved_on__isnull=True).exists():
+        raise ValidationError("该组织仍有未撤销的下级组织")
+    if org.founded_on and on < org.founded_on:
+        raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+    org.dissolved_on = on
+    org.save(update_fields=["dissolved_on", "updated_at"])
+    return org
+
+
+@transaction.atomic
+def appoint_to_seat(*, org: Org, role: str, member: Any, started_on: dt.date,
+                    title: str = "", by: Any = None) -> Seat:
+    """Record a member taking a leadership seat of `org` (ORG-04)."""
+    if not member.org.path.startswith(org.path):
+        raise ValidationError({"member": "班子成员应为本组织（或下级组织）的党员"})
+    seat = Seat(org=org, role=role, title=title, member=member, started_on=started_on)
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def end_seat(*, seat: Seat, on: dt.date, by: Any = None) -> Seat:
+    if seat.started_on and on < seat.started_on:
+        raise ValidationError({"ended_on": "离任日期不能早于任职日期"})
+    seat.ended_on = on
+    seat.save(update_fields=["ended_on"])
+    return seat

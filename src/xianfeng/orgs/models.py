@@ -1,0 +1,146 @@
+"""The org tree (ORG-01, ORG-02): kinds, levels, sectors, units; leadership seats.
+
+Stored as a materialized path (django-treebeard MP_Node) so that a subtree is one
+`path LIKE 'prefix%'` range scan, which every scoped query and every rule relies on.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from xianfeng.core.history import tracked
+
+
+class OrgKind(models.TextChoices):
+    PARTY_COMMITTEE = "party_committee", _("党委")
+    WORKING_COMMITTEE = "working_committee", _("工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    JOINT_BRANCH = "joint_branch", _("联合党支部")
+    PARTY_GROUP = "party_group", _("党小组")
+    TEMPORARY_ORG = "temporary_org", _("临时党组织")
+    INDUSTRY_JOINT_ORG = "industry_joint_org", _("行业联合党组织")
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWN = "town", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
+    UNIT = "unit", _("基层单位")
+
+
+class Sector(models.TextChoices):
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("城市社区")
+    GOVERNMENT = "government", _("机关")
+    INSTITUTION = "institution", _("事业单位")
+    SOE = "soe", _("国有企业")
+    PRIVATE = "private", _("非公有制经济组织")
+    SOCIAL = "social", _("社会组织")
+    SCHOOL = "school", _("学校")
+    HOSPITAL = "hospital", _("医院（卫生院）")
+
+
+K = OrgKind
+ROOT_KINDS = frozenset({K.PARTY_COMMITTEE, K.WORKING_COMMITTEE})
+# Which kinds may sit directly under which (ORG-01). A party group only inside a branch;
+# nothing under a party group; branches hold groups only.
+ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
+    K.PARTY_COMMITTEE: frozenset(
+        {K.PARTY_COMMITTEE, K.WORKING_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH,
+         K.TEMPORARY_ORG, K.INDUSTRY_JOINT_ORG}
+    ),
+    K.WORKING_COMMITTEE: frozenset(
+        {K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH, K.TEMPORARY_ORG,
+         K.INDUSTRY_JOINT_ORG}
+    ),
+    K.INDUSTRY_JOINT_ORG: frozenset({K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH}),
+    K.GENERAL_BRANCH: frozenset({K.BRANCH, K.JOINT_BRANCH, K.TEMPORARY_ORG}),
+    K.BRANCH: frozenset({K.PARTY_GROUP}),
+    K.JOINT_BRANCH: frozenset({K.PARTY_GROUP}),
+    K.TEMPORARY_ORG: frozenset(),
+    K.PARTY_GROUP: frozenset(),
+}
+# Branch-level kinds: the orgs that hold members (a party group is an attribute of the
+# member inside the branch; a temporary org lists members who keep their home branch).
+MEMBER_KINDS = frozenset({K.BRANCH, K.JOINT_BRANCH})
+
+region_code_validator = RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字（GB/T 2260）")
+org_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "组织编码只能包含字母、数字、点、下划线和短横线"
+)
+
+
+class Org(MP_Node):
+    steplen = 4
+
+    code = models.CharField(_("组织编码"), max_length=40, unique=True,
+                            validators=[org_code_validator])
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=20, choices=OrgKind)
+    level = models.CharField(_("层级"), max_length=10, choices=Level)
+    sector = models.CharField(_("领域"), max_length=12, choices=Sector, blank=True)
+    unit_name = models.CharField(_("所在单位"), max_length=200, blank=True)
+    unit_headcount = models.PositiveIntegerField(_("单位职工（人口）数"), null=True, blank=True)
+    region_code = models.CharField(_("行政区划代码"), max_length=6, blank=True,
+                                   validators=[region_code_validator])
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=200, blank=True, db_index=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = tracked(excluded_fields=["path", "depth", "numchild", "updated_at"])
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def holds_members(self) -> bool:
+        return self.kind in MEMBER_KINDS
+
+    def is_active_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+        started = self.founded_on is None or self.founded_on <= day
+        return started and (self.dissolved_on is None or day < self.dissolved_on)
+
+
+class SeatRole(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    COMMITTEE_MEMBER = "committee_member", _("委员")
+
+
+class Seat(models.Model):
+    """One tenure in a seat of an org's leadership (班子) (ORG-04, ORG-05).
+
+    A tenure ends with `ended_on`; terms and vacancies are read from these rows.
+    """
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="seats",
+                            verbose_name=_("党组织"))
+    role = models.CharField(_("职务"), max_length=20, choices=SeatRole)
+    title = models.CharField(_("分工"), max_length=50, blank=True,
+                             help_text=_("如：组织委员、宣传委员、纪检委员"))
+    member = models.ForeignKey("members.Member", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="seats",
+                               verbose_name=_("任职党员"))
+    started_on = models.DateField(_("任职日期"), null=True, blank=True)
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("班子职务")
+        verbose_name_plural = _("班子职务")
+        indexes = [models.Index(fields=["org", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.get_role_display()}"
