@@ -1,5 +1,7 @@
 import pytest
 
+TEST_ID_KEY = "bLrZ8tOm5qY1cCqkVbS2Zt0o6d4B0yJm1rUu2kqk6Dk="
+
 from tests.factories import Tree, build_tree
 
 
@@ -12,6 +14,8 @@ def _fast_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ID_NUMBER_KEYS = TEST_ID_KEY
+    settings.ID_NUMBER_HMAC_KEY = "test-hmac-key"
 
 
 @pytest.fixture

@@ -44,15 +44,18 @@ api = NinjaAPI(
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages]
-                for field, errors in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
-    return api.create_response(request, {"detail": "数据校验未通过", "errors": _messages(exc)},
-                               status=422)
+    return api.create_response(
+        request, {"detail": "数据校验未通过", "errors": _messages(exc)}, status=422
+    )
 
 
 @api.exception_handler(PermissionDenied)

@@ -12,8 +12,18 @@ import shlex
 import sys
 
 RENAMED = {"check": "compliance_check", "systemcheck": "check"}
-OWN = ("quickstart", "demo", "worker", "serve", "check", "import", "export", "bench",
-       "rotate_id_keys", "systemcheck")
+OWN = (
+    "quickstart",
+    "demo",
+    "worker",
+    "serve",
+    "check",
+    "import",
+    "export",
+    "bench",
+    "rotate_id_keys",
+    "systemcheck",
+)
 
 
 def _pop_as(argv: list[str]) -> tuple[list[str], str | None]:

@@ -21,13 +21,11 @@ def _secret(name: str, filename: str) -> str:
     """Secret from the environment, else a file under var/ created on first use."""
     if os.environ.get(name):
         return os.environ[name]
-    path = VAR_DIR / filename
-    if not path.exists():
-        import secrets
+    import secrets
 
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    from xianfeng.lib.files import create_once
+
+    return create_once(VAR_DIR / filename, secrets.token_urlsafe(50)).strip()
 
 
 SECRET_KEY = _secret("SECRET_KEY", "secret_key")
@@ -142,6 +140,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -1,17 +1,13 @@
 """MEM-01: citizen ID numbers (GB 11643-1999) — xianfeng.lib.idcard."""
 
 import datetime
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 # Allow `pytest -p no:django tests/lib` without an installed package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-from xianfeng.lib.idcard import (  # noqa: E402
+from xianfeng.lib.idcard import (
     EXCEL_DECIMAL_MESSAGE,
     EXCEL_SCIENTIFIC_MESSAGE,
     PROVINCE_CODES,

@@ -1,14 +1,9 @@
 """ORG-01 / member search: pinyin keys — xianfeng.lib.pinyin."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 # Allow `pytest -p no:django tests/lib` without an installed package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-from xianfeng.lib.pinyin import (  # noqa: E402
+from xianfeng.lib.pinyin import (
     full_pinyin,
     initials,
     person_full_pinyin,

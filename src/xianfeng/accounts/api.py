@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from xianfeng.members.queries import get_member_for_user
 from xianfeng.orgs.queries import get_org_for_user
@@ -90,25 +90,27 @@ def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no
     if not can_admin_org(request.user, org):
         raise PermissionDenied("只有该组织（或上级组织）的管理员可以开通账号")
     member = get_member_for_user(request.user, payload.member) if payload.member else None
-    user, password = domain.create_account(username=payload.username,
-                                           display_name=payload.display_name, member=member,
-                                           by=request.user)
+    user, password = domain.create_account(
+        username=payload.username, display_name=payload.display_name, member=member, by=request.user
+    )
     domain.grant_post(user=user, org=org, role=payload.role, by=request.user)
-    return 201, {"account": user, "password": password}
+    return Status(201, {"account": user, "password": password})
 
 
 @router.post("/{username}/posts", response={201: PostOut})
 def add_post(request: HttpRequest, username: str, payload: PostIn):  # type: ignore[no-untyped-def]
     account = get_account_for_user(request.user, username)
     org = get_org_for_user(request.user, payload.org)
-    return 201, domain.grant_post(user=account, org=org, role=payload.role, by=request.user)
+    return Status(201, domain.grant_post(user=account, org=org, role=payload.role, by=request.user))
 
 
 @router.post("/{username}/reset-password", response=PasswordOut)
 def reset_password(request: HttpRequest, username: str):  # type: ignore[no-untyped-def]
     account = get_account_for_user(request.user, username)
-    return {"username": account.username,
-            "password": domain.reset_password(user=account, by=request.user)}
+    return {
+        "username": account.username,
+        "password": domain.reset_password(user=account, by=request.user),
+    }
 
 
 @router.post("/{username}/deactivate", response=AccountOut)

@@ -33,8 +33,14 @@ def _require_admin(by: Any, org: Any) -> None:
 
 
 @transaction.atomic
-def create_account(*, username: str, display_name: str, password: str | None = None,
-                   member: Any = None, by: Any = None) -> tuple[User, str]:
+def create_account(
+    *,
+    username: str,
+    display_name: str,
+    password: str | None = None,
+    member: Any = None,
+    by: Any = None,
+) -> tuple[User, str]:
     """Create a user (returns the user and the one-time password to hand over)."""
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -44,8 +50,9 @@ def create_account(*, username: str, display_name: str, password: str | None = N
     if member is not None and by is not None:
         _require_admin(by, member.org)
     password = password or temporary_password()
-    user = User(username=username, first_name=display_name.strip(), member=member,
-                must_change_password=True)
+    user = User(
+        username=username, first_name=display_name.strip(), member=member, must_change_password=True
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -157,8 +164,9 @@ def _hash(key: str) -> str:
 def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A token for scripts; the key is returned once and only its hash is stored."""
     key = new_api_key()
-    token = ApiToken.objects.create(user=user, name=name.strip() or "脚本", prefix=key[:8],
-                                    key_hash=_hash(key))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or "脚本", prefix=key[:8], key_hash=_hash(key)
+    )
     return token, key
 
 

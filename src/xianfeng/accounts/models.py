@@ -12,11 +12,17 @@ from xianfeng.core.history import tracked
 
 
 class User(AbstractUser):
-    member = models.OneToOneField("members.Member", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="user",
-                                  verbose_name=_("对应党员"))
+    member = models.OneToOneField(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        verbose_name=_("对应党员"),
+    )
     can_view_identifiers = models.BooleanField(
-        _("可查看完整身份证号"), default=False,
+        _("可查看完整身份证号"),
+        default=False,
         help_text=_("有此权限的用户可查看完整身份证号，每次查看都会记录"),
     )
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
@@ -41,10 +47,12 @@ class Role(models.TextChoices):
 class Post(models.Model):
     """A user's role at an org; it covers the org's whole subtree."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts",
-                             verbose_name=_("用户"))
-    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="posts",
-                            verbose_name=_("党组织"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="posts", verbose_name=_("用户")
+    )
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.CASCADE, related_name="posts", verbose_name=_("党组织")
+    )
     role = models.CharField(_("岗位"), max_length=10, choices=Role)
     is_active = models.BooleanField(_("有效"), default=True)
     started_at = models.DateTimeField(_("开通时间"), auto_now_add=True)

@@ -28,7 +28,10 @@ def report_progress(job_id: int, *, done: int, total: int, message: str = "") ->
 
 def finish_job(job_id: int, *, result: dict[str, Any], message: str = "") -> None:
     Job.objects.filter(pk=job_id).update(
-        status=Job.Status.DONE, progress=100, result=result, message=message[:500],
+        status=Job.Status.DONE,
+        progress=100,
+        result=result,
+        message=message[:500],
         finished_at=timezone.now(),
     )
 

@@ -54,11 +54,10 @@ def load_keys(configured: str, var_dir: Path) -> list[str]:
     """Keys from XIANFENG_ID_KEYS, else var/id_keys (created with one key on first use)."""
     if configured.strip():
         return [k.strip() for k in configured.split(",") if k.strip()]
-    path = _key_file(var_dir)
-    if not path.exists():
-        path.write_text(Fernet.generate_key().decode() + "\n")
-        path.chmod(0o600)
-    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+    from .files import create_once
+
+    content = create_once(_key_file(var_dir), Fernet.generate_key().decode() + "\n")
+    return [k.strip() for k in content.splitlines() if k.strip()]
 
 
 def add_key(var_dir: Path) -> str:

@@ -52,7 +52,6 @@ COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
     "令狐": ("ling", "hu"),
     "澹台": ("tan", "tai"),
     "万俟": ("mo", "qi"),
-    "单于": ("chan", "yu"),
     "轩辕": ("xuan", "yuan"),
     "钟离": ("zhong", "li"),
     "呼延": ("hu", "yan"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xianfeng.accounts.permissions import can_edit_org
@@ -109,11 +109,23 @@ def _editable_member(request: HttpRequest, code: str) -> Member:
 
 @router.get("", response=list[MemberOut])
 @paginate
-def list_members(request: HttpRequest, org: str = "", q: str = "", status: str = "",  # type: ignore[no-untyped-def]
-                 category: str = "", include_left: bool = False):
+def list_members(
+    request: HttpRequest,
+    org: str = "",
+    q: str = "",
+    status: str = "",  # type: ignore[no-untyped-def]
+    category: str = "",
+    include_left: bool = False,
+):
     base = get_org_for_user(request.user, org) if org else None
-    members = filter_members(members_for_user(request.user), org=base, text=q, status=status,
-                             category=category, include_left=include_left)
+    members = filter_members(
+        members_for_user(request.user),
+        org=base,
+        text=q,
+        status=status,
+        category=category,
+        include_left=include_left,
+    )
     return members.select_related("party_group").order_by("org__path", "code")
 
 
@@ -126,9 +138,10 @@ def get_member(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
 def get_full_id_number(request: HttpRequest, code: str, purpose: str = ""):  # type: ignore[no-untyped-def]
     """The full ID number for users entitled to it; every call is recorded (MEM-01)."""
     member = get_member_for_user(request.user, code)
-    return {"code": member.code,
-            "id_number": domain.reveal_id_number(member=member, user=request.user,
-                                                 purpose=purpose)}
+    return {
+        "code": member.code,
+        "id_number": domain.reveal_id_number(member=member, user=request.user, purpose=purpose),
+    }
 
 
 @router.post("", response={201: MemberOut})
@@ -137,21 +150,21 @@ def create_member(request: HttpRequest, payload: MemberIn):  # type: ignore[no-u
     if not can_edit_org(request.user, org):
         raise PermissionDenied("您对该组织只有查看权限")
     data = payload.dict(exclude={"org"})
-    return 201, domain.register_member(org=org, by=request.user, **data)
+    return Status(201, domain.register_member(org=org, by=request.user, **data))
 
 
 @router.patch("/{code}", response=MemberOut)
 def update_member(request: HttpRequest, code: str, payload: MemberPatch):  # type: ignore[no-untyped-def]
     member = _editable_member(request, code)
-    return domain.update_member(member=member, by=request.user,
-                                **payload.dict(exclude_unset=True))
+    return domain.update_member(member=member, by=request.user, **payload.dict(exclude_unset=True))
 
 
 @router.post("/{code}/status", response=MemberOut)
 def change_status(request: HttpRequest, code: str, payload: StatusIn):  # type: ignore[no-untyped-def]
     member = _editable_member(request, code)
-    return domain.set_member_status(member=member, status=payload.status, on=payload.on,
-                                    reason=payload.reason, by=request.user)
+    return domain.set_member_status(
+        member=member, status=payload.status, on=payload.on, reason=payload.reason, by=request.user
+    )
 
 
 # --- transfers -----------------------------------------------------------------------
@@ -219,17 +232,24 @@ def send_transfer(request: HttpRequest, payload: TransferIn):  # type: ignore[no
     to_org = Org.objects.filter(code=payload.to_org).first()
     if to_org is None:
         raise ValidationError({"to_org": f"没有编码为“{payload.to_org}”的党组织"})
-    return 201, domain.send_transfer(member=member, to_org=to_org, sent_on=payload.sent_on,
-                                     reason=payload.reason, letter_no=payload.letter_no,
-                                     by=request.user)
+    transfer = domain.send_transfer(
+        member=member,
+        to_org=to_org,
+        sent_on=payload.sent_on,
+        reason=payload.reason,
+        letter_no=payload.letter_no,
+        by=request.user,
+    )
+    return Status(201, transfer)
 
 
 @transfers_router.post("/{pk}/receive", response=TransferOut)
 def receive_transfer(request: HttpRequest, pk: int, payload: ReceiveIn):  # type: ignore[no-untyped-def]
     transfer = get_transfer_for_user(request.user, pk)
     _acting_side(request, transfer.to_org)
-    return domain.receive_transfer(transfer=transfer, received_on=payload.received_on,
-                                   by=request.user)
+    return domain.receive_transfer(
+        transfer=transfer, received_on=payload.received_on, by=request.user
+    )
 
 
 @transfers_router.post("/{pk}/reject", response=TransferOut)

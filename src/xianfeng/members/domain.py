@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+
 from xianfeng.core.history import current_via
 from xianfeng.lib.cipher import get_cipher, lookup_hash
 from xianfeng.lib.dates import today
@@ -33,23 +34,38 @@ from .models import (
 
 MIN_AGE_AT_JOINING = 18  # 党章 第一条: 年满十八岁
 EDITABLE_FIELDS = (
-    "name", "ethnicity", "education", "occupation", "phone", "category", "flags",
-    "leading_cadre", "joined_on", "full_on", "party_group",
+    "name",
+    "ethnicity",
+    "education",
+    "occupation",
+    "phone",
+    "category",
+    "flags",
+    "leading_cadre",
+    "joined_on",
+    "full_on",
+    "party_group",
 )
 
 # The status lifecycle (MEM-01): which status may follow which.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PROBATIONARY: frozenset({Status.FULL, Status.SUSPENDED, Status.LOST_CONTACT, Status.LEFT}),
+    Status.PROBATIONARY: frozenset(
+        {Status.FULL, Status.SUSPENDED, Status.LOST_CONTACT, Status.LEFT}
+    ),
     Status.FULL: frozenset({Status.SUSPENDED, Status.LOST_CONTACT, Status.LEFT}),
     Status.SUSPENDED: frozenset({Status.FULL, Status.LEFT}),
-    Status.LOST_CONTACT: frozenset({Status.FULL, Status.PROBATIONARY, Status.SUSPENDED, Status.LEFT}),
+    Status.LOST_CONTACT: frozenset(
+        {Status.FULL, Status.PROBATIONARY, Status.SUSPENDED, Status.LEFT}
+    ),
     Status.LEFT: frozenset(),
 }
 
 
 def _check_org_holds_members(org: Org, field: str = "org") -> None:
     if org.kind not in MEMBER_KINDS:
-        raise ValidationError({field: f"党员只能编入党支部或联合党支部，“{org.name}”是{org.get_kind_display()}"})
+        raise ValidationError(
+            {field: f"党员只能编入党支部或联合党支部，“{org.name}”是{org.get_kind_display()}"}
+        )
     if org.dissolved_on is not None:
         raise ValidationError({field: f"“{org.name}”已撤销，不能编入党员"})
 
@@ -67,19 +83,28 @@ def _check_flags(flags: list[str]) -> None:
         raise ValidationError({"flags": f"未知的党员标识：{'、'.join(sorted(unknown))}"})
 
 
-def check_identity(*, id_number: str, gender: str | None, birth_date: dt.date | None,
-                   joined_on: dt.date) -> tuple[str, str, dt.date]:
+def check_identity(
+    *, id_number: str, gender: str | None, birth_date: dt.date | None, joined_on: dt.date
+) -> tuple[str, str, dt.date]:
     """Validate the ID number (GB 11643) and cross-check gender, birth date and age."""
     try:
         parsed = parse_id_number(id_number)
     except IdNumberError as error:
         raise ValidationError({"id_number": str(error)}) from None
     if gender and gender != parsed.gender:
-        raise ValidationError({"gender": "性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）"})
+        raise ValidationError(
+            {"gender": "性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）"}
+        )
     if birth_date and birth_date != parsed.birth_date:
-        raise ValidationError({"birth_date": f"出生日期与身份证号不一致（身份证号显示为{parsed.birth_date:%Y-%m-%d}）"})
+        raise ValidationError(
+            {
+                "birth_date": f"出生日期与身份证号不一致（身份证号显示为{parsed.birth_date:%Y-%m-%d}）"
+            }
+        )
     if age_on(parsed.birth_date, joined_on) < MIN_AGE_AT_JOINING:
-        raise ValidationError({"joined_on": "入党时应年满十八周岁（党章第一条），请核对入党日期或身份证号"})
+        raise ValidationError(
+            {"joined_on": "入党时应年满十八周岁（党章第一条），请核对入党日期或身份证号"}
+        )
     if joined_on > today():
         raise ValidationError({"joined_on": "入党日期不能晚于今天"})
     return parsed.number, parsed.gender, parsed.birth_date
@@ -90,7 +115,9 @@ def _check_unique_id(number: str, exclude_pk: int | None = None) -> str:
     clash = Member.objects.filter(id_number_hmac=digest).exclude(pk=exclude_pk)
     if clash.exists():
         other = clash.first()
-        raise ValidationError({"id_number": f"身份证号{mask_id_number(number)}已登记（党员编号 {other.code}）"})
+        raise ValidationError(
+            {"id_number": f"身份证号{mask_id_number(number)}已登记（党员编号 {other.code}）"}
+        )
     return digest
 
 
@@ -104,10 +131,21 @@ def _check_status_dates(status: str, joined_on: dt.date, full_on: dt.date | None
 
 
 @transaction.atomic
-def register_member(*, org: Org, code: str, name: str, id_number: str, joined_on: dt.date,
-                    status: str = Status.PROBATIONARY, full_on: dt.date | None = None,
-                    gender: str | None = None, birth_date: dt.date | None = None,
-                    placed_on: dt.date | None = None, by: Any = None, **fields: Any) -> Member:
+def register_member(
+    *,
+    org: Org,
+    code: str,
+    name: str,
+    id_number: str,
+    joined_on: dt.date,
+    status: str = Status.PROBATIONARY,
+    full_on: dt.date | None = None,
+    gender: str | None = None,
+    birth_date: dt.date | None = None,
+    placed_on: dt.date | None = None,
+    by: Any = None,
+    **fields: Any,
+) -> Member:
     """Add a member to a branch-level org (MEM-01).
 
     The ID number is checked (GB 11643) and cross-checked with gender and birth date,
@@ -124,19 +162,28 @@ def register_member(*, org: Org, code: str, name: str, id_number: str, joined_on
     _check_party_group(org, fields.get("party_group"))
     _check_flags(fields.get("flags", []))
     member = Member(
-        org=org, code=code.strip(), name=name.strip(), gender=gender, birth_date=birth_date,
-        joined_on=joined_on, full_on=full_on, status=status,
+        org=org,
+        code=code.strip(),
+        name=name.strip(),
+        gender=gender,
+        birth_date=birth_date,
+        joined_on=joined_on,
+        full_on=full_on,
+        status=status,
         status_since=full_on if status == Status.FULL else joined_on,
-        id_number_cipher=get_cipher().encrypt(number), id_number_hmac=_check_unique_id(number),
-        id_number_masked=mask_id_number(number), name_initials=person_initials(name.strip()),
+        id_number_cipher=get_cipher().encrypt(number),
+        id_number_hmac=_check_unique_id(number),
+        id_number_masked=mask_id_number(number),
+        name_initials=person_initials(name.strip()),
         **fields,
     )
     member.full_clean()
     member.save()
     start = placed_on or joined_on
     if status == Status.FULL and full_on:
-        StatusSpell.objects.create(member=member, status=Status.PROBATIONARY,
-                                   started_on=joined_on, ended_on=full_on)
+        StatusSpell.objects.create(
+            member=member, status=Status.PROBATIONARY, started_on=joined_on, ended_on=full_on
+        )
     StatusSpell.objects.create(member=member, status=status, started_on=member.status_since)
     Placement.objects.create(member=member, org=org, started_on=start)
     return member
@@ -171,14 +218,23 @@ def change_id_number(*, member: Member, id_number: str, by: Any = None) -> Membe
     member.id_number_cipher = get_cipher().encrypt(number)
     member.id_number_masked = mask_id_number(number)
     member.gender, member.birth_date = gender, birth_date
-    member.save(update_fields=["id_number_hmac", "id_number_cipher", "id_number_masked",
-                               "gender", "birth_date", "updated_at"])
+    member.save(
+        update_fields=[
+            "id_number_hmac",
+            "id_number_cipher",
+            "id_number_masked",
+            "gender",
+            "birth_date",
+            "updated_at",
+        ]
+    )
     return member
 
 
 @transaction.atomic
-def set_member_status(*, member: Member, status: str, on: dt.date, reason: str = "",
-                      by: Any = None) -> Member:
+def set_member_status(
+    *, member: Member, status: str, on: dt.date, reason: str = "", by: Any = None
+) -> Member:
     """Move a member along the status lifecycle (MEM-01).
 
     Side effects: closes the open status spell and opens a new one from `on`; becoming
@@ -187,7 +243,9 @@ def set_member_status(*, member: Member, status: str, on: dt.date, reason: str =
     """
     allowed = TRANSITIONS[member.status]
     if status not in allowed:
-        raise ValidationError({"status": f"不能由“{member.get_status_display()}”直接变为“{Status(status).label}”"})
+        raise ValidationError(
+            {"status": f"不能由“{member.get_status_display()}”直接变为“{Status(status).label}”"}
+        )
     if on < member.status_since:
         raise ValidationError({"on": f"变更日期不能早于当前状态的起始日期 {member.status_since}"})
     if on > today():
@@ -197,8 +255,9 @@ def set_member_status(*, member: Member, status: str, on: dt.date, reason: str =
     if status == Status.LEFT and member.transfers.filter(status=TransferStatus.IN_TRANSIT).exists():
         raise ValidationError({"status": "该党员有转接中的组织关系，请先撤回或完成转接"})
     StatusSpell.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
-    StatusSpell.objects.create(member=member, status=status, started_on=on,
-                               reason=reason if status == Status.LEFT else "")
+    StatusSpell.objects.create(
+        member=member, status=status, started_on=on, reason=reason if status == Status.LEFT else ""
+    )
     member.status, member.status_since = status, on
     member.left_reason = reason if status == Status.LEFT else ""
     fields = ["status", "status_since", "left_reason", "updated_at"]
@@ -226,8 +285,9 @@ def reveal_id_number(*, member: Member, user: Any, purpose: str = "") -> str:
 
     if not can_view_identifiers(user):
         raise PermissionDenied("您没有查看完整身份证号的权限")
-    IdNumberView.objects.create(member=member, user=user if user.pk else None,
-                                via=current_via(), purpose=purpose[:100])
+    IdNumberView.objects.create(
+        member=member, user=user if user.pk else None, via=current_via(), purpose=purpose[:100]
+    )
     return get_cipher().decrypt(member.id_number_cipher)
 
 
@@ -244,8 +304,15 @@ def find_member_by_id_number(id_number: str) -> Member | None:
 
 
 @transaction.atomic
-def send_transfer(*, member: Member, to_org: Org, sent_on: dt.date, reason: str = "",
-                  letter_no: str = "", by: Any = None) -> Transfer:
+def send_transfer(
+    *,
+    member: Member,
+    to_org: Org,
+    sent_on: dt.date,
+    reason: str = "",
+    letter_no: str = "",
+    by: Any = None,
+) -> Transfer:
     """Open a transfer from the member's org to `to_org` (the sending side's act).
 
     The member stays in the sending org until the receiving org accepts. Side effect:
@@ -262,8 +329,15 @@ def send_transfer(*, member: Member, to_org: Org, sent_on: dt.date, reason: str 
         raise ValidationError({"sent_on": "转出日期不能晚于今天"})
     if sent_on < _current_placement(member).started_on:
         raise ValidationError({"sent_on": "转出日期不能早于党员进入本组织的日期"})
-    transfer = Transfer(member=member, from_org=member.org, to_org=to_org, sent_on=sent_on,
-                        reason=reason, letter_no=letter_no, sent_by=_user(by))
+    transfer = Transfer(
+        member=member,
+        from_org=member.org,
+        to_org=to_org,
+        sent_on=sent_on,
+        reason=reason,
+        letter_no=letter_no,
+        sent_by=_user(by),
+    )
     transfer.full_clean()
     transfer.save()
     _deactivate_member_posts(member, under=member.org)
@@ -336,8 +410,9 @@ def _close(transfer: Transfer, status: str, note: str, by: Any) -> Transfer:
 
 
 @transaction.atomic
-def add_to_temporary_org(*, org: Org, member: Member, started_on: dt.date,
-                         by: Any = None) -> TemporaryMembership:
+def add_to_temporary_org(
+    *, org: Org, member: Member, started_on: dt.date, by: Any = None
+) -> TemporaryMembership:
     """List a member in a temporary org; the home branch does not change (ORG-01)."""
     if org.kind != OrgKind.TEMPORARY_ORG:
         raise ValidationError({"org": "只能加入临时党组织"})

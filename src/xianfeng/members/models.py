@@ -66,13 +66,20 @@ class Member(models.Model):
     status = models.CharField(_("党籍状态"), max_length=15, choices=Status)
     status_since = models.DateField(_("状态起始日期"))
     left_reason = models.CharField(_("出党原因"), max_length=20, choices=LeftReason, blank=True)
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="members",
-                            verbose_name=_("所在党组织"))
-    party_group = models.ForeignKey("orgs.Org", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="group_members",
-                                    verbose_name=_("所在党小组"))
-    category = models.CharField(_("党员类别"), max_length=12, choices=Category,
-                                default=Category.IN_SERVICE)
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
+    )
+    party_group = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_members",
+        verbose_name=_("所在党小组"),
+    )
+    category = models.CharField(
+        _("党员类别"), max_length=12, choices=Category, default=Category.IN_SERVICE
+    )
     flags = models.JSONField(_("其他标识"), default=list, blank=True)
     leading_cadre = models.BooleanField(_("党员领导干部"), default=False)
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -124,8 +131,9 @@ class TemporaryMembership(models.Model):
     """A member listed in a temporary org while keeping the home branch (ORG-01)."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="temporary_members")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE,
-                               related_name="temporary_memberships")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="temporary_memberships"
+    )
     started_on = models.DateField(_("加入日期"))
     ended_on = models.DateField(_("退出日期"), null=True, blank=True)
 
@@ -133,8 +141,9 @@ class TemporaryMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["org", "member", "started_on"],
-                                    name="uniq_temporary_membership")
+            models.UniqueConstraint(
+                fields=["org", "member", "started_on"], name="uniq_temporary_membership"
+            )
         ]
 
 
@@ -148,23 +157,35 @@ class TransferStatus(models.TextChoices):
 class Transfer(models.Model):
     """A two-sided transfer of organizational relation (MEM-05): out → in transit → received."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers",
-                               verbose_name=_("党员"))
-    from_org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT,
-                                 related_name="transfers_out", verbose_name=_("转出党组织"))
-    to_org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT,
-                               related_name="transfers_in", verbose_name=_("接收党组织"))
-    status = models.CharField(_("状态"), max_length=12, choices=TransferStatus,
-                              default=TransferStatus.IN_TRANSIT)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("党员")
+    )
+    from_org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+        verbose_name=_("转出党组织"),
+    )
+    to_org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        verbose_name=_("接收党组织"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=TransferStatus, default=TransferStatus.IN_TRANSIT
+    )
     sent_on = models.DateField(_("转出日期"))
     received_on = models.DateField(_("接收日期"), null=True, blank=True)
     reason = models.CharField(_("转接原因"), max_length=200, blank=True)
     letter_no = models.CharField(_("介绍信编号"), max_length=50, blank=True)
     answer_note = models.CharField(_("退回/撤回说明"), max_length=200, blank=True)
-    sent_by = models.ForeignKey("accounts.User", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-    answered_by = models.ForeignKey("accounts.User", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     history = tracked()
@@ -174,9 +195,11 @@ class Transfer(models.Model):
         verbose_name_plural = _("组织关系转接")
         ordering = ["-sent_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["member"],
-                                    condition=models.Q(status="in_transit"),
-                                    name="one_transfer_in_transit_per_member")
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="in_transit"),
+                name="one_transfer_in_transit_per_member",
+            )
         ]
 
     def __str__(self) -> str:

@@ -40,9 +40,16 @@ def search_members(queryset: QuerySet[Member], text: str) -> QuerySet[Member]:
     )
 
 
-def filter_members(queryset: QuerySet[Member], *, org: Org | None = None, text: str = "",
-                   status: str = "", category: str = "", include_left: bool = False,
-                   leading_cadre: bool | None = None) -> QuerySet[Member]:
+def filter_members(
+    queryset: QuerySet[Member],
+    *,
+    org: Org | None = None,
+    text: str = "",
+    status: str = "",
+    category: str = "",
+    include_left: bool = False,
+    leading_cadre: bool | None = None,
+) -> QuerySet[Member]:
     if org is not None:
         queryset = queryset.filter(org__path__startswith=org.path)
     if status:
@@ -106,12 +113,14 @@ def transfers_for_user(user: Any) -> QuerySet[Transfer]:
 
 def inbox(user: Any) -> QuerySet[Transfer]:
     return Transfer.objects.filter(path_q(user, "to_org__path")).select_related(
-        "member", "from_org", "to_org")
+        "member", "from_org", "to_org"
+    )
 
 
 def outbox(user: Any) -> QuerySet[Transfer]:
     return Transfer.objects.filter(path_q(user, "from_org__path")).select_related(
-        "member", "from_org", "to_org")
+        "member", "from_org", "to_org"
+    )
 
 
 def get_transfer_for_user(user: Any, pk: int) -> Transfer:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xianfeng.accounts.permissions import can_admin_org, can_edit_org
@@ -106,8 +106,13 @@ def org_counts(request: HttpRequest, code: str, as_of: dt.date | None = None):  
     org = get_org_for_user(request.user, code)
     day = as_of or today()
     by_status = status_counts_as_of(org, day)
-    return {"org": org.code, "as_of": day, "by_status": by_status,
-            "by_category": category_counts_as_of(org, day), "total": sum(by_status.values())}
+    return {
+        "org": org.code,
+        "as_of": day,
+        "by_status": by_status,
+        "by_category": category_counts_as_of(org, day),
+        "total": sum(by_status.values()),
+    }
 
 
 @router.post("", response={201: OrgOut})
@@ -116,7 +121,7 @@ def create_org(request: HttpRequest, payload: OrgIn):  # type: ignore[no-untyped
     if not can_admin_org(request.user, parent):
         raise PermissionDenied("只有上级组织的管理员可以新建组织")
     data = payload.dict(exclude={"parent"})
-    return 201, domain.create_org(parent=parent, by=request.user, **data)
+    return Status(201, domain.create_org(parent=parent, by=request.user, **data))
 
 
 @router.patch("/{code}", response=OrgOut)

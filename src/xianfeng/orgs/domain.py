@@ -13,7 +13,13 @@ from xianfeng.lib.pinyin import initials
 from .models import ALLOWED_CHILDREN, ROOT_KINDS, Org, OrgKind, Seat
 
 EDITABLE_FIELDS = (
-    "name", "kind", "level", "sector", "unit_name", "unit_headcount", "region_code",
+    "name",
+    "kind",
+    "level",
+    "sector",
+    "unit_name",
+    "unit_headcount",
+    "region_code",
     "founded_on",
 )
 
@@ -26,7 +32,9 @@ def validate_placement(*, kind: str, parent: Org | None) -> None:
     """Refuse a shape the tree does not allow (ORG-01), with the reason in Chinese."""
     if parent is None:
         if kind not in ROOT_KINDS:
-            raise ValidationError({"parent": f"{_label(kind)}必须有上级党组织；只有党委或工委可作为顶层组织"})
+            raise ValidationError(
+                {"parent": f"{_label(kind)}必须有上级党组织；只有党委或工委可作为顶层组织"}
+            )
         return
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = "、".join(_label(k) for k in sorted(ALLOWED_CHILDREN[parent.kind])) or "任何组织"
@@ -53,8 +61,16 @@ def _validate_children_fit(org: Org, kind: str) -> None:
 
 
 @transaction.atomic
-def create_org(*, parent: Org | None, code: str, name: str, kind: str, level: str,
-               by: Any = None, **fields: Any) -> Org:
+def create_org(
+    *,
+    parent: Org | None,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    by: Any = None,
+    **fields: Any,
+) -> Org:
     """Add an org under `parent` (or a new root) after validating the tree shape."""
     validate_placement(kind=kind, parent=parent)
     org = Org(code=code.strip(), name=name.strip(), kind=kind, level=level, **fields)
@@ -97,8 +113,9 @@ def dissolve_org(*, org: Org, on: dt.date, by: Any = None) -> Org:
 
 
 @transaction.atomic
-def appoint_to_seat(*, org: Org, role: str, member: Any, started_on: dt.date,
-                    title: str = "", by: Any = None) -> Seat:
+def appoint_to_seat(
+    *, org: Org, role: str, member: Any, started_on: dt.date, title: str = "", by: Any = None
+) -> Seat:
     """Record a member taking a leadership seat of `org` (ORG-04)."""
     if not member.org.path.startswith(org.path):
         raise ValidationError({"member": "班子成员应为本组织（或下级组织）的党员"})

@@ -50,12 +50,25 @@ ROOT_KINDS = frozenset({K.PARTY_COMMITTEE, K.WORKING_COMMITTEE})
 # nothing under a party group; branches hold groups only.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     K.PARTY_COMMITTEE: frozenset(
-        {K.PARTY_COMMITTEE, K.WORKING_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH,
-         K.TEMPORARY_ORG, K.INDUSTRY_JOINT_ORG}
+        {
+            K.PARTY_COMMITTEE,
+            K.WORKING_COMMITTEE,
+            K.GENERAL_BRANCH,
+            K.BRANCH,
+            K.JOINT_BRANCH,
+            K.TEMPORARY_ORG,
+            K.INDUSTRY_JOINT_ORG,
+        }
     ),
     K.WORKING_COMMITTEE: frozenset(
-        {K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH, K.TEMPORARY_ORG,
-         K.INDUSTRY_JOINT_ORG}
+        {
+            K.PARTY_COMMITTEE,
+            K.GENERAL_BRANCH,
+            K.BRANCH,
+            K.JOINT_BRANCH,
+            K.TEMPORARY_ORG,
+            K.INDUSTRY_JOINT_ORG,
+        }
     ),
     K.INDUSTRY_JOINT_ORG: frozenset({K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH}),
     K.GENERAL_BRANCH: frozenset({K.BRANCH, K.JOINT_BRANCH, K.TEMPORARY_ORG}),
@@ -77,16 +90,18 @@ org_code_validator = RegexValidator(
 class Org(MP_Node):
     steplen = 4
 
-    code = models.CharField(_("组织编码"), max_length=40, unique=True,
-                            validators=[org_code_validator])
+    code = models.CharField(
+        _("组织编码"), max_length=40, unique=True, validators=[org_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类别"), max_length=20, choices=OrgKind)
     level = models.CharField(_("层级"), max_length=10, choices=Level)
     sector = models.CharField(_("领域"), max_length=12, choices=Sector, blank=True)
     unit_name = models.CharField(_("所在单位"), max_length=200, blank=True)
     unit_headcount = models.PositiveIntegerField(_("单位职工（人口）数"), null=True, blank=True)
-    region_code = models.CharField(_("行政区划代码"), max_length=6, blank=True,
-                                   validators=[region_code_validator])
+    region_code = models.CharField(
+        _("行政区划代码"), max_length=6, blank=True, validators=[region_code_validator]
+    )
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
     name_initials = models.CharField(_("拼音首字母"), max_length=200, blank=True, db_index=True)
@@ -123,14 +138,21 @@ class Seat(models.Model):
     A tenure ends with `ended_on`; terms and vacancies are read from these rows.
     """
 
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="seats",
-                            verbose_name=_("党组织"))
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="seats", verbose_name=_("党组织")
+    )
     role = models.CharField(_("职务"), max_length=20, choices=SeatRole)
-    title = models.CharField(_("分工"), max_length=50, blank=True,
-                             help_text=_("如：组织委员、宣传委员、纪检委员"))
-    member = models.ForeignKey("members.Member", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="seats",
-                               verbose_name=_("任职党员"))
+    title = models.CharField(
+        _("分工"), max_length=50, blank=True, help_text=_("如：组织委员、宣传委员、纪检委员")
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        verbose_name=_("任职党员"),
+    )
     started_on = models.DateField(_("任职日期"), null=True, blank=True)
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)

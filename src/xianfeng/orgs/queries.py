@@ -37,7 +37,9 @@ def search_orgs(queryset: QuerySet[Org], text: str) -> QuerySet[Org]:
         return queryset
     needle = text.lower()
     return queryset.filter(
-        Q(name__icontains=text) | Q(code__iexact=text) | Q(code__istartswith=text)
+        Q(name__icontains=text)
+        | Q(code__iexact=text)
+        | Q(code__istartswith=text)
         | Q(name_initials__contains=needle)
     )
 
