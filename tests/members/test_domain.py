@@ -51,12 +51,22 @@ def test_mem_01_duplicate_id_refused(branch):
     ("fields", "field"),
     [
         ({"gender": "1", "id_number": make_id_number("110105", dt.date(1979, 1, 1), 2)}, "gender"),
-        ({"birth_date": dt.date(1979, 1, 2),
-          "id_number": make_id_number("110105", dt.date(1979, 1, 1), 3)}, "birth_date"),
+        (
+            {
+                "birth_date": dt.date(1979, 1, 2),
+                "id_number": make_id_number("110105", dt.date(1979, 1, 1), 3),
+            },
+            "birth_date",
+        ),
         ({"id_number": "110105197901010000"}, "id_number"),
         ({"id_number": "1.10105E+17"}, "id_number"),
-        ({"id_number": make_id_number("110105", dt.date(2000, 1, 1), 5),
-          "joined_on": dt.date(2015, 1, 1)}, "joined_on"),
+        (
+            {
+                "id_number": make_id_number("110105", dt.date(2000, 1, 1), 5),
+                "joined_on": dt.date(2015, 1, 1),
+            },
+            "joined_on",
+        ),
     ],
 )
 def test_mem_01_identity_cross_checks(branch, fields, field):

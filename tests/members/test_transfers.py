@@ -18,8 +18,9 @@ def test_mem_05_transfer_across_counties_from_both_ends(tree):
     secretary = tree.users["secretary"]
     outsider = tree.users["outsider"]
     member = tree.member_a
-    transfer = send_transfer(member=member, to_org=tree.branch_b, sent_on=dt.date(2025, 3, 1),
-                             by=secretary)
+    transfer = send_transfer(
+        member=member, to_org=tree.branch_b, sent_on=dt.date(2025, 3, 1), by=secretary
+    )
     assert list(outbox(secretary)) == [transfer]
     assert list(inbox(outsider)) == [transfer]
     assert list(inbox(secretary)) == []
@@ -45,8 +46,9 @@ def test_mem_05_only_to_branch_level_orgs(tree):
 
 @pytest.mark.parametrize("close", [reject_transfer, cancel_transfer])
 def test_mem_05_closed_transfer_leaves_member_in_place(tree, close):
-    transfer = send_transfer(member=tree.member_a, to_org=tree.branch_b,
-                             sent_on=dt.date(2025, 3, 1))
+    transfer = send_transfer(
+        member=tree.member_a, to_org=tree.branch_b, sent_on=dt.date(2025, 3, 1)
+    )
     close(transfer=transfer, note="材料不全")
     tree.member_a.refresh_from_db()
     assert tree.member_a.org == tree.branch_a
@@ -65,8 +67,9 @@ def test_mem_05_transfer_out_deactivates_posts(tree):
 
 
 def test_mem_05_history_of_every_move(tree):
-    transfer = send_transfer(member=tree.member_a, to_org=tree.branch_b,
-                             sent_on=dt.date(2025, 3, 1))
+    transfer = send_transfer(
+        member=tree.member_a, to_org=tree.branch_b, sent_on=dt.date(2025, 3, 1)
+    )
     receive_transfer(transfer=transfer, received_on=dt.date(2025, 3, 10))
     statuses = list(transfer.history.order_by("history_date").values_list("status", flat=True))
     assert statuses == ["in_transit", "received"]
