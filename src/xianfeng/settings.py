@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xianfeng.accounts.middleware.ForcePasswordChangeMiddleware",
     "xianfeng.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

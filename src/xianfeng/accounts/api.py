@@ -43,7 +43,7 @@ class AccountOut(Schema):
 
     @staticmethod
     def resolve_member(user: User) -> str | None:
-        return user.member.code if user.member_id else None
+        return user.member.code if user.member is not None else None
 
     @staticmethod
     def resolve_posts(user: User) -> list[Post]:
@@ -90,10 +90,10 @@ def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no
     if not can_admin_org(request.user, org):
         raise PermissionDenied("只有该组织（或上级组织）的管理员可以开通账号")
     member = get_member_for_user(request.user, payload.member) if payload.member else None
-    user, password = domain.create_account(
-        username=payload.username, display_name=payload.display_name, member=member, by=request.user
+    user, password = domain.create_account_with_post(
+        username=payload.username, display_name=payload.display_name, org=org,
+        role=payload.role, member=member, by=request.user,
     )
-    domain.grant_post(user=user, org=org, role=payload.role, by=request.user)
     return Status(201, {"account": user, "password": password})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import string
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,12 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from xianfeng.lib.cipher import new_api_key
+from xianfeng.members.models import Status
+from xianfeng.orgs.models import Seat, SeatRole
 
 from .models import ApiToken, Post, Role, User
 from .permissions import can_admin_org
 from .scope import forget_scope
 
 _ALPHABET = string.ascii_letters + string.digits
+# Path segments under /accounts/ that a username would shadow.
+RESERVED_USERNAMES = frozenset({"login", "logout", "password", "bulk", "tokens"})
 
 
 def temporary_password() -> str:
@@ -41,22 +46,54 @@ def create_account(
     member: Any = None,
     by: Any = None,
 ) -> tuple[User, str]:
-    """Create a user (returns the user and the one-time password to hand over)."""
+    """Create a user (returns the user and the password to hand over).
+
+    Without `password` a one-time password is generated and must be changed at the first
+    login; a password chosen by the caller (command line, demo, tests) need not be.
+    """
     username = username.strip()
+    if username.lower() in RESERVED_USERNAMES:
+        raise ValidationError({"username": f"“{username}”是系统保留的名称，不能用作用户名"})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已被使用"})
     if member is not None and User.objects.filter(member=member).exists():
         raise ValidationError({"member": f"党员{member.name}已有账号"})
     if member is not None and by is not None:
         _require_admin(by, member.org)
+    must_change = not password
     password = password or temporary_password()
     user = User(
-        username=username, first_name=display_name.strip(), member=member, must_change_password=True
+        username=username,
+        first_name=display_name.strip(),
+        member=member,
+        must_change_password=must_change,
     )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
+    return user, password
+
+
+@transaction.atomic
+def create_account_with_post(
+    *,
+    username: str,
+    display_name: str,
+    org: Any,
+    role: str,
+    member: Any = None,
+    by: Any = None,
+) -> tuple[User, str]:
+    """Open an account with one post at `org` (all or nothing); returns the one-time password.
+
+    `by` must be an admin of `org`, and of the member's org when a member is linked.
+    """
+    _require_admin(by, org)
+    user, password = create_account(
+        username=username, display_name=display_name, member=member, by=by
+    )
+    grant_post(user=user, org=org, role=role, by=by)
     return user, password
 
 
@@ -101,7 +138,7 @@ def _require_account_admin(by: Any, user: User) -> None:
     if by is None or by.is_superuser:
         return
     orgs = [post.org for post in user.posts.filter(is_active=True).select_related("org")]
-    if user.member_id:
+    if user.member is not None:
         orgs.append(user.member.org)
     if not orgs or not all(can_admin_org(by, org) for org in orgs):
         raise PermissionDenied("该账号不在您的管理范围内")
@@ -138,9 +175,15 @@ def set_account_active(*, user: User, active: bool, by: Any = None) -> User:
 
 @transaction.atomic
 def link_member(*, user: User, member: Any, by: Any = None) -> User:
-    """Link an account to a member record (the member's own pages)."""
+    """Link an account to a member record (the member's own pages).
+
+    `by` must administer the member's org and every org where the account holds a post
+    (an account with no post and no member yet may be linked by the member's admin).
+    """
     if by is not None:
         _require_admin(by, member.org)
+        if user.member is not None or user.posts.filter(is_active=True).exists():
+            _require_account_admin(by, user)
     if User.objects.filter(member=member).exclude(pk=user.pk).exists():
         raise ValidationError({"member": f"党员{member.name}已关联其他账号"})
     user.member = member
@@ -150,7 +193,17 @@ def link_member(*, user: User, member: Any, by: Any = None) -> User:
 
 @transaction.atomic
 def set_identifier_right(*, user: User, allowed: bool, by: Any = None) -> User:
+    """Grant or revoke the right to see full ID numbers (MEM-01).
+
+    Only an admin who holds the right may grant it, and never to themselves; any admin
+    of the account may revoke it.
+    """
     _require_account_admin(by, user)
+    if allowed and by is not None and not by.is_superuser:
+        if by.pk == user.pk:
+            raise PermissionDenied("不能给自己授予查看完整身份证号的权限")
+        if not by.can_view_identifiers:
+            raise PermissionDenied("只有本身有此权限的管理员才能授予查看完整身份证号的权限")
     user.can_view_identifiers = allowed
     user.save(update_fields=["can_view_identifiers"])
     return user
@@ -186,3 +239,82 @@ def user_for_api_key(key: str) -> User | None:
 def revoke_api_token(*, token: ApiToken) -> None:
     token.revoked = True
     token.save(update_fields=["revoked"])
+
+
+PROGRESS_EVERY = 20
+BULK_HEADERS = ["用户名", "姓名", "党组织", "岗位", "一次性密码", "备注"]
+
+
+def seats_needing_accounts(org: Any) -> Any:
+    """Open seats in `org`'s subtree whose holder is a current member without an account."""
+    return (
+        Seat.objects.filter(
+            org__path__startswith=org.path,
+            ended_on__isnull=True,
+            member__isnull=False,
+            member__user__isnull=True,
+        )
+        .exclude(member__status=Status.LEFT)
+        .select_related("org", "member")
+        .order_by("org__path", "role", "pk")
+    )
+
+
+def _posts_for_seats(seats: list[Seat]) -> list[tuple[Any, str]]:
+    """One post per org: admin if any seat there is the secretary's, else officer."""
+    posts: dict[int, tuple[Any, str]] = {}
+    for seat in seats:
+        role = Role.ADMIN if seat.role == SeatRole.SECRETARY else Role.OFFICER
+        if posts.get(seat.org_id, (None, Role.OFFICER))[1] != Role.ADMIN:
+            posts[seat.org_id] = (seat.org, role)
+    return list(posts.values())
+
+
+def _open_seat_holder_account(member: Any, seats: list[Seat], by: Any) -> dict[str, str]:
+    posts = _posts_for_seats(seats)
+    row = {
+        "username": member.code,
+        "name": member.name,
+        "org": "、".join(org.name for org, _role in posts),
+        "role": "、".join(str(Role(role).label) for _org, role in posts),
+        "password": "",
+        "note": "",
+    }
+    try:
+        with transaction.atomic():
+            user, row["password"] = create_account(
+                username=member.code, display_name=member.name, member=member, by=by
+            )
+            for org, role in posts:
+                grant_post(user=user, org=org, role=role, by=by)
+    except ValidationError as error:
+        row["password"], row["note"] = "", "；".join(error.messages)
+    except PermissionDenied as error:  # the member has since moved out of `by`'s scope
+        row["password"], row["note"] = "", str(error)
+    return row
+
+
+def create_accounts_for_seat_holders(
+    *, org: Any, by: Any, progress: Callable[[int, int], None] | None = None
+) -> list[dict[str, str]]:
+    """Open an account for every leadership member of `org`'s subtree who has none.
+
+    For each open seat (no `ended_on`) whose holder has not left and has no account:
+    an account named by the member code, with the member's name and a one-time password,
+    linked to the member, with a post at the seat's org — secretary → admin, deputy
+    secretary and committee member → officer. A member holding several seats gets one
+    account with one post per org. Each account is its own transaction, so a re-run after
+    an interruption continues where it stopped; a member whose code is already a username
+    (or who has moved out of `by`'s scope) is skipped with a note. `progress(done, total)`
+    is called every PROGRESS_EVERY members and at the end. Returns one row per member.
+    """
+    _require_admin(by, org)
+    by_member: dict[int, list[Seat]] = {}
+    for seat in seats_needing_accounts(org):
+        by_member.setdefault(seat.member_id, []).append(seat)
+    total, rows = len(by_member), []
+    for done, seats in enumerate(by_member.values(), start=1):
+        rows.append(_open_seat_holder_account(seats[0].member, seats, by))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
+    return rows

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from .models import Post, Role
 
-_ROLE_RANK = {Role.VIEWER: 1, Role.OFFICER: 2, Role.ADMIN: 3}
+_ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.OFFICER: 2, Role.ADMIN: 3}
 
 
 def _minimal_prefixes(paths: list[str]) -> list[str]:
@@ -66,7 +66,7 @@ def role_at(user: Any, org: Any) -> str | None:
         return Role.ADMIN
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    best = None
+    best: str | None = None
     for path, role in _active_posts(user):
         if org.path.startswith(path) and (best is None or _ROLE_RANK[role] > _ROLE_RANK[best]):
             best = role
