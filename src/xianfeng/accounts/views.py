@@ -80,6 +80,11 @@ def _is_admin_somewhere(user: Any) -> bool:
     return user.is_superuser or _admin_posts(user).exists()
 
 
+def _require_admin_somewhere(user: Any) -> None:
+    if not _is_admin_somewhere(user):
+        raise PermissionDenied("只有管理员可以管理账号")
+
+
 def _default_org_code(user: Any) -> str:
     post = _admin_posts(user).order_by("org__path").first()
     return post.org.code if post else ""
@@ -279,6 +284,7 @@ def account_detail(request: AuthedRequest, username: str) -> HttpResponse:
 @require_POST
 def post_add(request: AuthedRequest, username: str) -> HttpResponse:
     account = get_account_for_user(request.user, username)
+    _require_admin_somewhere(request.user)
     form = PostForm(request.POST)
     if form.is_valid():
         org = get_org_for_user(request.user, form.cleaned_data["org"])
@@ -307,6 +313,7 @@ def post_end(request: AuthedRequest, username: str, pk: int) -> HttpResponse:
 @require_POST
 def link_member(request: AuthedRequest, username: str) -> HttpResponse:
     account = get_account_for_user(request.user, username)
+    _require_admin_somewhere(request.user)
     form = LinkMemberForm(request.POST)
     if form.is_valid():
         member = get_member_for_user(request.user, form.cleaned_data["member"])
