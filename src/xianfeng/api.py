@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
@@ -40,7 +39,6 @@ api = NinjaAPI(
     description="党组织、党员、组织关系转接与账号。所有数据按账号岗位的组织范围过滤。",
     auth=[TokenAuth(), KeyHeaderAuth(), django_auth],
     urls_namespace="api",
-    docs_decorator=login_required,
 )
 
 

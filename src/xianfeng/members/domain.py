@@ -73,6 +73,8 @@ def _check_org_holds_members(org: Org, field: str = "org") -> None:
 def _check_party_group(org: Org, party_group: Org | None) -> None:
     if party_group is None:
         return
+    if party_group.dissolved_on is not None:
+        raise ValidationError({"party_group": f"党小组“{party_group.name}”已撤销"})
     if party_group.kind != OrgKind.PARTY_GROUP or Org.objects.get_parent(party_group).pk != org.pk:
         raise ValidationError({"party_group": "党小组必须是本支部下设的党小组"})
 

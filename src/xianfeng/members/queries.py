@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from xianfeng.accounts.scope import path_q
+from xianfeng.accounts.scope import path_q, scope_paths
 from xianfeng.orgs.models import Org
 
 from .models import Member, Placement, Status, StatusSpell, Transfer, TransferStatus
@@ -16,6 +16,8 @@ from .models import Member, Placement, Status, StatusSpell, Transfer, TransferSt
 
 def members_for_user(user: Any) -> QuerySet[Member]:
     """Members of orgs in the user's scope, or only the user's own record (PLAT-01)."""
+    if scope_paths(user) is None:
+        return Member.objects.select_related("org")
     query = path_q(user, "org__path")
     own = getattr(user, "member_id", None)
     if own:

@@ -55,7 +55,7 @@ def scope_roots(user: Any) -> QuerySet[Org]:
 
 
 def children_with_counts(org: Org) -> list[Org]:
-    """Direct children, each annotated with its number of sub-orgs."""
+    """Direct children in tree order (`numchild` tells how many sub-orgs each has)."""
     return list(Org.objects.get_children(org).order_by("path"))
 
 

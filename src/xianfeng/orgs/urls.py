@@ -5,5 +5,9 @@ from . import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("directory/", views.directory_search, name="directory"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/children/", views.children, name="children"),
+    path("<str:code>/edit/", views.edit, name="edit"),
+    path("<str:code>/new/", views.create, name="create"),
 ]
