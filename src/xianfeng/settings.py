@@ -172,3 +172,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Kinds of records the import reads (PLAT-03), in the order they are written.
+IMPORTERS = [
+    "xianfeng.orgs.importers.OrgImporter",
+    "xianfeng.members.importers.MemberImporter",
+]

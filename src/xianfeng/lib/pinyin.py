@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
@@ -214,6 +215,7 @@ def full_pinyin(text: str) -> str:
     return "".join(text for text, _ in _tokens(text))
 
 
+@lru_cache(maxsize=65536)
 def person_initials(name: str) -> str:
     """Initials of a personal name with the surname reading: 单田芳 → ``stf``."""
     return _join_initials(_person_tokens(name))

@@ -7,6 +7,8 @@ Every function validates, saves inside a transaction and leaves a history row
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -421,3 +423,112 @@ def add_to_temporary_org(
     if member.status == Status.LEFT:
         raise ValidationError({"member": "该党员已出党"})
     return TemporaryMembership.objects.create(org=org, member=member, started_on=started_on)
+
+
+# --- bulk registration (imports) ----------------------------------------------------------
+
+
+@dataclass
+class NewMember:
+    """A validated row for `bulk_register_members` (see members/importers.py)."""
+
+    org: Org
+    code: str
+    name: str
+    number: str
+    digest: str
+    gender: str
+    birth_date: dt.date
+    joined_on: dt.date
+    full_on: dt.date | None
+    status: str
+    status_since: dt.date | None
+    left_reason: str
+    party_group: Org | None
+    fields: dict[str, Any]
+
+
+def _spells_for(member: Member) -> list[StatusSpell]:
+    """The status spells implied by a new member's dates (MEM-01 lifecycle)."""
+    spells: list[StatusSpell] = []
+    start = member.joined_on
+    if member.status != Status.PROBATIONARY:
+        end = member.full_on or member.status_since
+        spells.append(
+            StatusSpell(member=member, status=Status.PROBATIONARY, started_on=start, ended_on=end)
+        )
+        start = end
+    if member.status not in {Status.PROBATIONARY, Status.FULL} and member.full_on:
+        spells.append(
+            StatusSpell(
+                member=member, status=Status.FULL, started_on=start, ended_on=member.status_since
+            )
+        )
+        start = member.status_since
+    spells.append(
+        StatusSpell(
+            member=member, status=member.status, started_on=start, reason=member.left_reason
+        )
+    )
+    return [s for s in spells if s.ended_on is None or s.ended_on > s.started_on]
+
+
+@transaction.atomic
+def bulk_register_members(
+    *, new: list[NewMember], by: Any = None, next_code: Callable[[], str]
+) -> list[Member]:
+    """Register many validated members at once (imports): the same rows as
+    `register_member` writes (member, status spells, placement, history), in bulk."""
+    from simple_history.utils import bulk_create_with_history
+
+    from xianfeng.orgs.domain import _history_defaults
+
+    cipher = get_cipher()
+    members = []
+    for row in new:
+        since = row.status_since or (row.full_on if row.status == Status.FULL else row.joined_on)
+        members.append(
+            Member(
+                org=row.org,
+                code=row.code or next_code(),
+                name=row.name,
+                gender=row.gender,
+                birth_date=row.birth_date,
+                id_number_cipher=cipher.encrypt(row.number),
+                id_number_hmac=row.digest,
+                id_number_masked=mask_id_number(row.number),
+                name_initials=person_initials(row.name),
+                joined_on=row.joined_on,
+                full_on=row.full_on,
+                status=row.status,
+                status_since=since,
+                left_reason=row.left_reason,
+                party_group=row.party_group,
+                **row.fields,
+            )
+        )
+    created = bulk_create_with_history(members, Member, batch_size=2000, **_history_defaults())
+    spells = [spell for member in created for spell in _spells_for(member)]
+    StatusSpell.objects.bulk_create(spells, batch_size=5000)
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                member=m,
+                org=m.org,
+                started_on=m.joined_on,
+                ended_on=m.status_since if m.status == Status.LEFT else None,
+            )
+            for m in created
+        ],
+        batch_size=5000,
+    )
+    return created
+
+
+@transaction.atomic
+def move_member_by_import(*, member: Member, to_org: Org, by: Any = None) -> Transfer:
+    """A re-import that puts a member in another org is recorded as a transfer, sent and
+    received today (MEM-05)."""
+    day = today()
+    transfer = send_transfer(member=member, to_org=to_org, sent_on=day, reason="导入变更", by=by)
+    return receive_transfer(transfer=transfer, received_on=day, by=by)

@@ -132,3 +132,52 @@ def end_seat(*, seat: Seat, on: dt.date, by: Any = None) -> Seat:
     seat.ended_on = on
     seat.save(update_fields=["ended_on"])
     return seat
+
+
+def _history_defaults() -> dict[str, Any]:
+    from xianfeng.core.actor import current_actor
+    from xianfeng.core.history import current_via
+
+    actor = current_actor()
+    return {"default_user": actor.user if actor else None, "default_change_reason": current_via()}
+
+
+def _last_steps() -> dict[str, int]:
+    """The last used step under every parent path ("" for roots)."""
+    last: dict[str, int] = {}
+    for path in Org.objects.values_list("path", flat=True).iterator(chunk_size=5000):
+        parent, step = path[: -Org.steplen], Org._str2int(path[-Org.steplen :])
+        if step > last.get(parent, 0):
+            last[parent] = step
+    return last
+
+
+@transaction.atomic
+def bulk_add_orgs(*, orgs: list[Org], parents: dict[str, Org | None], by: Any = None) -> list[Org]:
+    """Add many new orgs at once (imports): paths computed in memory, history in bulk.
+
+    The caller has validated each placement (`validate_placement`) and passes the orgs
+    parents-first; `parents` maps each new org's code to its parent (existing or new).
+    """
+    from django.db.models import F
+    from simple_history.utils import bulk_create_with_history
+
+    last = _last_steps()
+    grown: dict[int, int] = {}
+    for org in orgs:
+        parent = parents.get(org.code)
+        base = parent.path if parent else ""
+        last[base] = last.get(base, 0) + 1
+        org.depth = (parent.depth if parent else 0) + 1
+        org.path = Org._get_path(base, org.depth, last[base])
+        org.numchild = 0
+        org.name_initials = initials(org.name)
+        org.full_clean(exclude=["path", "depth", "numchild"], validate_unique=False)
+        if parent is not None and parent.pk is None:
+            parent.numchild += 1
+        elif parent is not None:
+            grown[parent.pk] = grown.get(parent.pk, 0) + 1
+    created = bulk_create_with_history(orgs, Org, batch_size=2000, **_history_defaults())
+    for pk, count in grown.items():
+        Org.objects.filter(pk=pk).update(numchild=F("numchild") + count)
+    return created

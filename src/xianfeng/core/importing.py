@@ -1,0 +1,271 @@
+"""Import machinery (PLAT-03): any supported file → cleaned records → one transaction.
+
+Each kind of record (orgs, members, later meetings …) is an `Importer` listed in
+settings.IMPORTERS: its columns (Chinese header, aliases, cleaner) and an `apply` that
+writes the records through its domain. A run reads every sheet, cleans every cell and
+collects every error; it writes only when nothing is wrong, inside one transaction, so an
+error, or a killed process, leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from xianfeng.lib.cells import CellError, clean_text
+from xianfeng.lib.tabular import Sheet, TabularError, find_header, normalize_header, open_workbook
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, eq=False)
+class Column:
+    """One column of an import sheet; `label` is the template's header."""
+
+    key: str
+    label: str
+    clean: Callable[[Any], Any] = clean_text
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    note: str = ""
+    choices: Sequence[str] = ()  # Chinese labels offered as a drop-down in the template
+    text: bool = False  # formatted as text in the template (ID numbers, codes, phones)
+
+    def names(self) -> set[str]:
+        return {normalize_header(name) for name in (self.label, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.sheet}\t{self.row}\t{self.column}\t{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Record:
+    sheet: str
+    row: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Errors:
+    """Collects row errors; `add` returns False so callers can `continue` on one line."""
+
+    items: list[RowError] = field(default_factory=list)
+
+    def add(
+        self, record_or_sheet: Record | str, row: int | None, column: str, message: str
+    ) -> bool:
+        if isinstance(record_or_sheet, Record):
+            sheet, row = record_or_sheet.sheet, record_or_sheet.row
+        else:
+            sheet = record_or_sheet
+        self.items.append(RowError(sheet, row or 0, column, message))
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class Importer(Protocol):
+    kind: str  # "orgs", "members"
+    title: str  # sheet title in the template: 党组织, 党员
+    sheet_names: tuple[str, ...]
+    columns: tuple[Column, ...]
+    order: int  # orgs before members
+
+    def apply(
+        self, records: list[Record], *, by: Any, errors: Errors, progress: Progress | None
+    ) -> dict[str, int]: ...
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} 处错误")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    counts: dict[str, dict[str, int]]
+
+    def summary(self) -> str:
+        parts = []
+        for kind, counts in self.counts.items():
+            title = import_string(_path_of(kind)).title
+            parts.append(
+                f"{title}：新增 {counts.get('created', 0)}，更新 "
+                f"{counts.get('updated', 0)}，未变 {counts.get('unchanged', 0)}"
+            )
+        return "；".join(parts) or "文件中没有可导入的数据"
+
+
+def importers() -> list[Importer]:
+    return sorted(
+        (import_string(path)() for path in settings.IMPORTERS), key=lambda importer: importer.order
+    )
+
+
+def _path_of(kind: str) -> str:
+    for path in settings.IMPORTERS:
+        if import_string(path).kind == kind:
+            return path
+    raise KeyError(kind)
+
+
+def _pick_importer(sheet: Sheet, candidates: list[Importer]) -> Importer | None:
+    name = normalize_header(sheet.name)
+    for importer in candidates:
+        if name in {normalize_header(n) for n in (importer.title, *importer.sheet_names)}:
+            return importer
+    return None
+
+
+def _header_map(importer: Importer, headers: list[str]) -> dict[int, Column]:
+    by_name = {name: column for column in importer.columns for name in column.names()}
+    mapping: dict[int, Column] = {}
+    for index, header in enumerate(headers):
+        column = by_name.get(header)
+        if column is not None and column not in mapping.values():
+            mapping[index] = column
+    return mapping
+
+
+def _clean_rows(
+    sheet: Sheet, importer: Importer, errors: Errors, tick: Callable[[int], None]
+) -> list[Record]:
+    known = {name for column in importer.columns for name in column.names()}
+    header_row, headers, rows = find_header(sheet.rows, known)
+    mapping = _header_map(importer, headers)
+    present = set(mapping.values())
+    for column in importer.columns:
+        if column.required and column not in present:
+            errors.add(sheet.name, header_row, column.label, f"缺少必填列“{column.label}”")
+    if errors:
+        return []
+    columns = list(mapping.items())
+    records: list[Record] = []
+    for row_number, values in rows:
+        record = _clean_row(sheet.name, row_number, values, columns, errors)
+        if record is not None:
+            records.append(record)
+        tick(1)
+    return records
+
+
+def _clean_row(
+    sheet: str,
+    row_number: int,
+    values: list[Any],
+    columns: list[tuple[int, Column]],
+    errors: Errors,
+) -> Record | None:
+    cleaned: dict[str, Any] = {}
+    ok = True
+    for index, column in columns:
+        raw = values[index] if index < len(values) else None
+        try:
+            value = column.clean(raw)
+        except CellError as error:
+            ok = errors.add(sheet, row_number, column.label, str(error))
+            continue
+        if column.required and value in (None, ""):
+            ok = errors.add(sheet, row_number, column.label, f"“{column.label}”不能为空")
+            continue
+        cleaned[column.key] = value
+    return Record(sheet, row_number, cleaned) if ok else None
+
+
+def read_records(
+    source: Any, *, filename: str | None = None, progress: Progress | None = None
+) -> tuple[dict[str, list[Record]], Errors]:
+    """Read and clean every sheet that belongs to a known importer."""
+    errors = Errors()
+    candidates = importers()
+    records: dict[str, list[Record]] = {}
+    done = [0]
+
+    def tick(count: int) -> None:
+        done[0] += count
+        if progress and done[0] % 2000 == 0:
+            progress(done[0], 0, f"已读取 {done[0]} 行")
+
+    try:
+        with open_workbook(source, filename=filename) as sheets:
+            for sheet in sheets:
+                importer = _pick_importer(sheet, candidates) or _guess(sheet, candidates)
+                if importer is None:
+                    continue
+                try:
+                    rows = _clean_rows(sheet, importer, errors, tick)
+                except TabularError as error:
+                    errors.add(sheet.name, 0, "", str(error))
+                    continue
+                records.setdefault(importer.kind, []).extend(rows)
+    except TabularError as error:
+        errors.add(filename or "", 0, "", str(error))
+    if not records and not errors:
+        errors.add(filename or "", 0, "", "文件中没有找到党组织或党员工作表（请使用导入模板）")
+    return records, errors
+
+
+def _guess(sheet: Sheet, candidates: list[Importer]) -> Importer | None:
+    """A sheet with an unknown name: the importer whose headers it matches best."""
+    head: list[tuple[int, list[Any]]] = []
+    iterator = iter(sheet.rows)
+    for item in iterator:
+        head.append(item)
+        if len(head) >= 20:
+            break
+    cells = {normalize_header(v) for _n, values in head for v in values if v not in (None, "")}
+    best, score = None, 1
+    for importer in candidates:
+        hits = len(cells & {n for c in importer.columns for n in c.names()})
+        if hits > score:
+            best, score = importer, hits
+    from itertools import chain
+
+    sheet.rows = chain(head, iterator)
+    return best
+
+
+def run_import(
+    source: Any, *, filename: str | None = None, by: Any = None, progress: Progress | None = None
+) -> ImportResult:
+    """Import a file all-or-nothing; raises ImportFailed with every row error."""
+    records, errors = read_records(source, filename=filename, progress=progress)
+    if errors:
+        raise ImportFailed(errors.items)
+    counts: dict[str, dict[str, int]] = {}
+    with transaction.atomic():
+        for importer in importers():
+            if importer.kind in records:
+                counts[importer.kind] = importer.apply(
+                    records[importer.kind], by=by, errors=errors, progress=progress
+                )
+        if errors:
+            raise ImportFailed(errors.items)  # rolls the whole import back
+    return ImportResult(counts)
+
+
+def error_lines(errors: Iterable[RowError]) -> str:
+    return "\n".join(error.line() for error in errors)
