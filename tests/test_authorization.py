@@ -40,6 +40,10 @@ P = Endpoint
 MATRIX: dict[str, list[Endpoint]] = {
     "home": [P("/", scoped=False)],
     "job": [P("/jobs/{job}/")],
+    "job_errors": [],  # a job's error workbook: tested in tests/core/test_import_pages.py
+    "data": [P("/data/", scoped=False)],
+    "data_template": [P("/data/template.xlsx", scoped=False)],
+    "data_export": [P("/data/export/members/", "post", scoped=False)],
     "accounts:login": [P("/accounts/login/", public=True, scoped=False)],
     "accounts:logout": [P("/accounts/logout/", "post", public=True, scoped=False)],
     "accounts:password_change": [P("/accounts/password/", scoped=False)],

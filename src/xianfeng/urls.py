@@ -7,6 +7,10 @@ from .api import api
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job"),
+    path("jobs/<int:pk>/errors.xlsx", core_views.job_errors, name="job_errors"),
+    path("data/", core_views.data_page, name="data"),
+    path("data/template.xlsx", core_views.import_template, name="data_template"),
+    path("data/export/<str:kind>/", core_views.export_download, name="data_export"),
     path("accounts/", include("xianfeng.accounts.urls")),
     path("orgs/", include("xianfeng.orgs.urls")),
     path("members/", include("xianfeng.members.urls")),

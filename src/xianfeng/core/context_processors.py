@@ -13,6 +13,7 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
                 ("组织树", reverse("orgs:tree")),
                 ("党员", reverse("members:list")),
                 ("组织关系转接", reverse("members:transfers")),
+                ("数据导入导出", reverse("data")),
                 ("账号管理", reverse("accounts:list")),
             ]
         if getattr(user, "member_id", None):

@@ -262,8 +262,10 @@ def run_import(
                 counts[importer.kind] = importer.apply(
                     records[importer.kind], by=by, errors=errors, progress=progress
                 )
-        if errors:
-            raise ImportFailed(errors.items)  # rolls the whole import back
+                if errors:  # later sheets would only repeat what is missing here
+                    raise ImportFailed(errors.items)  # rolls the whole import back
+                if progress:
+                    progress(0, 0, f"已写入{importer.title}（尚未提交）")
     return ImportResult(counts)
 
 

@@ -1,8 +1,18 @@
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from .models import Job
+
+UPLOAD_LIMIT = 200 * 1024 * 1024  # bytes; a city's member workbook is ~30 MB
+UPLOAD_TYPES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".json"}
 
 
 @login_required
@@ -30,3 +40,86 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Refresh"] = "true"  # show the result table once the job ends
         return response
     return render(request, "core/job.html", context)
+
+
+def _may_write_somewhere(user) -> bool:  # type: ignore[no-untyped-def]
+    from xianfeng.accounts.models import Post, Role
+
+    return user.is_superuser or Post.objects.filter(
+        user=user, is_active=True, role__in=[Role.ADMIN, Role.OFFICER]).exists()
+
+
+@login_required
+def data_page(request: HttpRequest) -> HttpResponse:
+    """Import (upload → background job) and the template download (PLAT-03)."""
+    from .forms import ImportForm
+
+    may_import = _may_write_somewhere(request.user)
+    form = ImportForm()
+    if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied("只有党务工作者或管理员可以导入数据")
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            return redirect("job", _start_import(request, form.cleaned_data["file"]).pk)
+    jobs = Job.objects.filter(created_by=request.user, kind="core.import")[:10]
+    return render(request, "core/data.html", {"form": form, "may_import": may_import,
+                                              "jobs": jobs})
+
+
+def _start_import(request: HttpRequest, upload) -> Job:  # type: ignore[no-untyped-def]
+    from .jobs import start_job
+    from .tasks import IMPORT_KIND, import_file_task
+
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return start_job(kind=IMPORT_KIND, title=f"导入 {upload.name}", by=request.user, org=None,
+                     task=import_file_task, path=str(path), filename=upload.name)
+
+
+@login_required
+def import_template(request: HttpRequest) -> FileResponse:
+    from .workbooks import write_template
+
+    handle = tempfile.TemporaryFile()
+    write_template(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="先锋导入模板.xlsx")
+
+
+@login_required
+def job_errors(request: HttpRequest, pk: int) -> FileResponse:
+    from .tasks import errors_path
+
+    job = get_job_for_user(request.user, pk)
+    path = errors_path(job.pk)
+    if not path.exists():
+        raise Http404("该任务没有错误清单")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误-{job.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def export_download(request: HttpRequest, kind: str) -> FileResponse:
+    """Download orgs or members of the user's scope (or one org's subtree) as .xlsx."""
+    from xianfeng.orgs.queries import get_org_for_user
+
+    from .exports import KINDS, export
+
+    if kind not in KINDS:
+        raise Http404("没有这种导出")
+    code = request.POST.get("org", "")
+    org = get_org_for_user(request.user, code) if code else None
+    handle = tempfile.TemporaryFile()
+    try:
+        export(kind=kind, target=handle, user=request.user, org=org,
+               unmasked=request.POST.get("unmasked") == "1")
+    except ValidationError as error:
+        raise Http404(str(error)) from None
+    handle.seek(0)
+    name = f"{KINDS[kind]}-{org.code if org else '全部'}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name)

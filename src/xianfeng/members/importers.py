@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from xianfeng.accounts.permissions import can_edit_org
 from xianfeng.core.importing import Column, Errors, Progress, Record
 from xianfeng.lib.cells import (
     choice_cleaner,
@@ -224,6 +225,7 @@ class _Applier:
         self.seen_codes: dict[str, int] = {}
         self.seen_hmacs: dict[str, int] = {}
         self.new: list[NewMember] = []
+        self.scope_codes: set[str] | None = None
         self.changed: list[tuple[Record, str, dict]] = []
 
     def run(self) -> dict[str, int]:
@@ -265,23 +267,34 @@ class _Applier:
             return "error"
         code = values.get("code", "")
         existing_code = self.existing_hmacs.get(identity[0])
-        if code and code in self.existing_codes and existing_code not in (None, code):
-            self.errors.add(
-                record, None, LABELS["id_number"], f"该身份证号已登记在党员编号 {existing_code} 下"
-            )
+        if existing_code is not None:
+            return self._existing(record, code, existing_code, org)
+        if code in self.existing_codes:
+            self.errors.add(record, None, LABELS["id_number"],
+                            f"党员编号 {code} 已登记的身份证号与本行不一致（更正身份证号请在党员页面办理）")
             return "error"
-        if code and code in self.existing_codes and existing_code is None:
-            self.errors.add(
-                record,
-                None,
-                LABELS["id_number"],
-                f"党员编号 {code} 已登记的身份证号与本行不一致（更正身份证号请在党员页面办理）",
-            )
-            return "error"
-        if existing_code is not None and (not code or code == existing_code):
-            self.changed.append((record, existing_code, {"org": org}))
-            return "pending"
         return self._new(record, org, identity)
+
+    def _existing(self, record: Record, code: str, existing_code: str, org: Org) -> str:
+        if code and code != existing_code:
+            self.errors.add(record, None, LABELS["id_number"],
+                            f"该身份证号已登记在党员编号 {existing_code} 下")
+            return "error"
+        if not self._in_scope(existing_code):
+            self.errors.add(record, None, LABELS["id_number"],
+                            "该身份证号已在其他党组织登记，不在您的管理范围内；请办理组织关系转接")
+            return "error"
+        self.changed.append((record, existing_code, {"org": org}))
+        return "pending"
+
+    def _in_scope(self, code: str) -> bool:
+        if self.by is None or self.by.is_superuser:
+            return True
+        if self.scope_codes is None:
+            from .queries import members_for_user
+
+            self.scope_codes = set(members_for_user(self.by).values_list("code", flat=True))
+        return code in self.scope_codes
 
     def _org(self, record: Record) -> Org | None:
         ref = record.values["org"]
@@ -296,6 +309,8 @@ class _Applier:
             )
         if org.dissolved_on is not None:
             return self._fail(record, "org", f"“{org.name}”已撤销，不能编入党员")
+        if self.by is not None and not can_edit_org(self.by, org):
+            return self._fail(record, "org", f"“{org.name}”不在您的管理范围内")
         return org
 
     def _fail(self, record: Record, key: str, message: str) -> None:

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", help="要导入的文件")
         parser.add_argument("--template", metavar="FILE.xlsx", help="生成导入模板")
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("--progress", action="store_true", help="在标准错误输出逐行报告进度")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if options["template"]:
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         actor = current_actor()
         try:
             result = run_import(
-                path, filename=path.name, by=actor.user if actor else None, progress=self._progress
+                path, filename=path.name, by=actor.user if actor else None, progress=self._progress if options["progress"] else None,
             )
         except ImportFailed as failure:
             self._print_errors(failure, options["format"])
@@ -51,8 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(f"导入完成。{result.summary()}")
 
     def _progress(self, done: int, total: int, message: str) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write(f"\r{message}")
+        sys.stderr.write(f"{message}\n")
+        sys.stderr.flush()
 
     def _print_errors(self, failure: ImportFailed, fmt: str) -> None:
         if fmt == "json":
