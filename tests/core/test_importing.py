@@ -284,3 +284,9 @@ def test_plat_03_template_has_sheets_validation_and_text_ids(tmp_path):
     id_col = headers.index("身份证号") + 1
     assert members.cell(row=2, column=id_col).number_format == "@"
     assert members.data_validations.dataValidation
+
+
+def test_plat_03_too_long_name_is_a_row_error(tmp_path):
+    orgs = good_orgs() + [["S1-X", "长" * 201, "S1", "党支部", ""]]
+    errors = errors_of(xlsx(tmp_path / "long.xlsx", {"党组织": orgs}))
+    assert [(e[1], e[2]) for e in errors] == [(5, "组织名称")]

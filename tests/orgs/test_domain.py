@@ -93,3 +93,12 @@ def test_org_01_history_records_changes():
     update_org(org=root, name="新名称")
     names = list(root.history.order_by("history_date").values_list("name", flat=True))
     assert names == ["旧名称", "新名称"]
+
+
+def test_plat_02_long_command_line_fits_history():
+    from xianfeng.core.actor import acting_as
+
+    with acting_as(None, "cli: xianfeng import " + "很长的文件名" * 60):
+        org = make_org(None, kind="party_committee")
+    reason = org.history.get().history_change_reason
+    assert reason.startswith("cli: xianfeng import") and len(reason) == 100

@@ -31,11 +31,18 @@ def tracked(**kwargs: Any) -> HistoricalRecords:
 
 @receiver(pre_create_historical_record)
 def _fill_change_reason(sender: Any, history_instance: Any, **kwargs: Any) -> None:
-    actor = current_actor()
     if not history_instance.history_change_reason:
-        history_instance.history_change_reason = actor.via if actor else "system"
+        history_instance.history_change_reason = history_reason()
 
 
 def current_via() -> str:
     actor = current_actor()
     return actor.via if actor else "system"
+
+
+REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+def history_reason() -> str:
+    """The channel as stored in history rows (a long command line is cut to fit)."""
+    return current_via()[:REASON_LENGTH]

@@ -136,10 +136,10 @@ def end_seat(*, seat: Seat, on: dt.date, by: Any = None) -> Seat:
 
 def _history_defaults() -> dict[str, Any]:
     from xianfeng.core.actor import current_actor
-    from xianfeng.core.history import current_via
+    from xianfeng.core.history import history_reason
 
     actor = current_actor()
-    return {"default_user": actor.user if actor else None, "default_change_reason": current_via()}
+    return {"default_user": actor.user if actor else None, "default_change_reason": history_reason()}
 
 
 def _last_steps() -> dict[str, int]:

@@ -240,6 +240,10 @@ class _Applier:
         except ValidationError as error:
             return self._report(record, error)
         org = Org(code=code, **{k: v for k, v in values.items() if v not in (None, "")})
+        try:
+            org.full_clean(exclude=["path", "depth", "numchild"], validate_unique=False)
+        except ValidationError as error:
+            return self._report(record, error)
         self.new[code] = org
         self.parent_of[code] = parent
         prefix = self.full_name[parent.code] + "/" if parent else ""
