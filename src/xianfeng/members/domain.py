@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from xianfeng.core.history import current_via
 from xianfeng.lib.cipher import get_cipher, lookup_hash
@@ -22,6 +23,7 @@ from xianfeng.lib.pinyin import person_initials
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
 from .models import (
+    Category,
     Flag,
     IdNumberView,
     LeftReason,
@@ -448,81 +450,81 @@ class NewMember:
     fields: dict[str, Any]
 
 
-def _spells_for(member: Member) -> list[StatusSpell]:
+def _spells_for(row: NewMember, since: dt.date) -> list[tuple[str, dt.date, dt.date | None]]:
     """The status spells implied by a new member's dates (MEM-01 lifecycle)."""
-    spells: list[StatusSpell] = []
-    start = member.joined_on
-    if member.status != Status.PROBATIONARY:
-        end = member.full_on or member.status_since
-        spells.append(
-            StatusSpell(member=member, status=Status.PROBATIONARY, started_on=start, ended_on=end)
-        )
+    spells: list[tuple[str, dt.date, dt.date | None]] = []
+    start = row.joined_on
+    if row.status != Status.PROBATIONARY:
+        end = row.full_on or since
+        spells.append((Status.PROBATIONARY, start, end))
         start = end
-    if member.status not in {Status.PROBATIONARY, Status.FULL} and member.full_on:
-        spells.append(
-            StatusSpell(
-                member=member, status=Status.FULL, started_on=start, ended_on=member.status_since
-            )
-        )
-        start = member.status_since
-    spells.append(
-        StatusSpell(
-            member=member, status=member.status, started_on=start, reason=member.left_reason
-        )
-    )
-    return [s for s in spells if s.ended_on is None or s.ended_on > s.started_on]
+    if row.status not in {Status.PROBATIONARY, Status.FULL} and row.full_on:
+        spells.append((Status.FULL, start, since))
+        start = since
+    spells.append((row.status, start, None))
+    return [s for s in spells if s[2] is None or s[2] > s[1]]
+
+
+MEMBER_COLUMNS = (
+    "id", "code", "name", "name_initials", "gender", "ethnicity", "birth_date",
+    "id_number_cipher", "id_number_hmac", "id_number_masked", "education", "occupation",
+    "phone", "joined_on", "full_on", "status", "status_since", "left_reason", "org_id",
+    "party_group_id", "category", "flags", "leading_cadre", "entered_at", "updated_at",
+)
+HISTORY_SKIPPED = {"id_number_cipher", "id_number_hmac", "updated_at"}
+_DEFAULTS = {"ethnicity": "01", "education": "", "occupation": "", "phone": "",
+             "category": Category.IN_SERVICE, "flags": [], "leading_cadre": False}
+
+
+def _member_values(row: NewMember, pk: int, code: str, now: Any, cipher: Any) -> dict[str, Any]:
+    since = row.status_since or (row.full_on if row.status == Status.FULL else row.joined_on)
+    return {
+        **_DEFAULTS, **row.fields, "id": pk, "code": code, "name": row.name,
+        "name_initials": person_initials(row.name), "gender": row.gender,
+        "birth_date": row.birth_date, "id_number_cipher": cipher.encrypt(row.number),
+        "id_number_hmac": row.digest, "id_number_masked": mask_id_number(row.number),
+        "joined_on": row.joined_on, "full_on": row.full_on, "status": row.status,
+        "status_since": since, "left_reason": row.left_reason, "org_id": row.org.pk,
+        "party_group_id": row.party_group.pk if row.party_group else None,
+        "entered_at": now, "updated_at": now,
+    }
 
 
 @transaction.atomic
-def bulk_register_members(
-    *, new: list[NewMember], by: Any = None, next_code: Callable[[], str]
-) -> list[Member]:
+def bulk_register_members(*, new: list[NewMember], by: Any = None,
+                          next_code: Callable[[], str]) -> int:
     """Register many validated members at once (imports): the same rows as
-    `register_member` writes (member, status spells, placement, history), in bulk."""
-    from simple_history.utils import bulk_create_with_history
+    `register_member` writes (member, status spells, placement, history row), written by
+    COPY / executemany rather than one model object at a time."""
+    from xianfeng.core.actor import current_actor
+    from xianfeng.core.history import history_reason
+    from xianfeng.lib.bulk import insert_rows, reserve_ids
 
-    from xianfeng.orgs.domain import _history_defaults
-
-    cipher = get_cipher()
-    members = []
-    for row in new:
-        since = row.status_since or (row.full_on if row.status == Status.FULL else row.joined_on)
-        members.append(
-            Member(
-                org=row.org,
-                code=row.code or next_code(),
-                name=row.name,
-                gender=row.gender,
-                birth_date=row.birth_date,
-                id_number_cipher=cipher.encrypt(row.number),
-                id_number_hmac=row.digest,
-                id_number_masked=mask_id_number(row.number),
-                name_initials=person_initials(row.name),
-                joined_on=row.joined_on,
-                full_on=row.full_on,
-                status=row.status,
-                status_since=since,
-                left_reason=row.left_reason,
-                party_group=row.party_group,
-                **row.fields,
-            )
-        )
-    created = bulk_create_with_history(members, Member, batch_size=2000, **_history_defaults())
-    spells = [spell for member in created for spell in _spells_for(member)]
-    StatusSpell.objects.bulk_create(spells, batch_size=5000)
-    Placement.objects.bulk_create(
-        [
-            Placement(
-                member=m,
-                org=m.org,
-                started_on=m.joined_on,
-                ended_on=m.status_since if m.status == Status.LEFT else None,
-            )
-            for m in created
-        ],
-        batch_size=5000,
-    )
-    return created
+    if not new:
+        return 0
+    cipher, now = get_cipher(), timezone.now()
+    actor = current_actor()
+    user_id = actor.user.pk if actor and actor.user else None
+    ids = reserve_ids(Member, len(new))
+    members = [_member_values(row, pk, row.code or next_code(), now, cipher)
+               for row, pk in zip(new, ids, strict=True)]
+    insert_rows(Member._meta.db_table, MEMBER_COLUMNS,
+                ([m[c] for c in MEMBER_COLUMNS] for m in members))
+    history = [c for c in MEMBER_COLUMNS if c not in HISTORY_SKIPPED]
+    insert_rows(Member.history.model._meta.db_table,
+                [*history, "history_date", "history_change_reason", "history_type",
+                 "history_user_id"],
+                ([*(m[c] for c in history), now, history_reason(), "+", user_id]
+                 for m in members))
+    insert_rows(StatusSpell._meta.db_table,
+                ["member_id", "status", "started_on", "ended_on", "reason"],
+                ((m["id"], status, start, end, row.left_reason if status == Status.LEFT else "")
+                 for row, m in zip(new, members, strict=True)
+                 for status, start, end in _spells_for(row, m["status_since"])))
+    insert_rows(Placement._meta.db_table, ["member_id", "org_id", "started_on", "ended_on"],
+                ((m["id"], m["org_id"], m["joined_on"],
+                  m["status_since"] if m["status"] == Status.LEFT else None) for m in members))
+    return len(members)
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Benchmarks (`xianfeng bench …`): performance targets live here, not in unit tests."""
