@@ -106,7 +106,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "xianfeng.sqlite3",
+            "NAME": str(VAR_DIR / "xianfeng.sqlite3"),
             "OPTIONS": _SQLITE_OPTIONS,
             "TEST": {"NAME": None},
         }

@@ -34,7 +34,7 @@ def get_job_for_user(user, pk: int) -> Job:  # type: ignore[no-untyped-def]
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
     context = {"job": job, "job_poll_url": request.path}
-    if request.htmx:
+    if getattr(request, "htmx", False):
         response = render(request, "core/_progress.html", context)
         if not job.is_active:
             response["HX-Refresh"] = "true"  # show the result table once the job ends
@@ -62,7 +62,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             return redirect("job", _start_import(request, form.cleaned_data["file"]).pk)
-    jobs = Job.objects.filter(created_by=request.user, kind="core.import")[:10]
+    jobs = Job.objects.filter(created_by_id=request.user.pk, kind="core.import")[:10]
     return render(request, "core/data.html", {"form": form, "may_import": may_import,
                                               "jobs": jobs})
 

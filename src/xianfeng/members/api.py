@@ -54,7 +54,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_party_group(member: Member) -> str | None:
-        return member.party_group.code if member.party_group_id else None
+        return member.party_group.code if member.party_group is not None else None
 
 
 class MemberIn(Schema):

@@ -118,9 +118,9 @@ def check_identity(
 
 def _check_unique_id(number: str, exclude_pk: int | None = None) -> str:
     digest = lookup_hash(number)
-    clash = Member.objects.filter(id_number_hmac=digest).exclude(pk=exclude_pk)
-    if clash.exists():
-        other = clash.first()
+    clash = Member.objects.filter(id_number_hmac=digest)
+    other = (clash.exclude(pk=exclude_pk) if exclude_pk else clash).first()
+    if other is not None:
         raise ValidationError(
             {"id_number": f"身份证号{mask_id_number(number)}已登记（党员编号 {other.code}）"}
         )
@@ -176,7 +176,7 @@ def register_member(
         joined_on=joined_on,
         full_on=full_on,
         status=status,
-        status_since=full_on if status == Status.FULL else joined_on,
+        status_since=full_on or joined_on,
         id_number_cipher=get_cipher().encrypt(number),
         id_number_hmac=_check_unique_id(number),
         id_number_masked=mask_id_number(number),

@@ -313,7 +313,7 @@ class _Applier:
             return self._fail(record, "org", f"“{org.name}”不在您的管理范围内")
         return org
 
-    def _fail(self, record: Record, key: str, message: str) -> None:
+    def _fail(self, record: Record, key: str, message: str) -> Any:
         self.errors.add(record, None, LABELS[key], message)
         return None
 
@@ -459,7 +459,7 @@ def _new_member(
 
 def _check_lengths(values: dict) -> None:
     for key in ("name", "occupation", "phone", "code"):
-        limit = Member._meta.get_field(key).max_length
+        limit = getattr(Member._meta.get_field(key), "max_length", None)
         if limit and len(values.get(key) or "") > limit:
             raise ValidationError({key: f"“{LABELS[key]}”不能超过 {limit} 个字"})
 

@@ -63,14 +63,14 @@ def build_workbook(path: Path, *, members: int, seed: int = 1) -> dict[str, int]
     )
     used: set[str] = set()
     for n in range(members):
-        code, county = branches[n % len(branches)]
+        code, county_no = branches[n % len(branches)]
         birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(60 * 365))
         joined = min(birth + dt.timedelta(days=365 * rng.randint(19, 40)), dt.date(2024, 6, 30))
         full = joined + dt.timedelta(days=365) if rng.random() < 0.95 else None
-        number = make_id_number(f"3206{county:02d}", birth, n % 1000)
+        number = make_id_number(f"3206{county_no:02d}", birth, n % 1000)
         while number in used:
             birth += dt.timedelta(days=1)
-            number = make_id_number(f"3206{county:02d}", birth, n % 1000)
+            number = make_id_number(f"3206{county_no:02d}", birth, n % 1000)
         used.add(number)
         name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
         sheet.append(
