@@ -1,8 +1,8 @@
 import pytest
 
-TEST_ID_KEY = "bLrZ8tOm5qY1cCqkVbS2Zt0o6d4B0yJm1rUu2kqk6Dk="
-
 from tests.factories import Tree, build_tree
+
+TEST_ID_KEY = "bLrZ8tOm5qY1cCqkVbS2Zt0o6d4B0yJm1rUu2kqk6Dk="
 
 
 @pytest.fixture(autouse=True)

@@ -42,6 +42,7 @@ MATRIX: dict[str, list[Endpoint]] = {
     "job": [P("/jobs/{job}/")],
     "job_errors": [],  # a job's error workbook: tested in tests/core/test_import_pages.py
     "data": [P("/data/", scoped=False)],
+    "set_language": [P("/i18n/setlang/", "post", public=True, scoped=False)],
     "data_template": [P("/data/template.xlsx", scoped=False)],
     "data_export": [P("/data/export/members/", "post", scoped=False)],
     "accounts:login": [P("/accounts/login/", public=True, scoped=False)],

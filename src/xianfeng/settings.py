@@ -178,3 +178,8 @@ IMPORTERS = [
     "xianfeng.orgs.importers.OrgImporter",
     "xianfeng.members.importers.MemberImporter",
 ]
+
+# Modules whose compliance rules are registered (PLAT-04).
+RULE_MODULES = [
+    "xianfeng.orgs.rules",
+]

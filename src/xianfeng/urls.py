@@ -15,4 +15,5 @@ urlpatterns = [
     path("orgs/", include("xianfeng.orgs.urls")),
     path("members/", include("xianfeng.members.urls")),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

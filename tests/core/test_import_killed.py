@@ -74,15 +74,23 @@ def test_plat_03_killed_import_leaves_nothing(tmp_path):
         subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=300)
         path = tmp_path / "big.xlsx"
         _workbook(path, 20000)
-        child = subprocess.Popen([*cli, "import", str(path), "--progress"], env=env,
-                                 stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [*cli, "import", str(path), "--progress"],
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         seen = []
         for line in child.stderr:
             seen.append(line)
             if "已写入党组织" in line:
                 child.send_signal(signal.SIGKILL)
                 break
-        assert child.wait(timeout=120) == -signal.SIGKILL, ("".join(seen)[-3000:], child.stdout.read()[:2000])
+        assert child.wait(timeout=120) == -signal.SIGKILL, (
+            "".join(seen)[-3000:],
+            child.stdout.read()[:2000],
+        )
         assert _count(env, "orgs_org") == 0
         assert _count(env, "members_member") == 0
     finally:

@@ -29,8 +29,9 @@ def _members_in(code: str) -> list[list]:
     return rows
 
 
-def test_plat_03_upload_runs_as_job_and_reports_counts(client_for, tree, tmp_path,
-                                                       django_capture_on_commit_callbacks):
+def test_plat_03_upload_runs_as_job_and_reports_counts(
+    client_for, tree, tmp_path, django_capture_on_commit_callbacks
+):
     client = client_for(tree.users["secretary"])
     path = xlsx(tmp_path / "m.xlsx", {"党员": _members_in("CA-T1-B1")})
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,8 +44,9 @@ def test_plat_03_upload_runs_as_job_and_reports_counts(client_for, tree, tmp_pat
     assert "导入完成" in page
 
 
-def test_plat_03_upload_with_errors_offers_error_workbook(client_for, tree, tmp_path,
-                                                          django_capture_on_commit_callbacks):
+def test_plat_03_upload_with_errors_offers_error_workbook(
+    client_for, tree, tmp_path, django_capture_on_commit_callbacks
+):
     client = client_for(tree.users["secretary"])
     path = xlsx(tmp_path / "m.xlsx", {"党员": _members_in("CB-T1-B1")})
     with django_capture_on_commit_callbacks(execute=True):

@@ -40,16 +40,20 @@ def xlsx(path: Path, sheets: dict[str, list[list]], title_rows: int = 0) -> Path
 
 
 def good_orgs() -> list[list]:
-    return [ORG_HEADER,
-            ["S1", "试点县委", "", "党委", ""],
-            ["S1-1", "试点镇党委", "S1", "党委", "农村"],
-            ["S1-1-1", "试点村党支部", "试点县委/试点镇党委", "党支部", "农村"]]
+    return [
+        ORG_HEADER,
+        ["S1", "试点县委", "", "党委", ""],
+        ["S1-1", "试点镇党委", "S1", "党委", "农村"],
+        ["S1-1-1", "试点村党支部", "试点县委/试点镇党委", "党支部", "农村"],
+    ]
 
 
 def good_members() -> list[list]:
-    return [MEMBER_HEADER,
-            ["张三", ID1, "S1-1-1", "1995-07-01", "1996-07-01", "正式党员"],
-            ["李四", ID2, "S1-1-1", "2020年3月1日", "", "预备党员"]]
+    return [
+        MEMBER_HEADER,
+        ["张三", ID1, "S1-1-1", "1995-07-01", "1996-07-01", "正式党员"],
+        ["李四", ID2, "S1-1-1", "2020年3月1日", "", "预备党员"],
+    ]
 
 
 def errors_of(path: Path) -> list[tuple]:
@@ -65,8 +69,10 @@ def counts() -> tuple[int, int]:
 def test_plat_03_good_workbook_with_title_rows(tmp_path):
     path = xlsx(tmp_path / "a.xlsx", {"党组织": good_orgs(), "党员": good_members()}, 2)
     result = run_import(path)
-    assert result.counts == {"orgs": {"created": 3, "updated": 0, "unchanged": 0},
-                             "members": {"created": 2, "updated": 0, "unchanged": 0}}
+    assert result.counts == {
+        "orgs": {"created": 3, "updated": 0, "unchanged": 0},
+        "members": {"created": 2, "updated": 0, "unchanged": 0},
+    }
     member = Member.objects.get(name="张三")
     assert member.org.code == "S1-1-1" and member.status == "full"
     assert member.id_number_masked == ID1[:6] + "********" + ID1[-4:]
@@ -93,36 +99,90 @@ def test_plat_03_member_moved_by_reimport_is_a_transfer(tmp_path):
     result = run_import(xlsx(tmp_path / "b.xlsx", {"党员": moved}))
     assert result.counts["members"]["updated"] == 1
     transfer = Transfer.objects.get()
-    assert (transfer.from_org.code, transfer.to_org.code, transfer.status) == \
-        ("S1-1-1", "S1-1-2", "received")
+    assert (transfer.from_org.code, transfer.to_org.code, transfer.status) == (
+        "S1-1-1",
+        "S1-1-2",
+        "received",
+    )
 
 
 BAD_MEMBER_ROWS = [
-    ("checksum", ["王五", ID1[:-1] + ("0" if ID1[-1] != "0" else "1"), "S1-1-1", "2000-01-01",
-                  "2001-01-01", "正式党员"], "身份证号", "校验位"),
-    ("date", ["王五", "320602197002300011", "S1-1-1", "2000-01-01", "2001-01-01", "正式党员"],
-     "身份证号", "日期"),
-    ("scientific", ["王五", 3.20602197005e17, "S1-1-1", "2000-01-01", "2001-01-01", "正式党员"],
-     "身份证号", "文本"),
-    ("unknown org", ["王五", make_id(), "NOPE", "2000-01-01", "2001-01-01", "正式党员"],
-     "所在党组织", "找不到"),
-    ("org holds no members", ["王五", make_id(), "S1-1", "2000-01-01", "2001-01-01", "正式党员"],
-     "所在党组织", "党支部"),
-    ("full without date", ["王五", make_id(), "S1-1-1", "2000-01-01", "", "正式党员"],
-     "转正日期", "转正"),
-    ("full before joined", ["王五", make_id(), "S1-1-1", "2000-01-01", "1999-01-01", "正式党员"],
-     "转正日期", "晚于"),
+    (
+        "checksum",
+        [
+            "王五",
+            ID1[:-1] + ("0" if ID1[-1] != "0" else "1"),
+            "S1-1-1",
+            "2000-01-01",
+            "2001-01-01",
+            "正式党员",
+        ],
+        "身份证号",
+        "校验位",
+    ),
+    (
+        "date",
+        ["王五", "320602197002300011", "S1-1-1", "2000-01-01", "2001-01-01", "正式党员"],
+        "身份证号",
+        "日期",
+    ),
+    (
+        "scientific",
+        ["王五", 3.20602197005e17, "S1-1-1", "2000-01-01", "2001-01-01", "正式党员"],
+        "身份证号",
+        "文本",
+    ),
+    (
+        "unknown org",
+        ["王五", make_id(), "NOPE", "2000-01-01", "2001-01-01", "正式党员"],
+        "所在党组织",
+        "找不到",
+    ),
+    (
+        "org holds no members",
+        ["王五", make_id(), "S1-1", "2000-01-01", "2001-01-01", "正式党员"],
+        "所在党组织",
+        "党支部",
+    ),
+    (
+        "full without date",
+        ["王五", make_id(), "S1-1-1", "2000-01-01", "", "正式党员"],
+        "转正日期",
+        "转正",
+    ),
+    (
+        "full before joined",
+        ["王五", make_id(), "S1-1-1", "2000-01-01", "1999-01-01", "正式党员"],
+        "转正日期",
+        "晚于",
+    ),
     ("bad date", ["王五", make_id(), "S1-1-1", "去年", "", "预备党员"], "入党日期", "日期"),
-    ("bad status", ["王五", make_id(), "S1-1-1", "2000-01-01", "", "积极分子"], "党籍状态",
-     "不是有效的选项"),
-    ("too young", ["王五", make_id_number("320602", dt.date(1990, 1, 1), 3), "S1-1-1",
-                   "2005-01-01", "", "预备党员"], "入党日期", "十八"),
+    (
+        "bad status",
+        ["王五", make_id(), "S1-1-1", "2000-01-01", "", "积极分子"],
+        "党籍状态",
+        "不是有效的选项",
+    ),
+    (
+        "too young",
+        [
+            "王五",
+            make_id_number("320602", dt.date(1990, 1, 1), 3),
+            "S1-1-1",
+            "2005-01-01",
+            "",
+            "预备党员",
+        ],
+        "入党日期",
+        "十八",
+    ),
     ("missing name", ["", make_id(), "S1-1-1", "2000-01-01", "", "预备党员"], "姓名", "不能为空"),
 ]
 
 
-@pytest.mark.parametrize(("case", "row", "column", "fragment"), BAD_MEMBER_ROWS,
-                         ids=[c[0] for c in BAD_MEMBER_ROWS])
+@pytest.mark.parametrize(
+    ("case", "row", "column", "fragment"), BAD_MEMBER_ROWS, ids=[c[0] for c in BAD_MEMBER_ROWS]
+)
 def test_plat_03_bad_member_row_refused_whole(tmp_path, case, row, column, fragment):
     rows = good_members() + [row]
     path = xlsx(tmp_path / "bad.xlsx", {"党组织": good_orgs(), "党员": rows})
@@ -143,7 +203,10 @@ def test_plat_03_id_numbers_masked_in_errors(tmp_path):
 
 def test_plat_03_duplicate_id_against_database(tmp_path):
     run_import(xlsx(tmp_path / "a.xlsx", {"党组织": good_orgs(), "党员": good_members()}))
-    rows = [["党员编号", *MEMBER_HEADER], ["X9", "别人", ID1, "S1-1-1", "2000-01-01", "", "预备党员"]]
+    rows = [
+        ["党员编号", *MEMBER_HEADER],
+        ["X9", "别人", ID1, "S1-1-1", "2000-01-01", "", "预备党员"],
+    ]
     errors = errors_of(xlsx(tmp_path / "b.xlsx", {"党员": rows}))
     assert errors[0][2] == "身份证号" and "已登记" in errors[0][3]
 
@@ -158,8 +221,9 @@ BAD_ORG_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("case", "row", "column", "fragment"), BAD_ORG_ROWS,
-                         ids=[c[0] for c in BAD_ORG_ROWS])
+@pytest.mark.parametrize(
+    ("case", "row", "column", "fragment"), BAD_ORG_ROWS, ids=[c[0] for c in BAD_ORG_ROWS]
+)
 def test_plat_03_bad_org_row_refused_whole(tmp_path, case, row, column, fragment):
     path = xlsx(tmp_path / "bad.xlsx", {"党组织": good_orgs() + [row], "党员": good_members()})
     errors = errors_of(path)
@@ -174,7 +238,9 @@ def test_plat_03_missing_required_column(tmp_path):
     assert errors == [("党员", 1, "身份证号", "缺少必填列“身份证号”")]
 
 
-@pytest.mark.parametrize("header", ["身份证号", "公民身份号码", "身份证号码", "*身份证号", "身份证号（必填）"])
+@pytest.mark.parametrize(
+    "header", ["身份证号", "公民身份号码", "身份证号码", "*身份证号", "身份证号（必填）"]
+)
 def test_plat_03_header_variants(tmp_path, header):
     members = good_members()
     members[0][1] = header
@@ -182,8 +248,12 @@ def test_plat_03_header_variants(tmp_path, header):
     assert Member.objects.count() == 2
 
 
-@pytest.mark.parametrize("joined", ["2020-03-01", "2020/3/1", "2020.03", "2020年3月1日", 43891,
-                                    dt.datetime(2020, 3, 1)])
+EXCEL_DATETIME = dt.datetime(2020, 3, 1)  # noqa: DTZ001  naive, as openpyxl reads a date cell
+
+
+@pytest.mark.parametrize(
+    "joined", ["2020-03-01", "2020/3/1", "2020.03", "2020年3月1日", 43891, EXCEL_DATETIME]
+)
 def test_plat_03_date_variants(tmp_path, joined):
     members = good_members()
     members[2][3] = joined
@@ -208,9 +278,13 @@ def test_plat_03_json(tmp_path):
         return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
     path = tmp_path / "data.json"
-    path.write_text(json.dumps({"sheets": {"党组织": objects(good_orgs()),
-                                           "党员": objects(good_members())}},
-                               ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"sheets": {"党组织": objects(good_orgs()), "党员": objects(good_members())}},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     run_import(path)
     assert counts() == (3, 2)
 
@@ -239,8 +313,9 @@ def test_plat_03_export_round_trip(tmp_path):
     assert result.counts["members"]["created"] == 2
     after = list(Member.objects.order_by("code").values())
     ignore = {"id", "entered_at", "updated_at", "id_number_cipher"}
-    assert [{k: v for k, v in r.items() if k not in ignore} for r in after] == \
-        [{k: v for k, v in r.items() if k not in ignore} for r in before]
+    assert [{k: v for k, v in r.items() if k not in ignore} for r in after] == [
+        {k: v for k, v in r.items() if k not in ignore} for r in before
+    ]
     assert run_import(tmp_path / "o.xlsx").counts["orgs"]["unchanged"] == 3
 
 
@@ -259,8 +334,9 @@ def test_plat_03_unmasked_export_needs_the_right(tmp_path, tree):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        export(kind="members", target=tmp_path / "m.xlsx", user=tree.users["secretary"],
-               unmasked=True)
+        export(
+            kind="members", target=tmp_path / "m.xlsx", user=tree.users["secretary"], unmasked=True
+        )
 
 
 def test_plat_03_import_is_scoped_to_the_user(tmp_path, tree):

@@ -91,8 +91,12 @@ def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no
         raise PermissionDenied("只有该组织（或上级组织）的管理员可以开通账号")
     member = get_member_for_user(request.user, payload.member) if payload.member else None
     user, password = domain.create_account_with_post(
-        username=payload.username, display_name=payload.display_name, org=org,
-        role=payload.role, member=member, by=request.user,
+        username=payload.username,
+        display_name=payload.display_name,
+        org=org,
+        role=payload.role,
+        member=member,
+        by=request.user,
     )
     return Status(201, {"account": user, "password": password})
 

@@ -14,8 +14,9 @@ from .workbooks import write_rows
 KINDS = {"orgs": "党组织", "members": "党员"}
 
 
-def export(*, kind: str, target: Path | IO[bytes], user: Any, org: Any = None,
-           unmasked: bool = False) -> ExportRecord:
+def export(
+    *, kind: str, target: Path | IO[bytes], user: Any, org: Any = None, unmasked: bool = False
+) -> ExportRecord:
     """Write `kind` rows of the user's scope (or `org`'s subtree inside it) to `target`.
 
     `user` None is the command line (full rights). Unmasked ID numbers need the right to
@@ -25,8 +26,8 @@ def export(*, kind: str, target: Path | IO[bytes], user: Any, org: Any = None,
     from xianfeng.members.exports import HEADERS as MEMBER_HEADERS
     from xianfeng.members.exports import TEXT_COLUMNS as MEMBER_TEXT
     from xianfeng.members.exports import member_rows
-    from xianfeng.members.queries import members_for_user
     from xianfeng.members.models import Member
+    from xianfeng.members.queries import members_for_user
     from xianfeng.orgs.exports import HEADERS as ORG_HEADERS
     from xianfeng.orgs.exports import TEXT_COLUMNS as ORG_TEXT
     from xianfeng.orgs.exports import org_rows
@@ -46,7 +47,13 @@ def export(*, kind: str, target: Path | IO[bytes], user: Any, org: Any = None,
         members = Member.objects.all() if user is None else members_for_user(user)
         if org is not None:
             members = members.filter(org__path__startswith=org.path)
-        rows = write_rows(target, KINDS[kind], MEMBER_HEADERS,
-                          member_rows(members, unmasked=unmasked), MEMBER_TEXT)
-    return ExportRecord.objects.create(kind=kind, org=org, user=user, via=current_via(),
-                                       unmasked=unmasked, rows=rows)
+        rows = write_rows(
+            target,
+            KINDS[kind],
+            MEMBER_HEADERS,
+            member_rows(members, unmasked=unmasked),
+            MEMBER_TEXT,
+        )
+    return ExportRecord.objects.create(
+        kind=kind, org=org, user=user, via=current_via(), unmasked=unmasked, rows=rows
+    )

@@ -4,7 +4,9 @@ from django import forms
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="导入文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）、.json")
+    file = forms.FileField(
+        label="导入文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）、.json"
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         from .views import UPLOAD_LIMIT, UPLOAD_TYPES

@@ -47,10 +47,16 @@ class ExportRecord(models.Model):
     """Every export (PLAT-02): who, what, which subtree, whether ID numbers were in clear."""
 
     kind = models.CharField(_("内容"), max_length=20)
-    org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.SET_NULL,
-                            verbose_name=_("范围"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, verbose_name=_("导出人"))
+    org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("范围")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("导出人"),
+    )
     via = models.CharField(_("途径"), max_length=250)
     unmasked = models.BooleanField(_("含完整身份证号"), default=False)
     rows = models.PositiveIntegerField(_("行数"), default=0)

@@ -32,15 +32,19 @@ def import_file_task(*, job_id: int, path: str, filename: str) -> None:
 
     try:
         with acting_as(job.created_by, f"worker: 导入 {filename}"):
-            result = run_import(Path(path), filename=filename, by=job.created_by,
-                                progress=progress)
+            result = run_import(Path(path), filename=filename, by=job.created_by, progress=progress)
     except ImportFailed as failure:
         errors_path(job_id).parent.mkdir(parents=True, exist_ok=True)
         write_errors(errors_path(job_id), failure.errors)
         shown = [[e.sheet, e.row, e.column, e.message] for e in failure.errors[:ERRORS_SHOWN]]
-        Job.objects.filter(pk=job_id).update(result={
-            "headers": ["工作表", "行", "列", "问题"], "rows": shown,
-            "errors": len(failure.errors), "errors_file": True})
+        Job.objects.filter(pk=job_id).update(
+            result={
+                "headers": ["工作表", "行", "列", "问题"],
+                "rows": shown,
+                "errors": len(failure.errors),
+                "errors_file": True,
+            }
+        )
         fail_job(job_id, message=f"导入失败：共 {len(failure.errors)} 处错误，未写入任何数据")
         return
     except Exception as error:

@@ -45,8 +45,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _may_write_somewhere(user) -> bool:  # type: ignore[no-untyped-def]
     from xianfeng.accounts.models import Post, Role
 
-    return user.is_superuser or Post.objects.filter(
-        user=user, is_active=True, role__in=[Role.ADMIN, Role.OFFICER]).exists()
+    return (
+        user.is_superuser
+        or Post.objects.filter(
+            user=user, is_active=True, role__in=[Role.ADMIN, Role.OFFICER]
+        ).exists()
+    )
 
 
 @login_required
@@ -63,8 +67,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             return redirect("job", _start_import(request, form.cleaned_data["file"]).pk)
     jobs = Job.objects.filter(created_by_id=request.user.pk, kind="core.import")[:10]
-    return render(request, "core/data.html", {"form": form, "may_import": may_import,
-                                              "jobs": jobs})
+    return render(request, "core/data.html", {"form": form, "may_import": may_import, "jobs": jobs})
 
 
 def _start_import(request: HttpRequest, upload) -> Job:  # type: ignore[no-untyped-def]
@@ -77,15 +80,22 @@ def _start_import(request: HttpRequest, upload) -> Job:  # type: ignore[no-untyp
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    return start_job(kind=IMPORT_KIND, title=f"导入 {upload.name}", by=request.user, org=None,
-                     task=import_file_task, path=str(path), filename=upload.name)
+    return start_job(
+        kind=IMPORT_KIND,
+        title=f"导入 {upload.name}",
+        by=request.user,
+        org=None,
+        task=import_file_task,
+        path=str(path),
+        filename=upload.name,
+    )
 
 
 @login_required
 def import_template(request: HttpRequest) -> FileResponse:
     from .workbooks import write_template
 
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115  closed by FileResponse
     write_template(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename="先锋导入模板.xlsx")
@@ -114,10 +124,15 @@ def export_download(request: HttpRequest, kind: str) -> FileResponse:
         raise Http404("没有这种导出")
     code = request.POST.get("org", "")
     org = get_org_for_user(request.user, code) if code else None
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115  closed by FileResponse
     try:
-        export(kind=kind, target=handle, user=request.user, org=org,
-               unmasked=request.POST.get("unmasked") == "1")
+        export(
+            kind=kind,
+            target=handle,
+            user=request.user,
+            org=org,
+            unmasked=request.POST.get("unmasked") == "1",
+        )
     except ValidationError as error:
         raise Http404(str(error)) from None
     handle.seek(0)

@@ -39,16 +39,29 @@ def write_template(target: Path | IO[bytes]) -> None:
 def _write_notes(sheet: Any) -> None:
     sheet.append(["先锋 党建工作综合管理系统 导入模板"])
     sheet.append(["1. 每个工作表一类数据；表头行以上可以有标题行，列的顺序不限。"])
-    sheet.append(["2. 整个文件全部校验通过才会写入；有错误时不写入任何数据，并列出每处错误的工作表、行、列。"])
-    sheet.append(["3. 身份证号、编码、电话列已设为“文本”格式，请勿改为数字，否则 Excel 会改成科学计数法。"])
+    sheet.append(
+        [
+            "2. 整个文件全部校验通过才会写入；有错误时不写入任何数据，并列出每处错误的工作表、行、列。"
+        ]
+    )
+    sheet.append(
+        ["3. 身份证号、编码、电话列已设为“文本”格式，请勿改为数字，否则 Excel 会改成科学计数法。"]
+    )
     sheet.append(["4. 日期可写 2025-03-01、2025/3/1、2025.03、2025年3月1日。"])
     sheet.append(["5. 重复导入同一文件不会产生重复数据；党员所在党组织变化将记为组织关系转接。"])
     sheet.append([])
     sheet.append(["工作表", "列名", "必填", "说明", "可选值"])
     for importer in importers():
         for column in importer.columns:
-            sheet.append([importer.title, column.label, "是" if column.required else "",
-                          column.note, "、".join(column.choices)])
+            sheet.append(
+                [
+                    importer.title,
+                    column.label,
+                    "是" if column.required else "",
+                    column.note,
+                    "、".join(column.choices),
+                ]
+            )
     sheet.column_dimensions["D"].width = 60
     sheet.column_dimensions["E"].width = 60
 
@@ -77,14 +90,20 @@ def _add_choices(sheet: Any, letter: str, column: Column, options: Any) -> None:
         options.cell(row=row, column=option_column, value=label)
     ref = get_column_letter(option_column)
     formula = f"=选项!${ref}$1:${ref}${len(column.choices)}"
-    validation = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                showErrorMessage=False)
+    validation = DataValidation(
+        type="list", formula1=formula, allow_blank=True, showErrorMessage=False
+    )
     validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
     sheet.add_data_validation(validation)
 
 
-def write_rows(target: Path | IO[bytes], title: str, headers: list[str],
-               rows: Iterable[list[Any]], text_columns: Iterable[int] = ()) -> int:
+def write_rows(
+    target: Path | IO[bytes],
+    title: str,
+    headers: list[str],
+    rows: Iterable[list[Any]],
+    text_columns: Iterable[int] = (),
+) -> int:
     """Stream rows into a one-sheet workbook (write-only); returns the number of rows."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -121,5 +140,9 @@ def _cell(sheet: Any, value: Any, as_text: bool, cls: Any) -> Any:
 
 def write_errors(target: Path | IO[bytes], errors: list[RowError]) -> None:
     """The rows an import refused, as a workbook the officer can work through."""
-    write_rows(target, "导入错误", ["工作表", "行", "列", "问题"],
-               ([e.sheet, e.row, e.column, e.message] for e in errors))
+    write_rows(
+        target,
+        "导入错误",
+        ["工作表", "行", "列", "问题"],
+        ([e.sheet, e.row, e.column, e.message] for e in errors),
+    )

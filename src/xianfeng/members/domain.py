@@ -466,33 +466,74 @@ def _spells_for(row: NewMember, since: dt.date) -> list[tuple[str, dt.date, dt.d
 
 
 MEMBER_COLUMNS = (
-    "id", "code", "name", "name_initials", "gender", "ethnicity", "birth_date",
-    "id_number_cipher", "id_number_hmac", "id_number_masked", "education", "occupation",
-    "phone", "joined_on", "full_on", "status", "status_since", "left_reason", "org_id",
-    "party_group_id", "category", "flags", "leading_cadre", "entered_at", "updated_at",
+    "id",
+    "code",
+    "name",
+    "name_initials",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_cipher",
+    "id_number_hmac",
+    "id_number_masked",
+    "education",
+    "occupation",
+    "phone",
+    "joined_on",
+    "full_on",
+    "status",
+    "status_since",
+    "left_reason",
+    "org_id",
+    "party_group_id",
+    "category",
+    "flags",
+    "leading_cadre",
+    "entered_at",
+    "updated_at",
 )
 HISTORY_SKIPPED = {"id_number_cipher", "id_number_hmac", "updated_at"}
-_DEFAULTS = {"ethnicity": "01", "education": "", "occupation": "", "phone": "",
-             "category": Category.IN_SERVICE, "flags": [], "leading_cadre": False}
+_DEFAULTS = {
+    "ethnicity": "01",
+    "education": "",
+    "occupation": "",
+    "phone": "",
+    "category": Category.IN_SERVICE,
+    "flags": [],
+    "leading_cadre": False,
+}
 
 
 def _member_values(row: NewMember, pk: int, code: str, now: Any, cipher: Any) -> dict[str, Any]:
     since = row.status_since or (row.full_on if row.status == Status.FULL else row.joined_on)
     return {
-        **_DEFAULTS, **row.fields, "id": pk, "code": code, "name": row.name,
-        "name_initials": person_initials(row.name), "gender": row.gender,
-        "birth_date": row.birth_date, "id_number_cipher": cipher.encrypt(row.number),
-        "id_number_hmac": row.digest, "id_number_masked": mask_id_number(row.number),
-        "joined_on": row.joined_on, "full_on": row.full_on, "status": row.status,
-        "status_since": since, "left_reason": row.left_reason, "org_id": row.org.pk,
+        **_DEFAULTS,
+        **row.fields,
+        "id": pk,
+        "code": code,
+        "name": row.name,
+        "name_initials": person_initials(row.name),
+        "gender": row.gender,
+        "birth_date": row.birth_date,
+        "id_number_cipher": cipher.encrypt(row.number),
+        "id_number_hmac": row.digest,
+        "id_number_masked": mask_id_number(row.number),
+        "joined_on": row.joined_on,
+        "full_on": row.full_on,
+        "status": row.status,
+        "status_since": since,
+        "left_reason": row.left_reason,
+        "org_id": row.org.pk,
         "party_group_id": row.party_group.pk if row.party_group else None,
-        "entered_at": now, "updated_at": now,
+        "entered_at": now,
+        "updated_at": now,
     }
 
 
 @transaction.atomic
-def bulk_register_members(*, new: list[NewMember], by: Any = None,
-                          next_code: Callable[[], str]) -> int:
+def bulk_register_members(
+    *, new: list[NewMember], by: Any = None, next_code: Callable[[], str]
+) -> int:
     """Register many validated members at once (imports): the same rows as
     `register_member` writes (member, status spells, placement, history row), written by
     COPY / executemany rather than one model object at a time."""
@@ -506,24 +547,41 @@ def bulk_register_members(*, new: list[NewMember], by: Any = None,
     actor = current_actor()
     user_id = actor.user.pk if actor and actor.user else None
     ids = reserve_ids(Member, len(new))
-    members = [_member_values(row, pk, row.code or next_code(), now, cipher)
-               for row, pk in zip(new, ids, strict=True)]
-    insert_rows(Member._meta.db_table, MEMBER_COLUMNS,
-                ([m[c] for c in MEMBER_COLUMNS] for m in members))
+    members = [
+        _member_values(row, pk, row.code or next_code(), now, cipher)
+        for row, pk in zip(new, ids, strict=True)
+    ]
+    insert_rows(
+        Member._meta.db_table, MEMBER_COLUMNS, ([m[c] for c in MEMBER_COLUMNS] for m in members)
+    )
     history = [c for c in MEMBER_COLUMNS if c not in HISTORY_SKIPPED]
-    insert_rows(Member.history.model._meta.db_table,
-                [*history, "history_date", "history_change_reason", "history_type",
-                 "history_user_id"],
-                ([*(m[c] for c in history), now, history_reason(), "+", user_id]
-                 for m in members))
-    insert_rows(StatusSpell._meta.db_table,
-                ["member_id", "status", "started_on", "ended_on", "reason"],
-                ((m["id"], status, start, end, row.left_reason if status == Status.LEFT else "")
-                 for row, m in zip(new, members, strict=True)
-                 for status, start, end in _spells_for(row, m["status_since"])))
-    insert_rows(Placement._meta.db_table, ["member_id", "org_id", "started_on", "ended_on"],
-                ((m["id"], m["org_id"], m["joined_on"],
-                  m["status_since"] if m["status"] == Status.LEFT else None) for m in members))
+    insert_rows(
+        Member.history.model._meta.db_table,
+        [*history, "history_date", "history_change_reason", "history_type", "history_user_id"],
+        ([*(m[c] for c in history), now, history_reason(), "+", user_id] for m in members),
+    )
+    insert_rows(
+        StatusSpell._meta.db_table,
+        ["member_id", "status", "started_on", "ended_on", "reason"],
+        (
+            (m["id"], status, start, end, row.left_reason if status == Status.LEFT else "")
+            for row, m in zip(new, members, strict=True)
+            for status, start, end in _spells_for(row, m["status_since"])
+        ),
+    )
+    insert_rows(
+        Placement._meta.db_table,
+        ["member_id", "org_id", "started_on", "ended_on"],
+        (
+            (
+                m["id"],
+                m["org_id"],
+                m["joined_on"],
+                m["status_since"] if m["status"] == Status.LEFT else None,
+            )
+            for m in members
+        ),
+    )
     return len(members)
 
 

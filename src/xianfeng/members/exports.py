@@ -30,12 +30,23 @@ def member_rows(members: QuerySet[Member], *, unmasked: bool) -> Iterator[list[A
         number = cipher.decrypt(m.id_number_cipher) if unmasked else m.id_number_masked
         special = m.status not in {Status.PROBATIONARY, Status.FULL}
         yield [
-            m.code, m.name, number, m.get_gender_display(), m.birth_date,
-            _ETHNICITY.get(m.ethnicity, ""), m.get_education_display() if m.education else "",
-            m.occupation, m.phone, m.org.code, m.party_group.name if m.party_group else "",
-            m.joined_on, m.full_on, m.get_status_display(),
+            m.code,
+            m.name,
+            number,
+            m.get_gender_display(),
+            m.birth_date,
+            _ETHNICITY.get(m.ethnicity, ""),
+            m.get_education_display() if m.education else "",
+            m.occupation,
+            m.phone,
+            m.org.code,
+            m.party_group.name if m.party_group else "",
+            m.joined_on,
+            m.full_on,
+            m.get_status_display(),
             m.status_since if special else None,
             m.get_left_reason_display() if m.left_reason else "",
-            m.get_category_display(), "、".join(str(_FLAGS.get(f, f)) for f in m.flags),
+            m.get_category_display(),
+            "、".join(str(_FLAGS.get(f, f)) for f in m.flags),
             "是" if m.leading_cadre else "否",
         ]

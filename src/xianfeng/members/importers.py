@@ -270,19 +270,28 @@ class _Applier:
         if existing_code is not None:
             return self._existing(record, code, existing_code, org)
         if code in self.existing_codes:
-            self.errors.add(record, None, LABELS["id_number"],
-                            f"党员编号 {code} 已登记的身份证号与本行不一致（更正身份证号请在党员页面办理）")
+            self.errors.add(
+                record,
+                None,
+                LABELS["id_number"],
+                f"党员编号 {code} 已登记的身份证号与本行不一致（更正身份证号请在党员页面办理）",
+            )
             return "error"
         return self._new(record, org, identity)
 
     def _existing(self, record: Record, code: str, existing_code: str, org: Org) -> str:
         if code and code != existing_code:
-            self.errors.add(record, None, LABELS["id_number"],
-                            f"该身份证号已登记在党员编号 {existing_code} 下")
+            self.errors.add(
+                record, None, LABELS["id_number"], f"该身份证号已登记在党员编号 {existing_code} 下"
+            )
             return "error"
         if not self._in_scope(existing_code):
-            self.errors.add(record, None, LABELS["id_number"],
-                            "该身份证号已在其他党组织登记，不在您的管理范围内；请办理组织关系转接")
+            self.errors.add(
+                record,
+                None,
+                LABELS["id_number"],
+                "该身份证号已在其他党组织登记，不在您的管理范围内；请办理组织关系转接",
+            )
             return "error"
         self.changed.append((record, existing_code, {"org": org}))
         return "pending"

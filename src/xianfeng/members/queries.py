@@ -134,3 +134,21 @@ def get_transfer_for_user(user: Any, pk: int) -> Transfer:
 
 def pending_count(user: Any) -> int:
     return inbox(user).filter(status=TransferStatus.IN_TRANSIT).count()
+
+
+def counts_by_org_on(day: dt.date, orgs_q: Q) -> dict[int, dict[str, int]]:
+    """Members per branch-level org on `day` by status (full, probationary, …), one
+    grouped query over placements and status spells; `orgs_q` filters on `org__path`."""
+    placed = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    status = Q(member__status_spells__started_on__lte=day) & (
+        Q(member__status_spells__ended_on__isnull=True) | Q(member__status_spells__ended_on__gt=day)
+    )
+    rows = (
+        Placement.objects.filter(placed & status & orgs_q)
+        .values("org_id", "member__status_spells__status")
+        .annotate(n=Count("member_id"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["org_id"], {})[row["member__status_spells__status"]] = row["n"]
+    return counts

@@ -139,7 +139,10 @@ def _history_defaults() -> dict[str, Any]:
     from xianfeng.core.history import history_reason
 
     actor = current_actor()
-    return {"default_user": actor.user if actor else None, "default_change_reason": history_reason()}
+    return {
+        "default_user": actor.user if actor else None,
+        "default_change_reason": history_reason(),
+    }
 
 
 def _last_steps() -> dict[str, int]:

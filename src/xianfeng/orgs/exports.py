@@ -19,8 +19,15 @@ def org_rows(orgs: QuerySet[Org]) -> Iterator[list[Any]]:
     code_by_path = dict(Org.objects.values_list("path", "code"))
     for org in orgs.order_by("path").iterator(chunk_size=2000):
         yield [
-            org.code, org.name, code_by_path.get(org.path[: -Org.steplen], ""),
-            org.get_kind_display(), org.get_level_display(),
-            org.get_sector_display() if org.sector else "", org.unit_name,
-            org.unit_headcount, org.region_code, org.founded_on, org.dissolved_on,
+            org.code,
+            org.name,
+            code_by_path.get(org.path[: -Org.steplen], ""),
+            org.get_kind_display(),
+            org.get_level_display(),
+            org.get_sector_display() if org.sector else "",
+            org.unit_name,
+            org.unit_headcount,
+            org.region_code,
+            org.founded_on,
+            org.dissolved_on,
         ]

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from xianfeng.accounts.permissions import can_admin_org, can_edit_org
 from xianfeng.core.importing import Column, Errors, Progress, Record
 from xianfeng.lib.cells import choice_cleaner, clean_date, clean_int, text_key
 

@@ -1,20 +1,30 @@
-"""`xianfeng check`: the compliance check (PLAT-04). The rule registry and findings arrive
-with the compliance engine; until rules are registered this validates the arguments and
-reports the scope with no findings, in the JSON contract scripts rely on."""
+"""`xianfeng check`: evaluate the compliance rules over subtrees for a period (PLAT-04).
+
+    xianfeng check [--org CODE]... [--period 2025|2025-H1|2025-Q2|2025-06] [--as-of DATE]
+                   [--rule ID]... [--format table|json] [--policy-override KEY=VALUE]...
+
+`--org` defaults to every root (with `--as`, to the user's scope), `--period` to the last
+full year, `--as-of` to today. Exit status 0 with or without findings; 2 on bad arguments.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections import Counter
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xianfeng.compliance.engine import run_check
+from xianfeng.compliance.policy import PolicyError, parse_value
+from xianfeng.compliance.registry import load_rules
+from xianfeng.core.actor import current_actor
 from xianfeng.lib.dates import parse_date, parse_period, today
 from xianfeng.orgs.models import Org
 
 
 class Command(BaseCommand):
-    help = "合规检查：按规则检查组织（及下级）在某一期间的履职情况"
+    help = "合规检查：按规则检查组织（含下级）在某一期间的履职情况"
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--org", action="append", default=[], help="组织编码，可重复")
@@ -27,46 +37,110 @@ class Command(BaseCommand):
             action="append",
             default=[],
             dest="overrides",
-            help="KEY=VALUE（TOML 值）",
+            help="KEY=VALUE（VALUE 为 TOML 值）",
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        actor = current_actor()
+        user = actor.user if actor else None
         try:
             as_of = parse_date(options["as_of"]) if options["as_of"] else today()
             period = parse_period(options["period"] or str(as_of.year - 1))
-        except ValueError as error:
+            overrides = self._overrides(options["overrides"])
+        except (ValueError, PolicyError) as error:
             raise CommandError(str(error), returncode=2) from None
-        scope = self._scope(options["org"])
-        if options["rule"]:
+        rules = load_rules()
+        unknown = [r for r in options["rule"] if r not in rules]
+        if unknown:
             raise CommandError(
-                f"未知的规则编号：{', '.join(options['rule'])}（尚未登记任何规则）", returncode=2
+                f"未知的规则编号：{', '.join(unknown)}；已登记：{', '.join(sorted(rules))}",
+                returncode=2,
             )
-        orgs = sum(Org.objects.filter(path__startswith=o.path).count() for o in scope)
-        report = {
-            "scope": [o.code for o in scope],
-            "period": period.label,
-            "as_of": as_of.isoformat(),
-            "findings": [],
-            "summary": {"by_rule": {}, "orgs_evaluated": orgs},
-        }
-        self._print(report, options["format"], as_of)
+        roots = self._roots(options["org"], user)
+        result = run_check(
+            roots=roots,
+            period=period,
+            as_of=as_of,
+            rule_ids=options["rule"],
+            overrides=overrides,
+            by=user,
+        )
+        report = self._report(result, roots)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            self._table(report)
 
     @staticmethod
-    def _scope(codes: list[str]) -> list[Org]:
+    def _overrides(items: list[str]) -> dict[str, Any]:
+        overrides = {}
+        for item in items:
+            if "=" not in item:
+                raise ValueError(f"--policy-override 应写成 KEY=VALUE，收到：{item}")
+            key, text = item.split("=", 1)
+            overrides[key.strip()] = parse_value(key.strip(), text.strip())
+        return overrides
+
+    @staticmethod
+    def _roots(codes: list[str], user: Any) -> list[Org]:
+        from xianfeng.orgs.queries import orgs_for_user, scope_roots
+
         if not codes:
-            return list(Org.objects.get_root_nodes())
-        found = {o.code: o for o in Org.objects.filter(code__in=codes)}
+            return list(scope_roots(user) if user else Org.objects.get_root_nodes())
+        base = orgs_for_user(user) if user else Org.objects.all()
+        found = {o.code: o for o in base.filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
-            raise CommandError(f"没有编码为 {', '.join(missing)} 的党组织", returncode=2)
+            raise CommandError(
+                f"没有编码为 {', '.join(missing)} 的党组织（或不在管辖范围内）", returncode=2
+            )
         return [found[c] for c in codes]
 
-    def _print(self, report: dict, fmt: str, as_of: dt.date) -> None:
-        if fmt == "json":
-            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
-            return
+    @staticmethod
+    def _report(result: Any, roots: list[Org]) -> dict[str, Any]:
+        codes = dict(
+            Org.objects.filter(pk__in={f.org_id for f in result.findings}).values_list("pk", "code")
+        )
+        members = _member_codes({f.member_id for f in result.findings if f.member_id})
+        findings = [
+            {
+                "rule": f.rule,
+                "org": codes[f.org_id],
+                "member": members.get(f.member_id) if f.member_id else None,
+                "period": f.period,
+                "severity": f.severity,
+                "message": f.message,
+                "source": result.rules[f.rule].source if f.rule in result.rules else "",
+                "evidence": f.evidence,
+            }
+            for f in result.findings
+        ]
+        return {
+            "scope": [r.code for r in roots],
+            "period": result.run.period,
+            "as_of": result.run.as_of.isoformat(),
+            "findings": findings,
+            "summary": {
+                "by_rule": dict(Counter(f["rule"] for f in findings)),
+                "orgs_evaluated": result.run.orgs_evaluated,
+            },
+        }
+
+    def _table(self, report: dict[str, Any]) -> None:
         self.stdout.write(
             f"范围：{', '.join(report['scope']) or '（无组织）'}  期间：{report['period']}"
-            f"  截至：{as_of}  检查组织数：{report['summary']['orgs_evaluated']}"
+            f"  截至：{report['as_of']}  检查组织数：{report['summary']['orgs_evaluated']}"
         )
-        self.stdout.write("尚未登记任何合规规则：没有发现问题可报告。")
+        for f in report["findings"]:
+            who = f["org"] + (f" / {f['member']}" if f["member"] else "")
+            self.stdout.write(f"{f['rule']}\t{f['severity']}\t{f['period']}\t{who}\t{f['message']}")
+        by_rule = "，".join(f"{k} {v} 条" for k, v in sorted(report["summary"]["by_rule"].items()))
+        self.stdout.write(
+            f"共 {len(report['findings'])} 条发现" + (f"（{by_rule}）" if by_rule else "")
+        )
+
+
+def _member_codes(ids: set[int]) -> dict[int, str]:
+    from xianfeng.members.models import Member
+
+    return dict(Member.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}

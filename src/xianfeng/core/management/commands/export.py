@@ -29,14 +29,23 @@ class Command(BaseCommand):
         org = None
         if options["org"]:
             try:
-                org = (Org.objects.get(code=options["org"]) if user is None
-                       else get_org_for_user(user, options["org"]))
+                org = (
+                    Org.objects.get(code=options["org"])
+                    if user is None
+                    else get_org_for_user(user, options["org"])
+                )
             except Exception:
-                raise CommandError(f"没有编码为 {options['org']} 的党组织（或不在管辖范围内）",
-                                   returncode=2) from None
+                raise CommandError(
+                    f"没有编码为 {options['org']} 的党组织（或不在管辖范围内）", returncode=2
+                ) from None
         try:
-            record = export(kind=options["kind"], target=Path(options["file"]), user=user,
-                            org=org, unmasked=options["unmasked"])
+            record = export(
+                kind=options["kind"],
+                target=Path(options["file"]),
+                user=user,
+                org=org,
+                unmasked=options["unmasked"],
+            )
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(str(error), returncode=2) from None
         masked = "完整" if record.unmasked else "脱敏"

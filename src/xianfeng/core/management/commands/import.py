@@ -41,7 +41,10 @@ class Command(BaseCommand):
         actor = current_actor()
         try:
             result = run_import(
-                path, filename=path.name, by=actor.user if actor else None, progress=self._progress if options["progress"] else None,
+                path,
+                filename=path.name,
+                by=actor.user if actor else None,
+                progress=self._progress if options["progress"] else None,
             )
         except ImportFailed as failure:
             self._print_errors(failure, options["format"])

@@ -1,0 +1,106 @@
+"""Every policy parameter the rules read (PLAT-04): its type, unit and allowed range.
+
+A policy file may set only these keys; a value of the wrong type or out of range is
+refused with the policy, the key and the reason. National defaults and their sources are
+in policies/national.toml; local policies override them key by key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    kind: type  # int, float, bool, str or list
+    title: str
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def check(self, value: Any) -> str | None:
+        """The reason `value` is not acceptable, or None."""
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):
+            return f"应为{_TYPE_NAMES[self.kind]}，收到 {value!r}"
+        if self.min is not None and value < self.min:
+            return f"不能小于 {self.min:g}{self.unit}"
+        if self.max is not None and value > self.max:
+            return f"不能大于 {self.max:g}{self.unit}"
+        if self.choices and isinstance(value, list):
+            unknown = [v for v in value if v not in self.choices]
+            if unknown:
+                return f"未知的取值 {unknown}，可选：{', '.join(self.choices)}"
+        return None
+
+
+_TYPE_NAMES = {int: "整数", float: "数值", bool: "布尔值（true/false）", str: "文本", list: "列表"}
+SECTORS = (
+    "rural",
+    "community",
+    "government",
+    "institution",
+    "soe",
+    "private",
+    "social",
+    "school",
+    "hospital",
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+PARAMETERS: dict[str, Param] = {
+    # ORG-03 setup thresholds
+    "org.setup.branch_min_full": Param(int, "党支部最少正式党员数", "人", 1, 50),
+    "org.setup.branch_max_full": Param(int, "党支部最多正式党员数", "人", 3, 500),
+    "org.setup.committee_min_full": Param(int, "成立党委的最少正式党员数", "人", 10, 10000),
+    "org.setup.party_group_from_members": Param(int, "应划分党小组的党员人数", "人", 2, 500),
+    "org.setup.committee_min_sizes_levels": Param(
+        list,
+        "按规模检查党委设置的层级",
+        choices=("province", "city", "county", "town", "village", "unit"),
+    ),
+    # ORG-04 leadership and terms
+    "org.leadership.required_from_full": Param(int, "设立支部委员会的正式党员数", "人", 3, 100),
+    "org.term.years_default": Param(int, "基层党组织每届任期（默认）", "年", 1, 10),
+    "org.term.years_rural": Param(int, "村党组织每届任期", "年", 1, 10),
+    "org.term.years_community": Param(int, "社区党组织每届任期", "年", 1, 10),
+    "org.term.years_government": Param(int, "机关党组织每届任期", "年", 1, 10),
+    "org.term.reminder_months": Param(list, "换届提醒提前月数"),
+    # ORG-05 vacancies
+    "org.vacancy.max_months": Param(int, "班子职务空缺最长月数", "月", 1, 36),
+    # ORG-07 contact points
+    "org.contact.min_points_per_leader": Param(int, "每名班子成员联系点数", "个", 0, 10),
+    "org.contact.min_visits_per_year": Param(int, "每个联系点每年最少走访次数", "次", 0, 52),
+    # ORG-08 staff and venues
+    "org.staff.min_full_time_committee": Param(int, "机关党委、党总支专职党务干部", "人", 0, 20),
+    "org.staff.min_full_time_branch": Param(int, "党支部专职党务干部", "人", 0, 20),
+    "org.staff.min_ratio": Param(float, "专职党务干部占职工比例下限", "", 0, 1),
+    "org.staff.max_ratio": Param(float, "专职党务干部占职工比例上限", "", 0, 1),
+    # ORG-09 budget
+    "org.budget.per_member_yuan": Param(int, "每名党员党建活动经费", "元", 0, 100000),
+    # LIFE-02/03/05 organizational life
+    "life.general_meeting.min_per_quarter": Param(int, "党员大会每季度最少次数", "次", 0, 12),
+    "life.committee_meeting.min_per_month": Param(int, "支委会每月最少次数", "次", 0, 10),
+    "life.party_group_meeting.min_per_month": Param(int, "党小组会每月最少次数", "次", 0, 10),
+    "life.party_lesson.secretary_min_per_year": Param(int, "书记每年讲党课次数", "次", 0, 12),
+    "life.party_lesson.member_min_per_year": Param(int, "党员每年参加党课次数", "次", 0, 12),
+    "life.theme_day.min_per_month": Param(int, "主题党日每月最少次数", "次", 0, 5),
+    "life.theme_day.fixed_day_of_month": Param(int, "主题党日固定日（0为不固定）", "日", 0, 28),
+    "life.theme_day.fixed_day_sectors": Param(list, "固定日适用的领域", choices=SECTORS),
+    "life.theme_day.shift_window_days": Param(int, "节假日顺延窗口", "天", 0, 15),
+    "life.theme_day.weekdays": Param(list, "机关事业单位主题党日星期", choices=WEEKDAYS),
+    "life.theme_day.weekday_sectors": Param(list, "按星期安排主题党日的领域", choices=SECTORS),
+    "life.life_meeting.min_per_year": Param(int, "组织生活会每年最少次数", "次", 0, 4),
+    "life.absence.consecutive_limit": Param(int, "连续无故缺席次数上限", "次", 1, 24),
+    "life.no_org_life.months": Param(int, "连续未参加组织生活月数（自行脱党情形）", "月", 1, 24),
+    # STUDY-01
+    "study.hours.member_min": Param(float, "党员每年集中学习培训学时", "学时", 0, 500),
+    "study.hours.leader_min": Param(float, "书记、班子成员每年集中学习培训学时", "学时", 0, 500),
+    "study.training.leader_min_per_year": Param(int, "班子成员每年集中培训次数", "次", 0, 12),
+    # DUES
+    "dues.arrears.warning_months": Param(int, "欠缴党费预警月数", "月", 1, 12),
+    "dues.arrears.lapse_months": Param(int, "连续不交党费视为自行脱党的月数", "月", 1, 24),
+}

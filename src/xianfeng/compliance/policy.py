@@ -1,0 +1,169 @@
+"""Policy files (PLAT-04): parse and validate TOML, and resolve parameters per org.
+
+A policy file sets dotted keys (`org.setup.branch_max_full`) to
+`{ value = …, unit = "…", source = "…", note = "…", effective_from = 2020-01-01,
+effective_to = 2024-12-31 }`. Only keys of `parameters.PARAMETERS` are allowed. For an org,
+a key's value comes from the nearest ancestor-or-self policy that sets it and is in effect
+on the evaluation date; the national policy is the last resort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .parameters import PARAMETERS
+
+SHIPPED = Path(__file__).parent / "policies"
+META_KEYS = {"value", "unit", "source", "note", "effective_from", "effective_to"}
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be accepted: names the policy, the key and the reason."""
+
+    def __init__(self, policy: str, key: str, reason: str):
+        super().__init__(
+            f"政策“{policy}”的参数 {key}：{reason}" if key else f"政策“{policy}”：{reason}"
+        )
+        self.policy, self.key, self.reason = policy, key, reason
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and "value" not in value:
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _entry(policy: str, key: str, raw: Any) -> dict[str, Any]:
+    if key not in PARAMETERS:
+        raise PolicyError(policy, key, "未知的参数")
+    if not isinstance(raw, dict):
+        raw = {"value": raw}
+    extra = set(raw) - META_KEYS
+    if extra:
+        raise PolicyError(policy, key, f"未知的字段 {', '.join(sorted(extra))}")
+    if "value" not in raw:
+        raise PolicyError(policy, key, "缺少 value")
+    reason = PARAMETERS[key].check(raw["value"])
+    if reason:
+        raise PolicyError(policy, key, reason)
+    if not raw.get("source"):
+        raise PolicyError(policy, key, "必须注明出处（source）")
+    entry = {
+        "value": raw["value"],
+        "unit": raw.get("unit", PARAMETERS[key].unit),
+        "source": raw["source"],
+        "note": raw.get("note", ""),
+    }
+    for bound in ("effective_from", "effective_to"):
+        if bound in raw:
+            if not isinstance(raw[bound], dt.date):
+                raise PolicyError(policy, key, f"{bound} 应为日期，如 2020-01-01")
+            entry[bound] = raw[bound].isoformat()
+    return entry
+
+
+@dataclass
+class ParsedPolicy:
+    code: str
+    title: str
+    source: str
+    values: dict[str, dict[str, Any]]
+
+
+def parse_policy(text: str, *, name: str = "") -> ParsedPolicy:
+    """Parse and validate a policy file; raises PolicyError with a Chinese reason."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(name or "?", "", f"TOML 格式错误：{error}") from None
+    meta = data.pop("policy", {})
+    code = str(meta.get("code") or name)
+    if not code:
+        raise PolicyError(name or "?", "", "缺少 [policy] code")
+    values = {key: _entry(code, key, raw) for key, raw in _flatten(data).items()}
+    return ParsedPolicy(code, str(meta.get("title", code)), str(meta.get("source", "")), values)
+
+
+def shipped_files() -> list[Path]:
+    return sorted(SHIPPED.glob("*.toml"))
+
+
+def parse_value(key: str, text: str) -> Any:
+    """A `--policy-override KEY=VALUE` value (TOML syntax), validated."""
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        raise PolicyError("--policy-override", key, f"值 {text!r} 不是合法的 TOML 值") from None
+    entry = _entry("--policy-override", key, {"value": value, "source": "--policy-override"})
+    return {**entry, "policy": "--policy-override"}
+
+
+@dataclass
+class Layer:
+    path: str  # "" for the national policy
+    code: str
+    values: dict[str, dict[str, Any]]
+
+
+def _in_effect(entry: dict[str, Any], day: dt.date) -> bool:
+    start, end = entry.get("effective_from"), entry.get("effective_to")
+    return (not start or start <= day.isoformat()) and (not end or day.isoformat() <= end)
+
+
+@dataclass
+class Resolver:
+    """Parameters per org path, national defaults overridden key by key down the tree."""
+
+    layers: list[Layer]
+    day: dt.date
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _cache: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def entry(self, key: str, org_path: str) -> dict[str, Any]:
+        """The winning entry (value, source, policy) of `key` for the org at `org_path`."""
+        if key in self.overrides:
+            return self.overrides[key]
+        cache_key = (key, org_path)
+        found = self._cache.get(cache_key)
+        if found is None:
+            found = self._lookup(key, org_path)
+            self._cache[cache_key] = found
+        return found
+
+    def _lookup(self, key: str, org_path: str) -> dict[str, Any]:
+        for layer in self.layers:  # deepest first
+            if org_path.startswith(layer.path):
+                entry = layer.values.get(key)
+                if entry is not None and _in_effect(entry, self.day):
+                    return {**entry, "policy": layer.code}
+        raise PolicyError("national", key, "全国默认政策中缺少该参数")
+
+    def value(self, key: str, org_path: str) -> Any:
+        return self.entry(key, org_path)["value"]
+
+
+def resolver(*, day: dt.date, overrides: dict[str, Any] | None = None) -> Resolver:
+    """Load every stored policy once (a handful of rows) into a resolver."""
+    from django.db.models import Q
+
+    from .models import Policy
+
+    applied = Policy.objects.filter(Q(org__isnull=False) | Q(code="national"))
+    layers = [
+        Layer(p.org.path if p.org_id else "", p.code, p.values)
+        for p in applied.select_related("org")
+    ]
+    if not any(layer.path == "" for layer in layers):
+        national = parse_policy((SHIPPED / "national.toml").read_text(encoding="utf-8"))
+        layers.append(Layer("", national.code, national.values))
+    layers.sort(key=lambda layer: len(layer.path), reverse=True)
+    return Resolver(layers=layers, day=day, overrides=dict(overrides or {}))

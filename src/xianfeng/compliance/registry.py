@@ -1,0 +1,116 @@
+"""The rule registry (PLAT-04): each checkable requirement is a registered function.
+
+A rule lives in its domain app's `rules.py`, named by its requirement ID, and yields
+`Found` rows computed set-wise over the whole evaluated subtree (grouped SQL, never one
+query per org). Apps listed in settings.RULE_MODULES are imported by `load_rules()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
+from xianfeng.lib.dates import Period
+
+from .calendar import Calendar
+from .policy import Resolver
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a rule reports: one org (and maybe member) failing in one period."""
+
+    org_id: int
+    period: str
+    severity: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    member_id: int | None = None
+
+
+@dataclass
+class Context:
+    """What a rule evaluates: a subtree, a period, the as-of date, the policy."""
+
+    roots: list[Any]  # Org rows whose subtrees are evaluated
+    period: Period
+    as_of: dt.date
+    policy: Resolver
+    calendar: Calendar
+
+    @property
+    def day(self) -> dt.date:
+        """The date a state rule looks at: the period's last day, or as-of if earlier."""
+        return min(self.as_of, self.period.end - dt.timedelta(days=1))
+
+    def path_q(self, field: str = "path") -> Q:
+        query = Q(pk__in=[])
+        for root in self.roots:
+            query |= Q(**{f"{field}__startswith": root.path})
+        return query
+
+    def orgs(self, kinds: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The orgs of the subtree that exist on `day` (one query)."""
+        from xianfeng.orgs.models import Org
+
+        day = self.day
+        rows = Org.objects.filter(self.path_q()).filter(
+            Q(founded_on__isnull=True) | Q(founded_on__lte=day),
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day),
+        )
+        if kinds:
+            rows = rows.filter(kind__in=list(kinds))
+        return list(rows.values("id", "code", "name", "path", "kind", "level", "sector"))
+
+
+RuleFn = Callable[[Context], Iterable[Found]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    text: str
+    source: str
+    period: str  # "state" (as of a date), "year", "half", "quarter", "month"
+    severity: str
+    kinds: tuple[str, ...]
+    sectors: tuple[str, ...]
+    fn: RuleFn
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    *,
+    title: str,
+    text: str,
+    source: str,
+    period: str = "state",
+    severity: str = "error",
+    kinds: Iterable[str] = (),
+    sectors: Iterable[str] = (),
+) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule under its requirement ID."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[rule_id] = Rule(
+            rule_id, title, text, source, period, severity, tuple(kinds), tuple(sectors), fn
+        )
+        return fn
+
+    return register
+
+
+def load_rules() -> dict[str, Rule]:
+    for module in settings.RULE_MODULES:
+        import_module(module)
+    return RULES
