@@ -1,24 +1,26 @@
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def _items(request: HttpRequest) -> list[tuple[str, str]]:
     user = request.user
-    items = [("首页", reverse("home"))]
+    items = [(_("首页"), reverse("home"))]
     if getattr(user, "is_authenticated", False):
         from xianfeng.accounts.scope import has_any_post
 
         if has_any_post(user):
             items += [
-                ("组织树", reverse("orgs:tree")),
-                ("党员", reverse("members:list")),
-                ("组织关系转接", reverse("members:transfers")),
-                ("数据导入导出", reverse("data")),
-                ("账号管理", reverse("accounts:list")),
+                (_("组织树"), reverse("orgs:tree")),
+                (pgettext("nav", "党员"), reverse("members:list")),
+                (pgettext("nav", "组织关系转接"), reverse("members:transfers")),
+                (_("数据导入导出"), reverse("data")),
+                (_("账号管理"), reverse("accounts:list")),
             ]
         if getattr(user, "member_id", None):
-            items.append(("我的档案", reverse("members:me")))
-        items.append(("接口文档", "/api/docs"))
+            items.append((_("我的档案"), reverse("members:me")))
+        items.append((_("接口文档"), "/api/docs"))
     return items
 
 

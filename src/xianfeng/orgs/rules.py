@@ -50,8 +50,10 @@ def org_03_size_matches_kind(ctx: Context) -> Iterator[Found]:
     orgs = ctx.orgs()
     totals = _rollup(orgs, counts_by_org_on(ctx.day, ctx.path_q("org__path")))
     grouped = _with_groups(ctx)
+    checked = {K.BRANCH, K.JOINT_BRANCH, K.GENERAL_BRANCH, K.PARTY_COMMITTEE}
     for org in orgs:
-        yield from _check_size(ctx, org, totals[org["path"]], org["path"] in grouped)
+        if org["kind"] in checked:
+            yield from _check_size(ctx, org, totals[org["path"]], org["path"] in grouped)
 
 
 def _check_size(

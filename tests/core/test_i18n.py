@@ -1,0 +1,107 @@
+"""UI text in Chinese first, English available (Django i18n).
+
+Pages are Chinese by default; the language cookie (set by the footer's language
+switcher through Django's set_language view) turns nav labels, template text and
+model choice labels into English.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+import xianfeng
+
+pytestmark = pytest.mark.django_db
+
+PO = Path(xianfeng.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def _english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_pages_are_chinese_by_default(tree, client_for):
+    client = client_for(tree.users["city_admin"])
+    body = client.get("/orgs/").content.decode()
+    assert '<html lang="zh-hans">' in body
+    assert "组织树" in body
+    assert "组织关系转接" in body  # nav
+    assert "Org tree" not in body
+    detail = client.get("/orgs/CA-T1-B1/").content.decode()
+    assert "党支部" in detail
+    assert "基本信息" in detail
+
+
+def test_footer_has_a_language_switcher(tree, client_for):
+    body = client_for(tree.users["city_admin"]).get("/orgs/?q=qs").content.decode()
+    assert 'action="/i18n/setlang/"' in body
+    assert 'name="next" value="/orgs/?q=qs"' in body
+    assert '<option value="zh-hans" selected>简体中文</option>' in body
+    assert '<option value="en">English</option>' in body
+
+
+def test_language_cookie_en_shows_english(tree, client_for):
+    client = _english(client_for(tree.users["city_admin"]))
+    body = client.get("/orgs/").content.decode()
+    assert '<html lang="en">' in body
+    assert "Org tree" in body  # nav, title and heading
+    assert "Members" in body and "Transfers" in body  # nav
+    assert "组织树" not in body
+    assert '<option value="en" selected>English</option>' in body
+
+
+def test_english_model_choice_labels_and_template_text(tree, client_for):
+    client = _english(client_for(tree.users["city_admin"]))
+    body = client.get("/orgs/CA-T1-B1/").content.decode()
+    assert '<dd class="col-7 col-sm-8">Branch</dd>' in body  # Org.Kind label
+    assert "Basic information" in body
+    assert "Sector" in body and "Level" in body
+    assert '<dd class="col-7 col-sm-8">党支部</dd>' not in body
+    members = client.get("/members/").content.decode()
+    assert "Member list" in members
+    assert "Probationary member" in members or "Full member" in members
+
+
+def test_set_language_endpoint_switches_and_redirects(tree, client_for):
+    client = client_for(tree.users["city_admin"])
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/orgs/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/orgs/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "Org tree" in client.get("/orgs/").content.decode()
+
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/orgs/"})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert "组织树" in client.get("/orgs/").content.decode()
+
+
+def test_set_language_works_before_login(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    body = client.get("/accounts/login/").content.decode()
+    assert "Log in to Xianfeng" in body
+
+
+def test_catalogue_is_complete_and_compiled():
+    text = PO.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text
+    # Every entry but the header has a translation.
+    untranslated = text.count('\nmsgstr ""\n\n') + text.endswith('\nmsgstr ""\n')
+    assert untranslated == 0
+    assert PO.with_suffix(".mo").exists()
+    with translation.override("en"):
+        assert translation.gettext("组织树") == "Org tree"
+        assert translation.pgettext("nav", "党员") == "Members"
+    with translation.override("zh-hans"):
+        assert translation.gettext("组织树") == "组织树"
+
+
+def test_chinese_first_even_for_an_english_browser(client_for, tree):
+    client = client_for(tree.users["city_admin"])
+    response = client.get("/orgs/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "组织树" in response.content.decode()
