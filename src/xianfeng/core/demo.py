@@ -606,7 +606,7 @@ class _Builder:
         self.orgs.append(plan)
         if parent is not None:
             parent.children.append(plan)
-        if kind in MEMBER_KINDS and groups and full >= 20 and self.rng.random() > 0.02:
+        if kind in MEMBER_KINDS and groups and full >= 18 and self.rng.random() > 0.02:
             self._add_groups(plan)
         return plan
 
@@ -1835,6 +1835,29 @@ def _summary(
     )
 
 
+def _attach_policies(root: Org) -> None:
+    """Apply the seed documents the way they apply (issue 4 §7): a city-level document at
+    the root, the government-office document (003) on a working committee's subtree, the
+    town document (004) on a town (at town scale: on the root)."""
+    from xianfeng.compliance.domain import attach_policy, load_shipped_policies
+    from xianfeng.compliance.models import Policy
+
+    if not Policy.objects.filter(code="004-gaibei").exists():
+        load_shipped_policies()
+    Policy.objects.filter(org__isnull=False).update(org=None)
+    subtree = Org.objects.filter(path__startswith=root.path)
+    if root.level == "town":
+        attach_policy(policy=Policy.objects.get(code="004-gaibei"), org=root)
+        return
+    attach_policy(policy=Policy.objects.get(code="000-nantong"), org=root)
+    office = subtree.filter(kind=OrgKind.WORKING_COMMITTEE, sector="government").order_by("path")
+    if office.exists():
+        attach_policy(policy=Policy.objects.get(code="003-haimen"), org=office.first())
+    town = subtree.filter(level="town", kind=OrgKind.PARTY_COMMITTEE).order_by("path").first()
+    if town is not None:
+        attach_policy(policy=Policy.objects.get(code="004-gaibei"), org=town)
+
+
 def build_demo(
     *,
     scale: str,
@@ -1864,5 +1887,6 @@ def build_demo(
         root = builder.run()
         assert root.obj is not None
         _create_accounts(root.obj)
+        _attach_policies(root.obj)
         builder.progress(builder.total, builder.total, "演示账号")
     return _summary(scale, seed, as_of, time.perf_counter() - started, builder.irregular)
