@@ -36,6 +36,7 @@ from .forms import (
 from .models import Post, Role, User
 from .permissions import can_admin_org
 from .queries import get_account_for_user, users_for_user
+from .scope import path_q
 from .tasks import BULK_CREATE_KIND, create_accounts_for_seat_holders_task
 
 
@@ -123,7 +124,12 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 
 
 def _accounts(user: Any, text: str) -> QuerySet[User]:
-    active_posts = Post.objects.filter(is_active=True).select_related("org").order_by("org__path")
+    active_posts = (
+        Post.objects.filter(is_active=True)
+        .filter(path_q(user, "org__path"))  # never name an org outside the admin's scope
+        .select_related("org")
+        .order_by("org__path")
+    )
     accounts = (
         users_for_user(user)
         .select_related("member", "member__org")
@@ -264,7 +270,9 @@ def _render_detail(request: AuthedRequest, account: User, **forms: Form) -> Http
     user = request.user
     context = {
         "account": account,
-        "posts": account.posts.select_related("org").order_by("-is_active", "org__path"),
+        "posts": account.posts.filter(path_q(user, "org__path"))
+        .select_related("org")
+        .order_by("-is_active", "org__path"),
         "post_form": forms.get("post_form") or PostForm(),
         "member_form": forms.get("member_form") or LinkMemberForm(),
         "can_manage": _is_admin_somewhere(user),
