@@ -226,6 +226,7 @@ class _Applier:
         self.seen_hmacs: dict[str, int] = {}
         self.new: list[NewMember] = []
         self.scope_codes: set[str] | None = None
+        self.day = today()  # once: the time-zone lookup costs more than the checks
         self.changed: list[tuple[Record, str, dict]] = []
 
     def run(self) -> dict[str, int]:
@@ -361,7 +362,8 @@ class _Applier:
         values = record.values
         digest, parsed = identity
         try:
-            member = _new_member(values, org, parsed, digest, self._party_group(record, org))
+            group = self._party_group(record, org)
+            member = _new_member(values, org, parsed, digest, group, self.day)
         except ValidationError as error:
             return self._report(record, error)
         self.new.append(member)
@@ -408,13 +410,13 @@ class _Applier:
 
 
 def _new_member(
-    values: dict, org: Org, parsed: Any, digest: str, party_group: Org | None
+    values: dict, org: Org, parsed: Any, digest: str, party_group: Org | None, day: dt.date
 ) -> NewMember:
     joined_on: dt.date = values["joined_on"]
     full_on = values.get("full_on")
     status = values.get("status") or ("full" if full_on else "probationary")
     since = values.get("status_since")
-    if joined_on > today():
+    if joined_on > day:
         raise ValidationError({"joined_on": "入党日期不能晚于今天"})
     from xianfeng.lib.idcard import age_on
 
@@ -431,7 +433,7 @@ def _new_member(
     if status in {Status.SUSPENDED, Status.LOST_CONTACT, Status.LEFT}:
         if since is None:
             raise ValidationError({"status_since": f"“{Status(status).label}”须填写状态日期"})
-        if since < (full_on or joined_on) or since > today():
+        if since < (full_on or joined_on) or since > day:
             raise ValidationError({"status_since": "状态日期应在入党（转正）日期之后、今天之前"})
     if status == Status.LEFT and not values.get("left_reason"):
         raise ValidationError({"left_reason": "出党须填写出党原因"})

@@ -28,9 +28,15 @@ CATEGORY = ["农村党员", "在职党员", "离退休党员", "流动党员", "
 
 
 def build_workbook(path: Path, *, members: int, seed: int = 1) -> dict[str, int]:
-    """A synthetic city: 10 counties × 15 towns × branches, `members` members (write-only)."""
+    """A synthetic city: 10 counties × 15 towns × branches, `members` members.
+
+    Saved in openpyxl's normal mode, which writes a shared-strings table and the sheet
+    dimension as Excel and WPS do (write-only mode stores strings inline and no dimension,
+    which reads about twice as slowly and is not what officers' files look like).
+    """
     rng = random.Random(seed)
-    book = Workbook(write_only=True)
+    book = Workbook()
+    book.remove(book.active)
     orgs = book.create_sheet("党组织")
     orgs.append(["组织编码", "组织名称", "上级组织", "组织类别", "领域"])
     orgs.append(["C", "示范市委", "", "党委", ""])
