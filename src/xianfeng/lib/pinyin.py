@@ -169,11 +169,14 @@ def _ascii_key(text: str) -> str:
     return "".join(c for c in decomposed.lower() if c.isascii() and c.isalnum())
 
 
-def _read_chinese(run: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _read_chinese(run: str) -> tuple[str, ...]:
+    """Syllables of a run of Chinese characters (cached: given names repeat a lot, and
+    a city import reads 300,000 of them)."""
     syllables = lazy_pinyin(run, style=Style.NORMAL)
     if len(syllables) != len(run):  # defensive: fall back to one char at a time
         syllables = [lazy_pinyin(char, style=Style.NORMAL)[0] for char in run]
-    return [_ascii_key(s) for s in syllables]
+    return tuple(_ascii_key(s) for s in syllables)
 
 
 def _tokens(text: str) -> list[Token]:
