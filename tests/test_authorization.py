@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from xianfeng.accounts.domain import create_api_token
 from xianfeng.core.models import Job
 from xianfeng.members.domain import send_transfer
+from xianfeng.orgs.domain import appoint_to_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,10 @@ MATRIX: dict[str, list[Endpoint]] = {
     "orgs:children": [P("/orgs/{town}/children/")],
     "orgs:edit": [P("/orgs/{org}/edit/", form=True), P("/orgs/{org}/edit/", "post")],
     "orgs:create": [P("/orgs/{org}/new/", form=True), P("/orgs/{org}/new/", "post")],
+    "orgs:leadership": [P("/orgs/{org}/leadership/")],
+    "orgs:seat_add": [P("/orgs/{org}/leadership/seats/", "post")],
+    "orgs:seat_end": [P("/orgs/{org}/leadership/seats/{seat}/end/", "post")],
+    "orgs:term_add": [P("/orgs/{org}/leadership/terms/", "post")],
     "members:list": [P("/members/", scoped=False)],
     "members:create": [
         P("/members/new/?org={org}", form=True),
@@ -106,6 +111,25 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:get_org": [P("/api/orgs/{org}")],
     "api:update_org": [P("/api/orgs/{org}", "patch")],
     "api:org_counts": [P("/api/orgs/{org}/counts")],
+    "api:org_leadership": [P("/api/orgs/{org}/leadership")],
+    "api:appoint_to_seat": [
+        P(
+            "/api/orgs/{org}/seats",
+            "post",
+            data=(
+                ("role", "committee_member"),
+                ("title", "宣传委员"),
+                ("member", "MA1"),
+                ("started_on", "2025-06-01"),
+            ),
+        )
+    ],
+    "api:end_seat": [
+        P("/api/orgs/{org}/seats/{seat}/end", "post", data=(("ended_on", "2025-06-01"),))
+    ],
+    "api:record_election": [
+        P("/api/orgs/{org}/terms", "post", data=(("elected_on", "2025-06-01"), ("years", "0")))
+    ],
     "api:list_members": [P("/api/members", scoped=False)],
     "api:create_member": [
         P(
@@ -163,6 +187,21 @@ MATRIX: dict[str, list[Endpoint]] = {
     ],
     "api:reset_password": [P("/api/accounts/{account}/reset-password", "post")],
     "api:deactivate": [P("/api/accounts/{account}/deactivate", "post")],
+    "compliance:rules": [P("/compliance/rules/", scoped=False)],
+    "compliance:rule": [P("/compliance/rules/ORG-03/?org={org}")],
+    "compliance:org_findings": [P("/compliance/orgs/{org}/")],
+    "compliance:check": [P("/compliance/orgs/{org}/check/", "post")],
+    "compliance:subtree": [P("/compliance/orgs/{town}/subtree/")],
+    # The export writes only its own audit row; what-if evaluates without saving.
+    "compliance:export": [P("/compliance/orgs/{org}/export.xlsx", "post")],
+    "compliance:whatif": [
+        P("/compliance/orgs/{org}/what-if/"),
+        P("/compliance/orgs/{org}/what-if/", "post"),
+    ],
+    "compliance:policy": [
+        P("/compliance/orgs/{org}/policy/"),
+        P("/compliance/orgs/{org}/policy/", "post"),
+    ],
 }
 
 
@@ -206,6 +245,13 @@ def world(tree):
     job_out = Job.objects.create(kind="t", title="t", created_by=outsider, org=tree.branch_b)
     token_in, _ = create_api_token(user=secretary, name="in")
     token_out, _ = create_api_token(user=outsider, name="out")
+    day = dt.date(2024, 1, 1)
+    seat_in = appoint_to_seat(
+        org=tree.branch_a, role="secretary", member=tree.member_a, started_on=day
+    )
+    seat_out = appoint_to_seat(
+        org=tree.branch_b, role="secretary", member=tree.member_b, started_on=day
+    )
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -217,6 +263,7 @@ def world(tree):
         "transfer_in": transfer_in.pk,
         "job": job_in.pk,
         "token": token_in.pk,
+        "seat": seat_in.pk,
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -228,6 +275,7 @@ def world(tree):
         "transfer_in": transfer_out.pk,
         "job": job_out.pk,
         "token": token_out.pk,
+        "seat": seat_out.pk,
     }
     return w
 
@@ -287,7 +335,7 @@ def test_plat_01_in_scope_admin_may_act(client_for, tree, world, name, endpoint)
     assert response.status_code not in {401, 403, 404, 500}, (name, response.status_code)
 
 
-VIEWER_MAY = {"job", "accounts:token_revoke"}
+VIEWER_MAY = {"job", "accounts:token_revoke", "compliance:export", "compliance:whatif"}
 
 
 @pytest.mark.parametrize(

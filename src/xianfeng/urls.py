@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("xianfeng.accounts.urls")),
     path("orgs/", include("xianfeng.orgs.urls")),
     path("members/", include("xianfeng.members.urls")),
+    path("compliance/", include("xianfeng.compliance.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

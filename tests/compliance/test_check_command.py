@@ -22,7 +22,7 @@ def _check(*args: str) -> dict:
 
 
 def test_plat_04_check_json_contract(tree):
-    report = _check("--period", "2025", "--as-of", "2026-01-01")
+    report = _check("--period", "2025", "--as-of", "2026-01-01", "--rule", "ORG-03")
     assert report["scope"] == ["CITY"] and report["period"] == "2025"
     assert report["as_of"] == "2026-01-01"
     branch_a = [f for f in report["findings"] if f["org"] == "CA-T1-B1"]
@@ -83,5 +83,5 @@ def test_plat_04_unconfirmed_year_gives_info_finding(tree):
 
 def test_plat_04_override_changes_findings(tree):
     root = make_org(None, kind="party_committee", code="EMPTY")
-    base = _check("--org", root.code)
+    base = _check("--org", root.code, "--rule", "ORG-03")
     assert base["findings"] == []

@@ -26,10 +26,11 @@ class Param:
             value = float(value)
         if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):
             return f"应为{_TYPE_NAMES[self.kind]}，收到 {value!r}"
-        if self.min is not None and value < self.min:
-            return f"不能小于 {self.min:g}{self.unit}"
-        if self.max is not None and value > self.max:
-            return f"不能大于 {self.max:g}{self.unit}"
+        if isinstance(value, int | float):
+            if self.min is not None and value < self.min:
+                return f"不能小于 {self.min:g}{self.unit}"
+            if self.max is not None and value > self.max:
+                return f"不能大于 {self.max:g}{self.unit}"
         if self.choices and isinstance(value, list):
             unknown = [v for v in value if v not in self.choices]
             if unknown:
@@ -64,10 +65,13 @@ PARAMETERS: dict[str, Param] = {
     ),
     # ORG-04 leadership and terms
     "org.leadership.required_from_full": Param(int, "设立支部委员会的正式党员数", "人", 3, 100),
+    "org.leadership.committee_min_seats": Param(int, "委员会最少班子成员数", "人", 2, 15),
     "org.term.years_default": Param(int, "基层党组织每届任期（默认）", "年", 1, 10),
     "org.term.years_rural": Param(int, "村党组织每届任期", "年", 1, 10),
     "org.term.years_community": Param(int, "社区党组织每届任期", "年", 1, 10),
     "org.term.years_government": Param(int, "机关党组织每届任期", "年", 1, 10),
+    "org.term.years_local_committee": Param(int, "乡镇及以上地方党委每届任期", "年", 1, 10),
+    "org.term.max_extension_months": Param(int, "换届延期最长月数", "月", 0, 24),
     "org.term.reminder_months": Param(list, "换届提醒提前月数"),
     # ORG-05 vacancies
     "org.vacancy.max_months": Param(int, "班子职务空缺最长月数", "月", 1, 36),

@@ -159,7 +159,7 @@ def resolver(*, day: dt.date, overrides: dict[str, Any] | None = None) -> Resolv
 
     applied = Policy.objects.filter(Q(org__isnull=False) | Q(code="national"))
     layers = [
-        Layer(p.org.path if p.org_id else "", p.code, p.values)
+        Layer(p.org.path if p.org is not None else "", p.code, p.values)
         for p in applied.select_related("org")
     ]
     if not any(layer.path == "" for layer in layers):

@@ -15,6 +15,7 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
                 (_("组织树"), reverse("orgs:tree")),
                 (pgettext("nav", "党员"), reverse("members:list")),
                 (pgettext("nav", "组织关系转接"), reverse("members:transfers")),
+                (_("合规检查"), reverse("compliance:rules")),
                 (_("数据导入导出"), reverse("data")),
                 (_("账号管理"), reverse("accounts:list")),
             ]

@@ -57,7 +57,7 @@ from xianfeng.members.models import (
     Transfer,
     TransferStatus,
 )
-from xianfeng.orgs.models import MEMBER_KINDS, Level, Org, OrgKind, Seat, SeatRole, Sector
+from xianfeng.orgs.models import MEMBER_KINDS, Level, Org, OrgKind, Seat, SeatRole, Sector, Term
 
 K, L, S, C = OrgKind, Level, Sector, Category
 
@@ -485,6 +485,9 @@ class _OrgPlan:
     groups: list[_OrgPlan] = field(default_factory=list)
     path: str = ""
     obj: Org | None = None  # once saved
+    elected: dt.date | None = None  # the current term's election (ORG-04)
+    previous: dt.date | None = None  # the election before it, when the org existed then
+    term_years: int = 0
 
     @property
     def pk(self) -> int:
@@ -1534,17 +1537,26 @@ class _Builder:
         organs = [p for p in inside if p.org.profile == "organ"]
         return organs or inside
 
-    def _holder(self, pool: list[_Person], elected: dt.date) -> _Person | None:
-        def fits(p: _Person, strict: bool) -> bool:
-            full_on = p.member.full_on
-            if full_on is None or p.member.status != Status.FULL or p.in_transit or p.seated:
-                return False
-            return not strict or (p.start <= elected and full_on <= elected)
+    def _holder(self, pool: list[_Person], elected: dt.date, taken: set[int]) -> _Person | None:
+        """A full member for a seat: preferably one in the org since the election and not
+        seated elsewhere; failing that anyone eligible (a town committee member may also
+        lead a branch), never twice in the same body."""
 
-        for strict in (True, False):
+        def fits(p: _Person, level: int) -> bool:
+            full_on = p.member.full_on
+            if full_on is None or p.member.status != Status.FULL or p.in_transit:
+                return False
+            if id(p) in taken or (level < 2 and p.seated):
+                return False
+            return level > 0 or (p.start <= elected and full_on <= elected)
+
+        for level in (0, 1, 2):
             for _ in range(40 if pool else 0):
                 person = self.rng.choice(pool)
-                if fits(person, strict):
+                if fits(person, level):
+                    return person
+            for person in pool:
+                if fits(person, level):
                     return person
         return None
 
@@ -1565,13 +1577,23 @@ class _Builder:
                 else self._ago(45, term - 45)
             )
             elected = max(elected, plan.founded_on + dt.timedelta(days=30))
+            previous: dt.date | None = elected - dt.timedelta(days=term)
+            if previous is not None and previous < plan.founded_on:
+                previous = None
+            if plan.kind != K.WORKING_COMMITTEE and rng.random() > 0.02:
+                plan.elected, plan.previous = elected, previous
+                plan.term_years = 5 if five else 3
             pool = self._pool(plan, by_org, persons)
-            org_seats = []
+            org_seats: list[_SeatPlan] = []
+            taken: set[int] = set()
             for role, title in self._seat_roles(plan):
-                holder = self._holder(pool, elected)
+                holder = self._holder(pool, elected, taken)
                 if holder is None:
                     continue
-                started = max(elected, holder.start, holder.member.full_on or elected)
+                taken.add(id(holder))
+                # holders were re-elected: their tenure began a term earlier
+                since = previous or elected
+                started = max(since, holder.start, holder.member.full_on or since)
                 org_seats.append(_SeatPlan(plan, role, title, holder, started))
                 holder.seated = True
                 if plan.kind in COMMITTEE_KINDS:
@@ -1633,6 +1655,16 @@ class _Builder:
             placements.append((p.member.pk, p.org.pk, p.start, left))
         insert.rows(Placement, ["member", "org", "started_on", "ended_on"], placements)
         insert.objects(Transfer, [self._transfer(*row) for row in transfers])
+        elected = {s.org for s in seats if s.org.elected is not None}
+        insert.objects(
+            Term,
+            [
+                Term(org_id=o.pk, elected_on=day, years=o.term_years)
+                for o in elected
+                for day in (o.previous, o.elected)
+                if day is not None
+            ],
+        )
         insert.objects(
             Seat,
             [

@@ -59,3 +59,12 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"日期格式应为 YYYY-MM-DD，收到：{text}") from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` shifted by calendar months (negative: back); a day the target month lacks
+    becomes its last day (2024-08-31 + 6 months = 2025-02-28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (_add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))

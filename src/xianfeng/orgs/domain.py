@@ -8,9 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from xianfeng.lib.dates import add_months, today
 from xianfeng.lib.pinyin import initials
 
-from .models import ALLOWED_CHILDREN, ROOT_KINDS, Org, OrgKind, Seat
+from .models import ALLOWED_CHILDREN, ELECTED_KINDS, ROOT_KINDS, Org, OrgKind, Seat, Term
+from .queries import org_row, term_dates
 
 EDITABLE_FIELDS = (
     "name",
@@ -132,6 +134,72 @@ def end_seat(*, seat: Seat, on: dt.date, by: Any = None) -> Seat:
     seat.ended_on = on
     seat.save(update_fields=["ended_on"])
     return seat
+
+
+@transaction.atomic
+def record_election(
+    *, org: Org, elected_on: dt.date, years: int = 0, note: str = "", by: Any = None
+) -> Term:
+    """Record a 换届 election of `org`'s leadership; it opens a new term (ORG-04).
+
+    `years` is the term length the election decided (0: the policy's length for the org).
+    Refused for an org whose leadership is not elected, a date in the future, before the
+    org was founded or after it was dissolved, and a second election on the same day.
+    Seats are not touched: the elected holders are appointed with `appoint_to_seat`.
+    """
+    if org.kind not in ELECTED_KINDS:
+        raise ValidationError({"org": f"{_label(org.kind)}不设选举产生的班子，无需登记换届"})
+    if elected_on > today():
+        raise ValidationError({"elected_on": "选举日期不能晚于今天"})
+    if org.founded_on and elected_on < org.founded_on:
+        raise ValidationError({"elected_on": "选举日期不能早于组织成立日期"})
+    if org.dissolved_on and elected_on >= org.dissolved_on:
+        raise ValidationError({"elected_on": "组织已撤销，不能在撤销日期及之后登记换届"})
+    if org.terms.filter(elected_on=elected_on).exists():
+        raise ValidationError({"elected_on": "该日期已登记过换届选举"})
+    term = Term(org=org, elected_on=elected_on, years=years, note=note.strip())
+    term.full_clean()
+    term.save()
+    return term
+
+
+@transaction.atomic
+def approve_term_extension(*, term: Term, until: dt.date, by: Any = None) -> Term:
+    """Record the higher org's approval to hold the next election late (ORG-04).
+
+    《中国共产党基层组织选举工作条例》第三条: a delay needs the higher org's approval and
+    is normally at most 1 year (policy key org.term.max_extension_months). Refused when
+    `until` is not after the normal expiry or beyond the cap, or when a later election
+    already closed this term.
+    """
+    from xianfeng.compliance.policy import resolver
+
+    org = term.org
+    policy = resolver(day=today())
+    dates = term_dates(
+        org=org_row(org),
+        elected_on=term.elected_on,
+        years=term.years,
+        extension=None,
+        policy=policy,
+    )
+    if until <= dates.expires_on:
+        raise ValidationError({"until": f"延期截止日应晚于本届届满日 {dates.expires_on}"})
+    cap = policy.entry("org.term.max_extension_months", org.path)
+    latest = add_months(dates.expires_on, cap["value"])
+    if until > latest:
+        raise ValidationError(
+            {
+                "until": f"延期不得超过{cap['value']}个月（{cap['source']}）："
+                f"本届任期于{dates.expires_on}届满，最迟可延期至{latest}"
+            }
+        )
+    if org.terms.filter(elected_on__gt=term.elected_on).exists():
+        raise ValidationError({"until": "本届之后已进行换届选举，不能再延期"})
+    term.approved_extension_until = until
+    term.full_clean()
+    term.save(update_fields=["approved_extension_until"])
+    return term
 
 
 def _history_defaults() -> dict[str, Any]:

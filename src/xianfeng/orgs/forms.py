@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .domain import EDITABLE_FIELDS
-from .models import ALLOWED_CHILDREN, ROOT_KINDS, Org, OrgKind
+from .models import ALLOWED_CHILDREN, ROOT_KINDS, Org, OrgKind, Seat, Term
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,3 +97,31 @@ class OrgSearchForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label="统计日期", required=False, widget=DATE_WIDGET)
+
+
+class SeatForm(forms.Form):
+    """Appoint a member to a leadership seat (ORG-04)."""
+
+    role = model_field(Seat, "role")
+    title = model_field(Seat, "title")
+    member = forms.CharField(
+        label="党员编号",
+        max_length=40,
+        help_text="本组织或下级组织在册党员的编号",
+        widget=forms.TextInput(attrs={"list": "seat-holders", "autocomplete": "off"}),
+    )
+    started_on = model_field(Seat, "started_on", required=True)
+
+
+class SeatEndForm(forms.Form):
+    ended_on = forms.DateField(
+        label="离任日期", widget=DATE_WIDGET, help_text="最后一个在任日，空缺自次日起算"
+    )
+
+
+class ElectionForm(forms.Form):
+    """Record a 换届 election (ORG-04)."""
+
+    elected_on = model_field(Term, "elected_on")
+    years = model_field(Term, "years")
+    note = model_field(Term, "note")

@@ -4,7 +4,7 @@ Stored as a materialized path (django-treebeard MP_Node) so that a subtree is on
 `path LIKE 'prefix%'` range scan, which every scoped query and every rule relies on.
 """
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -80,6 +80,11 @@ ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
 # Branch-level kinds: the orgs that hold members (a party group is an attribute of the
 # member inside the branch; a temporary org lists members who keep their home branch).
 MEMBER_KINDS = frozenset({K.BRANCH, K.JOINT_BRANCH})
+# Orgs with a leadership (班子: a secretary at least) (ORG-04): every kind but the party
+# group and the temporary org. Elected ones hold 换届 elections with terms; a working
+# committee (工委) is the party committee's appointed organ and has no term.
+LEADERSHIP_KINDS = frozenset(set(OrgKind) - {K.PARTY_GROUP, K.TEMPORARY_ORG})
+ELECTED_KINDS = LEADERSHIP_KINDS - {K.WORKING_COMMITTEE}
 
 region_code_validator = RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字（GB/T 2260）")
 org_code_validator = RegexValidator(
@@ -135,7 +140,9 @@ class SeatRole(models.TextChoices):
 class Seat(models.Model):
     """One tenure in a seat of an org's leadership (班子) (ORG-04, ORG-05).
 
-    A tenure ends with `ended_on`; terms and vacancies are read from these rows.
+    A tenure ends with `ended_on`, the last day in office; the seat is vacant from the
+    next day until a later tenure of the same role (and title, for committee members)
+    starts or a new leadership is elected (see `queries.open_vacancies`).
     """
 
     org = models.ForeignKey(
@@ -166,3 +173,39 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} {self.get_role_display()}"
+
+
+class Term(models.Model):
+    """One election (换届) of an org's leadership and the term it opens (ORG-04).
+
+    The current term is the latest election on or before the day looked at. It runs for
+    `years` (0: the policy's length for the org, see `queries.term_years_key`) and may be
+    extended once, with the higher org's approval, until `approved_extension_until`.
+    """
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="terms", verbose_name=_("党组织")
+    )
+    elected_on = models.DateField(_("选举日期"))
+    years = models.PositiveSmallIntegerField(
+        _("任期（年）"),
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text=_("0 表示按政策参数确定任期"),
+    )
+    approved_extension_until = models.DateField(_("经批准延期至"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("换届记录")
+        verbose_name_plural = _("换届记录")
+        ordering = ["org", "elected_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "elected_on"], name="orgs_term_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.elected_on:%Y-%m-%d}"

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Field, Model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from simple_history.models import ModelChange
 
@@ -23,24 +24,30 @@ from xianfeng.members.queries import category_counts_as_of, status_counts_as_of
 from . import domain
 from .forms import (
     AsOfForm,
+    ElectionForm,
     OrgCreateForm,
     OrgForm,
     OrgSearchForm,
+    SeatEndForm,
+    SeatForm,
     apply_form,
     changed_values,
     child_kinds,
     org_initial,
     sibling_kinds,
 )
-from .models import Org, SeatRole
+from .models import ELECTED_KINDS, Org, SeatRole
 from .queries import (
     ancestors,
     children_with_counts,
     directory,
     get_org_for_user,
+    holder_choices,
+    leadership_of,
     orgs_for_user,
     scope_roots,
     search_orgs,
+    seat_holder,
 )
 
 SEARCH_LIMIT = 50
@@ -290,3 +297,118 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
 def _update(request: HttpRequest, org: Org, form: OrgForm) -> Org:
     changes = changed_values(form)
     return domain.update_org(org=org, by=request.user, **changes) if changes else org
+
+
+# --- leadership: seats, terms, vacancies (ORG-04, ORG-05) -------------------------------
+
+
+def _editable_org(request: HttpRequest, code: str) -> Org:
+    org = get_org_for_user(request.user, code)
+    if not can_edit_org(request.user, org):
+        raise PermissionDenied("您对该组织只有查看权限")
+    return org
+
+
+def _term_rows(terms: list[Any], current: Any, day: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for term in reversed(terms):
+        if term is not current:
+            state, css = "已换届", "secondary"
+        elif day > term.dates.deadline:
+            state, css = "逾期未换届", "danger"
+        elif day > term.dates.expires_on:
+            state, css = "经批准延期", "warning"
+        else:
+            state, css = "本届", "success"
+        rows.append({"term": term, "dates": term.dates, "state": state, "css": css})
+    return rows
+
+
+def _leadership_context(request: HttpRequest, org: Org, **forms: Any) -> dict[str, Any]:
+    from xianfeng.compliance.policy import resolver
+
+    day = today()
+    data = leadership_of(org, day, resolver(day=day))
+    editable = can_edit_org(request.user, org) and org.dissolved_on is None
+    for vacancy in data["vacancies"]:
+        vacancy["overdue"] = day > vacancy["due"]
+        vacancy["role_label"] = SeatRole(vacancy["vacancy"].role).label
+    return {
+        "org": org,
+        "as_of": day,
+        "breadcrumb": _breadcrumb(request.user, org),
+        "current": data["current"],
+        "past": data["past"],
+        "vacancies": data["vacancies"],
+        "max_months": data["max_months"],
+        "terms": _term_rows(data["terms"], data["current_term"], day),
+        "elected": org.kind in ELECTED_KINDS,
+        "can_edit": editable,
+        "holders": holder_choices(org) if editable else [],
+        "seat_form": forms.get("seat_form") or SeatForm(),
+        "end_form": forms.get("end_form") or SeatEndForm(),
+        "end_seat_id": forms.get("end_seat_id"),
+        "election_form": forms.get("election_form") or ElectionForm(),
+    }
+
+
+def _leadership_page(request: HttpRequest, org: Org, **forms: Any) -> HttpResponse:
+    return render(request, "orgs/leadership.html", _leadership_context(request, org, **forms))
+
+
+def _back(request: HttpRequest, org: Org, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect_after_post(request, reverse("orgs:leadership", args=[org.code]))
+
+
+@login_required
+def leadership(request: HttpRequest, code: str) -> HttpResponse:
+    """An org's leadership: current and past seats, vacancies and terms (ORG-04, ORG-05)."""
+    return _leadership_page(request, get_org_for_user(request.user, code))
+
+
+@login_required
+@require_POST
+def seat_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = SeatForm(request.POST)
+
+    def appoint(data: dict[str, Any]) -> Any:
+        return domain.appoint_to_seat(
+            org=org,
+            role=data["role"],
+            title=data["title"].strip(),
+            member=seat_holder(org, data["member"]),
+            started_on=data["started_on"],
+            by=request.user,
+        )
+
+    seat = apply_form(form, appoint)
+    if seat is None:
+        return _leadership_page(request, org, seat_form=form)
+    return _back(request, org, f"已任命 {seat.member.name} 为{seat.get_role_display()}")
+
+
+@login_required
+@require_POST
+def seat_end(request: HttpRequest, code: str, seat_id: int) -> HttpResponse:
+    org = _editable_org(request, code)
+    seat = org.seats.select_related("member").filter(pk=seat_id).first()
+    if seat is None:
+        raise Http404("没有找到该班子职务")
+    form = SeatEndForm(request.POST)
+    ended = apply_form(form, lambda data: domain.end_seat(seat=seat, on=data["ended_on"]))
+    if ended is None:
+        return _leadership_page(request, org, end_form=form, end_seat_id=seat.pk)
+    return _back(request, org, f"已登记{seat.get_role_display()}离任")
+
+
+@login_required
+@require_POST
+def term_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = ElectionForm(request.POST)
+    term = apply_form(form, lambda data: domain.record_election(org=org, by=request.user, **data))
+    if term is None:
+        return _leadership_page(request, org, election_form=form)
+    return _back(request, org, f"已登记 {term.elected_on} 的换届选举")

@@ -66,8 +66,17 @@ def run(*, rule_prefix: str = "", period: str = "", progress: Any = None) -> dic
         found, orgs = evaluate(roots=roots, period=chosen, as_of=as_of, rule_ids=rules)
         timings.append(time.perf_counter() - start)
     evaluation = min(timings)
-    return {"database": connection.vendor, "cores": os.cpu_count(), "built_demo": built,
-            "rules": rules, "period": chosen.label, "orgs": Org.objects.count(),
-            "orgs_evaluated": orgs, "members": Member.objects.count(), "findings": len(found),
-            "evaluation_s": round(evaluation, 3), "floor_s": round(floor, 3),
-            "ratio": round(evaluation / floor, 2) if floor else None}
+    return {
+        "database": connection.vendor,
+        "cores": os.cpu_count(),
+        "built_demo": built,
+        "rules": rules,
+        "period": chosen.label,
+        "orgs": Org.objects.count(),
+        "orgs_evaluated": orgs,
+        "members": Member.objects.count(),
+        "findings": len(found),
+        "evaluation_s": round(evaluation, 3),
+        "floor_s": round(floor, 3),
+        "ratio": round(evaluation / floor, 2) if floor else None,
+    }

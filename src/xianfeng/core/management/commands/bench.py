@@ -14,8 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("what", choices=["import", "check"])
-        parser.add_argument("--scale", choices=["city"], default="city",
-                            help="check：在当前数据库上复用或生成市级示范数据")
+        parser.add_argument(
+            "--scale",
+            choices=["city"],
+            default="city",
+            help="check：在当前数据库上复用或生成市级示范数据",
+        )
         parser.add_argument("--rule", default="", help="check：只测规则编号以此开头的规则")
         parser.add_argument("--period", default="", help="check：期间，默认上一年")
         parser.add_argument("--members", type=int, default=300_000)
