@@ -43,6 +43,7 @@ class Context:
     as_of: dt.date
     policy: Resolver
     calendar: Calendar
+    _orgs: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def day(self) -> dt.date:
@@ -56,7 +57,13 @@ class Context:
         return query
 
     def orgs(self, kinds: Iterable[str] = ()) -> list[dict[str, Any]]:
-        """The orgs of the subtree that exist on `day` (one query)."""
+        """The orgs of the subtree that exist on `day` (one query, then cached)."""
+        key = tuple(sorted(kinds))
+        if key not in self._orgs:
+            self._orgs[key] = self._load_orgs(key)
+        return self._orgs[key]
+
+    def _load_orgs(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
         from xianfeng.orgs.models import Org
 
         day = self.day

@@ -20,7 +20,6 @@ as made by the command line. The city scale (≈300,000 members) loads in minute
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -41,6 +40,7 @@ from faker import Faker
 from xianfeng.accounts.domain import create_account, grant_post, set_identifier_right
 from xianfeng.accounts.models import Post, Role, User
 from xianfeng.core.history import current_via, history_user
+from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cipher import get_cipher, lookup_hash
 from xianfeng.lib.dates import today
 from xianfeng.lib.idcard import make_id_number, mask_id_number
@@ -1779,23 +1779,6 @@ def _delete_previous_demo() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table._meta.db_table)}")
 
 
-@contextlib.contextmanager
-def _large_page_cache() -> Iterator[None]:
-    """On SQLite, a 256 MiB page cache while loading: far fewer pages spilled and rewritten."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def _first(root: Org, kind: str, level: str) -> Org:
     if root.level == level:
         return root
@@ -1906,7 +1889,7 @@ def build_demo(
     """
     _check_arguments(scale, as_of)
     started = time.perf_counter()
-    with transaction.atomic(), _large_page_cache():
+    with transaction.atomic(), large_page_cache():
         existing = Org.objects.count()
         if existing and not replace:
             raise DemoError(

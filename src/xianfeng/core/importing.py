@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cells import CellError, clean_text
 from xianfeng.lib.tabular import Sheet, TabularError, find_header, normalize_header, open_workbook
 
@@ -256,7 +257,7 @@ def run_import(
     if errors:
         raise ImportFailed(errors.items)
     counts: dict[str, dict[str, int]] = {}
-    with transaction.atomic():
+    with transaction.atomic(), large_page_cache():
         for importer in importers():
             if importer.kind in records:
                 counts[importer.kind] = importer.apply(

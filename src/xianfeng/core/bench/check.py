@@ -2,7 +2,7 @@
 
 Target (issue "Compliance engine"): ORG rules at city scale (≈10,000 orgs, ≈300,000
 members) ≤ 5 s on 2 cores on both databases, within 3× of the SQL floor — a plain
-scan-and-group over the same tables.
+scan-and-group over the same tables (orgs, placements × status spells, seats, terms).
 """
 
 from __future__ import annotations
@@ -24,6 +24,15 @@ WHERE p.started_on <= %(day)s AND (p.ended_on IS NULL OR p.ended_on > %(day)s)
 GROUP BY p.org_id, s.status
 """
 ORGS_SQL = "SELECT id, path, kind, level, sector FROM orgs_org"
+# The other tables the ORG rules read, scanned and grouped the same plain way.
+SEATS_SQL = """
+SELECT org_id, role, COUNT(*) FROM orgs_seat
+WHERE started_on <= %(day)s AND (ended_on IS NULL OR ended_on >= %(day)s)
+GROUP BY org_id, role
+"""
+TERMS_SQL = (
+    "SELECT org_id, MAX(elected_on) FROM orgs_term WHERE elected_on <= %(day)s GROUP BY org_id"
+)
 
 
 def _floor(day: dt.date) -> float:
@@ -33,6 +42,9 @@ def _floor(day: dt.date) -> float:
         cursor.fetchall()
         cursor.execute(ORGS_SQL)
         cursor.fetchall()
+        for sql in (SEATS_SQL, TERMS_SQL):
+            cursor.execute(sql, {"day": day})
+            cursor.fetchall()
     return time.perf_counter() - start
 
 
