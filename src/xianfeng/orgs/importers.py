@@ -177,8 +177,9 @@ class _Applier:
         pending = self.records
         while pending:  # a parent may come later in the file: one pass per tree level
             deferred = [r for r in pending if self._find_parent(r) is _MISSING]
+            waiting = {id(r) for r in deferred}
             for record in pending:
-                if record not in deferred:
+                if id(record) not in waiting:
                     outcomes.append(self._one(record))
             if len(deferred) == len(pending):
                 outcomes += [self._one(record) for record in deferred]  # reports them
