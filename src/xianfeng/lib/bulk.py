@@ -87,9 +87,15 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
             from psycopg.types.json import Jsonb
 
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            json_columns = [c.attname for c in _json_fields(table)]
+            wrap = [i for i, name in enumerate(columns) if name in json_columns]
             with raw.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                 for row in rows:
-                    copy.write_row([Jsonb(v) if isinstance(v, list | dict) else v for v in row])
+                    if wrap:
+                        row = list(row)
+                        for i in wrap:
+                            row[i] = Jsonb(row[i])
+                    copy.write_row(row)
                     count += 1
             return count
         marks = ", ".join(["?"] * len(columns))
@@ -99,6 +105,17 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
             raw.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _json_fields(table: str) -> list[Any]:
+    """The JSON fields of the model stored in `table` (wrapped for COPY)."""
+    from django.apps import apps
+    from django.db.models import JSONField
+
+    for model in apps.get_models():
+        if model._meta.db_table == table:
+            return [f for f in model._meta.concrete_fields if isinstance(f, JSONField)]
+    return []
 
 
 def column_names(model: type[Model], exclude: Iterable[str] = ()) -> list[str]:
