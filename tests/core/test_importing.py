@@ -366,3 +366,24 @@ def test_plat_03_too_long_name_is_a_row_error(tmp_path):
     orgs = good_orgs() + [["S1-X", "长" * 201, "S1", "党支部", ""]]
     errors = errors_of(xlsx(tmp_path / "long.xlsx", {"党组织": orgs}))
     assert [(e[1], e[2]) for e in errors] == [(5, "组织名称")]
+
+
+def test_plat_03_orgs_sheet_must_come_before_members(tmp_path):
+    path = xlsx(tmp_path / "order.xlsx", {"党员": good_members(), "党组织": good_orgs()})
+    errors = errors_of(path)
+    assert (
+        "党组织",
+        0,
+        "",
+        "“党组织”工作表应放在前面（例如党组织在党员之前），请调整工作表顺序",
+    ) in errors
+    assert counts() == (0, 0)
+
+
+def test_plat_03_large_member_sheet_written_in_chunks_rolls_back_whole(tmp_path, monkeypatch):
+    from xianfeng.members.importers import _Applier
+
+    monkeypatch.setattr(_Applier, "FLUSH", 1)  # write after every row
+    rows = good_members() + [["坏行", "1.10105E+17", "S1-1-1", "2000-01-01", "", "预备党员"]]
+    errors_of(xlsx(tmp_path / "c.xlsx", {"党组织": good_orgs(), "党员": rows}))
+    assert counts() == (0, 0)

@@ -19,7 +19,8 @@ from django.utils.module_loading import import_string
 
 from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cells import CellError, clean_text
-from xianfeng.lib.tabular import Sheet, TabularError, find_header, normalize_header, open_workbook
+from xianfeng.lib.prefetch import read_workbook
+from xianfeng.lib.tabular import Sheet, TabularError, find_header, normalize_header
 
 Progress = Callable[[int, int, str], None]
 
@@ -98,6 +99,17 @@ class Importer(Protocol):
         self, records: list[Record], *, by: Any, errors: Errors, progress: Progress | None
     ) -> dict[str, int]: ...
 
+    def begin(self, *, by: Any, errors: Errors, progress: Progress | None) -> Applier: ...
+
+
+class Applier(Protocol):
+    """One import of one kind: `feed` chunks of records as they are read, then `finish`
+    (returns created / updated / unchanged counts)."""
+
+    def feed(self, records: list[Record]) -> None: ...
+
+    def finish(self) -> dict[str, int]: ...
+
 
 class ImportFailed(Exception):
     def __init__(self, errors: list[RowError]):
@@ -151,28 +163,6 @@ def _header_map(importer: Importer, headers: list[str]) -> dict[int, Column]:
     return mapping
 
 
-def _clean_rows(
-    sheet: Sheet, importer: Importer, errors: Errors, tick: Callable[[int], None]
-) -> list[Record]:
-    known = {name for column in importer.columns for name in column.names()}
-    header_row, headers, rows = find_header(sheet.rows, known)
-    mapping = _header_map(importer, headers)
-    present = set(mapping.values())
-    for column in importer.columns:
-        if column.required and column not in present:
-            errors.add(sheet.name, header_row, column.label, f"缺少必填列“{column.label}”")
-    if errors:
-        return []
-    columns = list(mapping.items())
-    records: list[Record] = []
-    for row_number, values in rows:
-        record = _clean_row(sheet.name, row_number, values, columns, errors)
-        if record is not None:
-            records.append(record)
-        tick(1)
-    return records
-
-
 def _clean_row(
     sheet: str,
     row_number: int,
@@ -194,39 +184,6 @@ def _clean_row(
             continue
         cleaned[column.key] = value
     return Record(sheet, row_number, cleaned) if ok else None
-
-
-def read_records(
-    source: Any, *, filename: str | None = None, progress: Progress | None = None
-) -> tuple[dict[str, list[Record]], Errors]:
-    """Read and clean every sheet that belongs to a known importer."""
-    errors = Errors()
-    candidates = importers()
-    records: dict[str, list[Record]] = {}
-    done = [0]
-
-    def tick(count: int) -> None:
-        done[0] += count
-        if progress and done[0] % 2000 == 0:
-            progress(done[0], 0, f"已读取 {done[0]} 行")
-
-    try:
-        with open_workbook(source, filename=filename) as sheets:
-            for sheet in sheets:
-                importer = _pick_importer(sheet, candidates) or _guess(sheet, candidates)
-                if importer is None:
-                    continue
-                try:
-                    rows = _clean_rows(sheet, importer, errors, tick)
-                except TabularError as error:
-                    errors.add(sheet.name, 0, "", str(error))
-                    continue
-                records.setdefault(importer.kind, []).extend(rows)
-    except TabularError as error:
-        errors.add(filename or "", 0, "", str(error))
-    if not records and not errors:
-        errors.add(filename or "", 0, "", "文件中没有找到党组织或党员工作表（请使用导入模板）")
-    return records, errors
 
 
 def _guess(sheet: Sheet, candidates: list[Importer]) -> Importer | None:
@@ -252,22 +209,103 @@ def _guess(sheet: Sheet, candidates: list[Importer]) -> Importer | None:
 def run_import(
     source: Any, *, filename: str | None = None, by: Any = None, progress: Progress | None = None
 ) -> ImportResult:
-    """Import a file all-or-nothing; raises ImportFailed with every row error."""
-    records, errors = read_records(source, filename=filename, progress=progress)
-    if errors:
-        raise ImportFailed(errors.items)
+    """Import a file all-or-nothing; raises ImportFailed with every row error.
+
+    Rows are validated and written as the file is read, sheet by sheet, inside one
+    transaction (a large workbook is parsed in a second process meanwhile); any error
+    rolls the whole import back. A kind that others depend on (orgs before members) is
+    finished when the first sheet of a later kind begins.
+    """
+    errors = Errors()
+    runs: dict[str, Any] = {}
     counts: dict[str, dict[str, int]] = {}
+    order = {importer.kind: importer.order for importer in importers()}
     with transaction.atomic(), large_page_cache():
-        for importer in importers():
-            if importer.kind in records:
-                counts[importer.kind] = importer.apply(
-                    records[importer.kind], by=by, errors=errors, progress=progress
-                )
+        for sheet, importer, chunk in _chunks(source, filename, errors, progress):
+            if chunk is None:  # a sheet begins: finish the kinds it depends on
+                if any(order[k] > importer.order for k in runs):
+                    errors.add(
+                        sheet.name,
+                        0,
+                        "",
+                        f"“{importer.title}”工作表应放在前面"
+                        "（例如党组织在党员之前），请调整工作表顺序",
+                    )
+                    raise ImportFailed(errors.items)
+                for kind in [k for k in runs if order[k] < importer.order and k not in counts]:
+                    counts[kind] = _finish(kind, runs[kind], errors, progress)
                 if errors:  # later sheets would only repeat what is missing here
-                    raise ImportFailed(errors.items)  # rolls the whole import back
-                if progress:
-                    progress(0, 0, f"已写入{importer.title}（尚未提交）")
+                    raise ImportFailed(errors.items)
+                continue
+            if importer.kind not in runs:
+                runs[importer.kind] = importer.begin(by=by, errors=errors, progress=progress)
+            runs[importer.kind].feed(chunk)
+        for kind in sorted(runs, key=lambda k: order[k]):
+            if kind not in counts:
+                counts[kind] = _finish(kind, runs[kind], errors, progress)
+        if not runs and not errors:
+            errors.add(filename or "", 0, "", "文件中没有找到党组织或党员工作表（请使用导入模板）")
+        if errors:
+            raise ImportFailed(errors.items)  # rolls the whole import back
     return ImportResult(counts)
+
+
+def _finish(kind: str, run: Any, errors: Errors, progress: Progress | None) -> dict[str, int]:
+    counts = run.finish()
+    if progress and not errors:
+        title = import_string(_path_of(kind)).title
+        progress(0, 0, f"已写入{title}（尚未提交）")
+    return counts
+
+
+CHUNK = 5000
+
+
+def _chunks(source: Any, filename: str | None, errors: Errors, progress: Progress | None):  # type: ignore[no-untyped-def]
+    """(sheet, importer, cleaned records) in chunks, in file order; each sheet starts with
+    (sheet, importer, None) before any of its rows is read."""
+    candidates = importers()
+    done = 0
+    try:
+        with read_workbook(source, filename=filename) as sheets:
+            for sheet in sheets:
+                importer = _pick_importer(sheet, candidates) or _guess(sheet, candidates)
+                if importer is None:
+                    continue
+                yield sheet, importer, None
+                try:
+                    for chunk in _clean_chunks(sheet, importer, errors):
+                        done += len(chunk)
+                        if progress:
+                            progress(done, 0, f"已读取 {done} 行")
+                        yield sheet, importer, chunk
+                except TabularError as error:
+                    errors.add(sheet.name, 0, "", str(error))
+    except TabularError as error:
+        errors.add(filename or "", 0, "", str(error))
+
+
+def _clean_chunks(sheet: Sheet, importer: Importer, errors: Errors):  # type: ignore[no-untyped-def]
+    known = {name for column in importer.columns for name in column.names()}
+    header_row, headers, rows = find_header(sheet.rows, known)
+    mapping = _header_map(importer, headers)
+    present = set(mapping.values())
+    missing = [c for c in importer.columns if c.required and c not in present]
+    for column in missing:
+        errors.add(sheet.name, header_row, column.label, f"缺少必填列“{column.label}”")
+    if missing:
+        return
+    columns = list(mapping.items())
+    chunk: list[Record] = []
+    for row_number, values in rows:
+        record = _clean_row(sheet.name, row_number, values, columns, errors)
+        if record is not None:
+            chunk.append(record)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def error_lines(errors: Iterable[RowError]) -> str:

@@ -212,6 +212,9 @@ class MemberImporter:
     ) -> dict[str, int]:
         return _Applier(records, errors, by, progress).run()
 
+    def begin(self, *, by: Any, errors: Errors, progress: Progress | None) -> _Applier:
+        return _Applier([], errors, by, progress)
+
 
 class _Applier:
     def __init__(self, records: list[Record], errors: Errors, by: Any, progress: Progress | None):
@@ -228,21 +231,43 @@ class _Applier:
         self.scope_codes: set[str] | None = None
         self.day = today()  # once: the time-zone lookup costs more than the checks
         self.changed: list[tuple[Record, str, dict]] = []
+        self.unchanged = self.created = self.seen = 0
+        self.codes: Any = None
+        self.generated: set[str] = set()
+
+    FLUSH = 5000  # validated new members written in chunks while the file is still read
 
     def run(self) -> dict[str, int]:
-        unchanged = 0
-        for index, record in enumerate(self.records, 1):
-            unchanged += self._one(record) == "unchanged"
-            if self.progress and index % 5000 == 0:
-                self.progress(index, len(self.records), f"已校验 {index} 名党员")
+        self.feed(self.records)
+        return self.finish()
+
+    def feed(self, records: list[Record]) -> None:
+        """Validate rows as they arrive; write new members in chunks while all is well
+        (the enclosing transaction rolls everything back if any row is wrong)."""
+        for record in records:
+            self.unchanged += self._one(record) == "unchanged"
+            self.seen += 1
+            if self.progress and self.seen % 5000 == 0:
+                self.progress(self.seen, 0, f"已校验 {self.seen} 名党员")
+            if len(self.new) >= self.FLUSH and not self.errors:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self.codes is None:
+            self.codes = self._next_code()
+        bulk_register_members(new=self.new, by=self.by, next_code=self.codes)
+        self.created += len(self.new)
+        self.new = []
+
+    def finish(self) -> dict[str, int]:
         if self.errors:
             return {}
-        bulk_register_members(new=self.new, by=self.by, next_code=self._next_code())
+        self._flush()
         updated = sum(self._apply_change(*item) for item in self.changed)
         return {
-            "created": len(self.new),
+            "created": self.created,
             "updated": updated,
-            "unchanged": unchanged + len(self.changed) - updated,
+            "unchanged": self.unchanged + len(self.changed) - updated,
         }
 
     def _next_code(self) -> Any:
@@ -254,8 +279,9 @@ class _Applier:
             while True:
                 number += 1
                 code = f"P{number:08d}"
-                if code not in taken:
+                if code not in taken and code not in self.seen_codes:
                     taken.add(code)
+                    self.generated.add(code)
                     return code
 
         return next_code
@@ -348,6 +374,13 @@ class _Applier:
         if digest in self.seen_hmacs:
             return self.errors.add(
                 record, None, LABELS["id_number"], f"身份证号与第 {self.seen_hmacs[digest]} 行重复"
+            )
+        if code and code in self.generated:
+            return self.errors.add(
+                record,
+                None,
+                LABELS["code"],
+                f"党员编号 {code} 已分配给本文件中前面未填编号的党员，请换一个编号",
             )
         if code and code in self.seen_codes:
             return self.errors.add(

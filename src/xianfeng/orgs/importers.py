@@ -159,6 +159,9 @@ class OrgImporter:
     ) -> dict[str, int]:
         return _Applier(records, errors, by).run()
 
+    def begin(self, *, by: Any, errors: Errors, progress: Progress | None) -> _Applier:
+        return _Applier([], errors, by)
+
 
 class _Applier:
     def __init__(self, records: list[Record], errors: Errors, by: Any):
@@ -169,6 +172,12 @@ class _Applier:
         self.by_name_path = _name_index(self.existing.values(), self.full_name)
         self.new: dict[str, Org] = {}
         self.parent_of: dict[str, Org | None] = {}
+
+    def feed(self, records: list[Record]) -> None:
+        self.records.extend(records)  # parents may come later: resolved all at once
+
+    def finish(self) -> dict[str, int]:
+        return self.run()
 
     def run(self) -> dict[str, int]:
         if not self._unique_codes():
