@@ -263,7 +263,12 @@ class _Applier:
         if self.errors:
             return {}
         self._flush()
-        updated = sum(self._apply_change(*item) for item in self.changed)
+        updated = 0
+        for start in range(0, len(self.changed), 2000):  # one query per 2,000 matched rows
+            batch = self.changed[start : start + 2000]
+            found = Member.objects.select_related("org").filter(code__in=[c for _r, c, _x in batch])
+            members = {m.code: m for m in found}
+            updated += sum(self._apply_change(r, members[c], x) for r, c, x in batch)
         return {
             "created": self.created,
             "updated": updated,
@@ -424,8 +429,7 @@ class _Applier:
                 self.errors.add(record, None, LABELS.get(field, field), message)
         return "error"
 
-    def _apply_change(self, record: Record, code: str, extra: dict) -> bool:
-        member = Member.objects.select_related("org").get(code=code)
+    def _apply_change(self, record: Record, member: Member, extra: dict) -> bool:
         try:
             return _update_existing(
                 member,
