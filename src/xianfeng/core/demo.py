@@ -869,23 +869,38 @@ class _Builder:
             self._year_day(2005, 2015),
         )
         self._plan_non_public(county, code, name)
+        self._plan_joint_and_project(
+            county, code, name, "物流", "重点项目建设", L.COUNTY, S.GOVERNMENT
+        )
+
+    def _plan_joint_and_project(
+        self,
+        parent: _OrgPlan,
+        code: str,
+        name: str,
+        trade: str,
+        project: str,
+        level: str,
+        project_sector: str,
+    ) -> None:
+        """An industry joint org (ORG-01) and a project's temporary branch under `parent`."""
         industry = self._add(
-            county,
+            parent,
             f"{code}-HY",
-            f"{name}物流行业联合党委",
+            f"{name}{trade}行业联合党委",
             K.INDUSTRY_JOINT_ORG,
-            L.COUNTY,
+            level,
             S.PRIVATE,
             self._year_day(2015, 2021),
         )
         self._plan_industry(industry, f"{code}-HY", name)
         self._add(
-            county,
+            parent,
             f"{code}-LS",
-            f"{name}重点项目建设临时党支部",
+            f"{name}{project}临时党支部",
             K.TEMPORARY_ORG,
             L.UNIT,
-            S.GOVERNMENT,
+            project_sector,
             self._ago(90, 330),
         )
 
@@ -1082,24 +1097,8 @@ class _Builder:
         if irregular:
             self._plan_irregular(town, code, town_name, places)
         if parent is None:  # town scale: the industry and project orgs sit in the town
-            industry = self._add(
-                town,
-                f"{code}-HY",
-                f"{town_name}商贸物流行业联合党委",
-                K.INDUSTRY_JOINT_ORG,
-                L.TOWN,
-                S.PRIVATE,
-                self._year_day(2015, 2021),
-            )
-            self._plan_industry(industry, f"{code}-HY", town_name)
-            self._add(
-                town,
-                f"{code}-LS",
-                f"{town_name}乡村振兴项目临时党支部",
-                K.TEMPORARY_ORG,
-                L.UNIT,
-                S.RURAL,
-                self._ago(90, 330),
+            self._plan_joint_and_project(
+                town, code, town_name, "商贸物流", "乡村振兴项目", L.TOWN, S.RURAL
             )
         return town
 
