@@ -209,3 +209,198 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} {self.elected_on:%Y-%m-%d}"
+
+
+# --- ORG-07 contact points, ORG-08 venues and staff, ORG-09 budgets ------------------------
+
+
+class ContactPoint(models.Model):
+    """A leader's contact point (联系点): an org the leader personally follows (ORG-07).
+
+    `org` is the leadership the leader sits in (whose admins keep the record); `target`
+    is the org followed, usually a branch. `ended_on` is the last day of the pairing.
+    """
+
+    org = models.ForeignKey(
+        Org,
+        on_delete=models.CASCADE,
+        related_name="leader_contact_points",
+        verbose_name=_("班子所在党组织"),
+    )
+    leader = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="contact_points",
+        verbose_name=_("联系领导"),
+    )
+    target = models.ForeignKey(
+        Org,
+        on_delete=models.PROTECT,
+        related_name="contact_points",
+        verbose_name=_("联系的党组织"),
+    )
+    started_on = models.DateField(_("建立日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("联系点")
+        verbose_name_plural = _("联系点")
+        indexes = [models.Index(fields=["org", "leader"])]
+
+    def __str__(self) -> str:
+        return f"{self.leader} → {self.target}"
+
+
+class VisitKind(models.TextChoices):
+    VISIT = "visit", _("走访调研")
+    REPORT = "report", _("听取汇报")
+    PROBLEM = "problem", _("解决问题")
+    GUIDANCE = "guidance", _("指导活动")
+
+
+class Visit(models.Model):
+    """One recorded contact at a contact point: a visit, a report heard, a problem solved."""
+
+    contact_point = models.ForeignKey(
+        ContactPoint, on_delete=models.CASCADE, related_name="visits", verbose_name=_("联系点")
+    )
+    visited_on = models.DateField(_("日期"))
+    kind = models.CharField(_("方式"), max_length=10, choices=VisitKind, default=VisitKind.VISIT)
+    summary = models.TextField(_("内容"), blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("联系点活动")
+        verbose_name_plural = _("联系点活动")
+        ordering = ["-visited_on"]
+        indexes = [models.Index(fields=["contact_point", "visited_on"])]
+
+
+# The "六有" standard of an activity venue (ORG-08), field name → label.
+VENUE_ITEMS: dict[str, str] = {
+    "has_room": "有固定场所",
+    "has_sign": "有党组织标牌",
+    "has_flag": "有党旗",
+    "has_facilities": "有桌椅和电教设备",
+    "has_rules": "有制度上墙",
+    "has_reading": "有书报资料",
+}
+
+
+class Venue(models.Model):
+    """An activity venue (阵地) and how it meets the "六有" standard (ORG-08).
+
+    A venue marked `shared` also serves the orgs below its org (共建共用).
+    """
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="venues", verbose_name=_("党组织")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    area_m2 = models.DecimalField(
+        _("面积（平方米）"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    has_room = models.BooleanField(_("有固定场所"), default=False)
+    has_sign = models.BooleanField(_("有党组织标牌"), default=False)
+    has_flag = models.BooleanField(_("有党旗"), default=False)
+    has_facilities = models.BooleanField(_("有桌椅和电教设备"), default=False)
+    has_rules = models.BooleanField(_("有制度上墙"), default=False)
+    has_reading = models.BooleanField(_("有书报资料"), default=False)
+    has_disclosure_board = models.BooleanField(_("有党务公开栏"), default=False)
+    shared = models.BooleanField(_("供下属党组织共用"), default=False)
+    checked_on = models.DateField(_("核查日期"), null=True, blank=True)
+    closed_on = models.DateField(_("停用日期"), null=True, blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("活动阵地")
+        verbose_name_plural = _("活动阵地")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def missing_items(self) -> list[str]:
+        return [label for field, label in VENUE_ITEMS.items() if not getattr(self, field)]
+
+
+class StaffPost(models.Model):
+    """A party-affairs staff post (党务干部) of an org, full-time or part-time (ORG-08)."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="staff_posts", verbose_name=_("党组织")
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_posts",
+        verbose_name=_("党员"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    position = models.CharField(_("岗位"), max_length=50, blank=True)
+    full_time = models.BooleanField(_("专职"), default=True)
+    started_on = models.DateField(_("到岗日期"))
+    ended_on = models.DateField(_("离岗日期"), null=True, blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("党务干部")
+        verbose_name_plural = _("党务干部")
+        indexes = [models.Index(fields=["org", "full_time"])]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.name}"
+
+
+class Budget(models.Model):
+    """An org's party-activity budget (党建活动经费) for one year (ORG-09)."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("党组织")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("预算金额（元）"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("党建活动经费预算")
+        verbose_name_plural = _("党建活动经费预算")
+        ordering = ["org", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year"], name="orgs_budget_one_per_year")
+        ]
+
+
+class Spending(models.Model):
+    """One payment out of an org's party-activity budget (ORG-09)."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="spendings", verbose_name=_("党组织")
+    )
+    spent_on = models.DateField(_("支出日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    purpose = models.CharField(_("用途"), max_length=200)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("党建活动经费支出")
+        verbose_name_plural = _("党建活动经费支出")
+        ordering = ["org", "-spent_on"]
+        indexes = [models.Index(fields=["org", "spent_on"])]
