@@ -340,7 +340,10 @@ def test_plat_03_unmasked_export_needs_the_right(tmp_path, tree):
 
 
 def test_plat_03_import_is_scoped_to_the_user(tmp_path, tree):
-    rows = [MEMBER_HEADER, ["外人", make_id(), "CB-T1-B1", "2000-01-01", "", "预备党员"]]
+    rows = [
+        MEMBER_HEADER,
+        ["外人", make_id(birth=dt.date(1975, 5, 1)), "CB-T1-B1", "2000-01-01", "", "预备党员"],
+    ]
     with pytest.raises(ImportFailed) as info:
         run_import(xlsx(tmp_path / "s.xlsx", {"党员": rows}), by=tree.users["secretary"])
     assert "管理范围" in info.value.errors[0].message

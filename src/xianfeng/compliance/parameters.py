@@ -50,6 +50,27 @@ SECTORS = (
     "school",
     "hospital",
 )
+# orgs.models.OrgKind values and the venue items (orgs.models.VENUE_ITEMS plus the
+# disclosure board), spelled out: parameters must not import the orgs models.
+ORG_KINDS = (
+    "party_committee",
+    "working_committee",
+    "general_branch",
+    "branch",
+    "joint_branch",
+    "party_group",
+    "temporary_org",
+    "industry_joint_org",
+)
+VENUE_ITEMS = (
+    "has_room",
+    "has_sign",
+    "has_flag",
+    "has_facilities",
+    "has_rules",
+    "has_reading",
+    "has_disclosure_board",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 PARAMETERS: dict[str, Param] = {
@@ -76,21 +97,32 @@ PARAMETERS: dict[str, Param] = {
     # ORG-05 vacancies
     "org.vacancy.max_months": Param(int, "班子职务空缺最长月数", "月", 1, 36),
     # ORG-07 contact points
+    "org.contact.leader_kinds": Param(list, "班子成员须建立联系点的党组织类别", choices=ORG_KINDS),
     "org.contact.min_points_per_leader": Param(int, "每名班子成员联系点数", "个", 0, 10),
-    "org.contact.min_visits_per_year": Param(int, "每个联系点每年最少走访次数", "次", 0, 52),
+    "org.contact.min_visits_per_year": Param(int, "班子成员每年走访指导联系点次数", "次", 0, 52),
+    "org.contact.reports_per_quarter": Param(int, "每季度听取联系点党建工作汇报次数", "次", 0, 12),
+    "org.contact.visits_per_quarter": Param(int, "每季度到联系点走访调研次数", "次", 0, 12),
+    "org.contact.problems_per_quarter": Param(int, "每季度为联系点解决实际问题个数", "个", 0, 12),
     # ORG-08 staff and venues
+    "org.venue.required_kinds": Param(
+        list, "须按标准建设党建活动阵地的党组织类别", choices=ORG_KINDS
+    ),
+    "org.venue.items": Param(list, "党建活动阵地标准项目", choices=VENUE_ITEMS),
     "org.staff.min_full_time_committee": Param(int, "机关党委、党总支专职党务干部", "人", 0, 20),
     "org.staff.min_full_time_branch": Param(int, "党支部专职党务干部", "人", 0, 20),
     "org.staff.min_ratio": Param(float, "专职党务干部占职工比例下限", "", 0, 1),
     "org.staff.max_ratio": Param(float, "专职党务干部占职工比例上限", "", 0, 1),
     # ORG-09 budget
     "org.budget.per_member_yuan": Param(int, "每名党员党建活动经费", "元", 0, 100000),
-    # LIFE-02/03/05 organizational life
+    # LIFE-01…05 organizational life
     "life.general_meeting.min_per_quarter": Param(int, "党员大会每季度最少次数", "次", 0, 12),
     "life.committee_meeting.min_per_month": Param(int, "支委会每月最少次数", "次", 0, 10),
     "life.party_group_meeting.min_per_month": Param(int, "党小组会每月最少次数", "次", 0, 10),
     "life.party_lesson.secretary_min_per_year": Param(int, "书记每年讲党课次数", "次", 0, 12),
     "life.party_lesson.member_min_per_year": Param(int, "党员每年参加党课次数", "次", 0, 12),
+    "life.party_lesson.leading_cadre_min_per_year": Param(
+        int, "党员领导干部每年到所在党支部讲党课次数", "次", 0, 12
+    ),
     "life.theme_day.min_per_month": Param(int, "主题党日每月最少次数", "次", 0, 5),
     "life.theme_day.fixed_day_of_month": Param(int, "主题党日固定日（0为不固定）", "日", 0, 28),
     "life.theme_day.fixed_day_sectors": Param(list, "固定日适用的领域", choices=SECTORS),
@@ -98,6 +130,10 @@ PARAMETERS: dict[str, Param] = {
     "life.theme_day.weekdays": Param(list, "机关事业单位主题党日星期", choices=WEEKDAYS),
     "life.theme_day.weekday_sectors": Param(list, "按星期安排主题党日的领域", choices=SECTORS),
     "life.life_meeting.min_per_year": Param(int, "组织生活会每年最少次数", "次", 0, 4),
+    "life.life_meeting.grace_months": Param(
+        int, "年度组织生活会、民主生活会次年补开月数", "月", 0, 12
+    ),
+    "life.leadership_life_meeting.min_per_year": Param(int, "民主生活会每年最少次数", "次", 0, 4),
     "life.absence.consecutive_limit": Param(int, "连续无故缺席次数上限", "次", 1, 24),
     "life.no_org_life.months": Param(int, "连续未参加组织生活月数（自行脱党情形）", "月", 1, 24),
     # STUDY-01

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -136,19 +137,43 @@ def pending_count(user: Any) -> int:
     return inbox(user).filter(status=TransferStatus.IN_TRANSIT).count()
 
 
+COUNTS_SQL = """
+SELECT p.org_id, s.status, COUNT(*)
+FROM members_placement p JOIN members_statusspell s ON s.member_id = p.member_id
+WHERE p.started_on <= %s AND (p.ended_on IS NULL OR p.ended_on > %s)
+  AND s.started_on <= %s AND (s.ended_on IS NULL OR s.ended_on > %s)
+  AND p.org_id IN ({orgs})
+GROUP BY p.org_id, s.status
+"""
+
+
+def _without_prefix(query: Q, prefix: str) -> Q:
+    """`query` with `prefix` taken off every lookup (org__path → path)."""
+    copy = Q()
+    copy.connector, copy.negated = query.connector, query.negated
+    for child in query.children:
+        if isinstance(child, Q):
+            copy.children.append(_without_prefix(child, prefix))
+        else:
+            copy.children.append((child[0].removeprefix(prefix), child[1]))
+    return copy
+
+
 def counts_by_org_on(day: dt.date, orgs_q: Q) -> dict[int, dict[str, int]]:
     """Members per branch-level org on `day` by status (full, probationary, …), one
-    grouped query over placements and status spells; `orgs_q` filters on `org__path`."""
-    placed = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-    status = Q(member__status_spells__started_on__lte=day) & (
-        Q(member__status_spells__ended_on__isnull=True) | Q(member__status_spells__ended_on__gt=day)
+    grouped query over placements and status spells; `orgs_q` filters on `org__path`.
+
+    Written as plain SQL: the ORM would join the member table between placements and
+    status spells, which every rule pays for at city scale (ORG-03, ORG-04, ORG-09).
+    """
+    orgs_sql, orgs_params = (
+        Org.objects.filter(_without_prefix(orgs_q, "org__")).values("id").query.sql_with_params()
     )
-    rows = (
-        Placement.objects.filter(placed & status & orgs_q)
-        .values("org_id", "member__status_spells__status")
-        .annotate(n=Count("member_id"))
-    )
+    value = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTS_SQL.format(orgs=orgs_sql), [value] * 4 + list(orgs_params))
+        rows = cursor.fetchall()
     counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["org_id"], {})[row["member__status_spells__status"]] = row["n"]
+    for org_id, status, n in rows:
+        counts.setdefault(org_id, {})[status] = n
     return counts

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,15 +15,35 @@ from xianfeng.lib.dates import today
 from xianfeng.members.queries import category_counts_as_of, status_counts_as_of
 
 from . import domain
-from .models import Org, Seat, SeatRole, Term
+from .models import (
+    ContactPoint,
+    Org,
+    Seat,
+    SeatRole,
+    Spending,
+    StaffPost,
+    Term,
+    Venue,
+    Visit,
+    VisitKind,
+)
+from .permissions import can_approve_term_extension
 from .queries import (
+    budget_years,
+    contact_leader,
+    contact_point_of,
+    contact_target,
     directory,
     get_org_for_user,
+    is_row_active,
     is_seat_active,
+    is_venue_open,
     leadership_of,
     orgs_for_user,
     search_orgs,
     seat_holder,
+    staff_post_of,
+    venue_of,
 )
 
 router = Router(tags=["党组织"])
@@ -311,3 +332,386 @@ def record_election(request: HttpRequest, code: str, payload: TermIn):  # type: 
     day = today()
     saved = next(t for t in leadership_of(org, day, resolver(day=day))["terms"] if t.pk == term.pk)
     return Status(201, _term_out(saved))
+
+
+def _term_with_dates(org: Org, term: Term) -> dict:
+    from xianfeng.compliance.policy import resolver
+
+    day = today()
+    return _term_out(
+        next(t for t in leadership_of(org, day, resolver(day=day))["terms"] if t == term)
+    )
+
+
+class ExtensionIn(Schema):
+    until: dt.date = Field(description="批准延期至（应完成换届选举的最后一天）")
+
+
+@router.post("/{code}/term-extension", response=TermOut)
+def approve_term_extension(request: HttpRequest, code: str, payload: ExtensionIn):  # type: ignore[no-untyped-def]
+    """A higher org's admin approves holding the current term's election late (ORG-04)."""
+    org = get_org_for_user(request.user, code)
+    if not can_approve_term_extension(request.user, org):
+        raise PermissionDenied("换届延期须由上级党组织的管理员审批")
+    term = org.terms.filter(elected_on__lte=today()).order_by("-elected_on").first()
+    if term is None:
+        raise ValidationError({"until": "该组织没有已登记的换届选举，无法审批延期"})
+    term = domain.approve_term_extension(term=term, until=payload.until, by=request.user)
+    return _term_with_dates(org, term)
+
+
+# --- contact points (ORG-07) -------------------------------------------------------------
+
+
+class EndIn(Schema):
+    ended_on: dt.date = Field(description="最后一天")
+
+
+class ContactPointOut(Schema):
+    id: int
+    leader: str
+    leader_name: str
+    target: str
+    target_name: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    note: str
+    active: bool
+
+
+class ContactPointIn(Schema):
+    leader: str = Field(description="班子成员的党员编号")
+    target: str = Field(description="联系的党组织编码")
+    started_on: dt.date
+    note: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    contact_point: int
+    leader_name: str
+    target: str
+    visited_on: dt.date
+    kind: str
+    kind_label: str
+    summary: str
+
+
+class VisitIn(Schema):
+    contact_point: int
+    visited_on: dt.date
+    kind: str = Field(VisitKind.VISIT, description="visit / report / problem / guidance")
+    summary: str = ""
+
+
+def _point_out(point: ContactPoint) -> dict:
+    return {
+        "id": point.pk,
+        "leader": point.leader.code,
+        "leader_name": point.leader.name,
+        "target": point.target.code,
+        "target_name": point.target.name,
+        "started_on": point.started_on,
+        "ended_on": point.ended_on,
+        "note": point.note,
+        "active": is_row_active(point, today()),
+    }
+
+
+def _visit_out(visit: Visit) -> dict:
+    point = visit.contact_point
+    return {
+        "id": visit.pk,
+        "contact_point": point.pk,
+        "leader_name": point.leader.name,
+        "target": point.target.code,
+        "visited_on": visit.visited_on,
+        "kind": visit.kind,
+        "kind_label": visit.get_kind_display(),
+        "summary": visit.summary,
+    }
+
+
+@router.get("/{code}/contact-points", response=list[ContactPointOut])
+def list_contact_points(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    """The contact points kept by an org's leadership, current and ended (ORG-07)."""
+    org = get_org_for_user(request.user, code)
+    points = org.leader_contact_points.select_related("leader", "target")
+    return [_point_out(p) for p in points.order_by("started_on", "pk")]
+
+
+@router.post("/{code}/contact-points", response={201: ContactPointOut})
+def add_contact_point(request: HttpRequest, code: str, payload: ContactPointIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    point = domain.add_contact_point(
+        org=org,
+        leader=contact_leader(org, payload.leader),
+        target=contact_target(org, payload.target),
+        started_on=payload.started_on,
+        note=payload.note,
+        by=request.user,
+    )
+    return Status(201, _point_out(point))
+
+
+@router.post("/{code}/contact-points/{point_id}/end", response=ContactPointOut)
+def end_contact_point(request: HttpRequest, code: str, point_id: int, payload: EndIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    point = contact_point_of(org, point_id)
+    return _point_out(domain.end_contact_point(point, ended_on=payload.ended_on, by=request.user))
+
+
+@router.get("/{code}/visits", response=list[VisitOut])
+@paginate
+def list_visits(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+    """Visits at the org's contact points, newest first; `year` narrows to one year."""
+    org = get_org_for_user(request.user, code)
+    visits = Visit.objects.filter(contact_point__org=org)
+    if year is not None:
+        visits = visits.filter(visited_on__year=year)
+    visits = visits.select_related("contact_point__leader", "contact_point__target")
+    return [_visit_out(v) for v in visits.order_by("-visited_on", "-pk")]
+
+
+@router.post("/{code}/visits", response={201: VisitOut})
+def record_visit(request: HttpRequest, code: str, payload: VisitIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    visit = domain.record_visit(
+        contact_point=contact_point_of(org, payload.contact_point),
+        visited_on=payload.visited_on,
+        kind=payload.kind,
+        summary=payload.summary,
+        by=request.user,
+    )
+    return Status(201, _visit_out(visit))
+
+
+# --- venues and party-affairs staff (ORG-08) ----------------------------------------------
+
+
+class VenueOut(Schema):
+    id: int
+    name: str
+    address: str
+    area_m2: Decimal | None
+    has_room: bool
+    has_sign: bool
+    has_flag: bool
+    has_facilities: bool
+    has_rules: bool
+    has_reading: bool
+    has_disclosure_board: bool
+    shared: bool
+    checked_on: dt.date | None
+    closed_on: dt.date | None
+    open: bool
+    missing: list[str] = Field(description="缺少的“六有”项目")
+
+
+class VenueIn(Schema):
+    name: str
+    address: str = ""
+    area_m2: Decimal | None = None
+    has_room: bool = False
+    has_sign: bool = False
+    has_flag: bool = False
+    has_facilities: bool = False
+    has_rules: bool = False
+    has_reading: bool = False
+    has_disclosure_board: bool = False
+    shared: bool = False
+    checked_on: dt.date | None = None
+
+
+class VenuePatch(Schema):
+    name: str | None = None
+    address: str | None = None
+    area_m2: Decimal | None = None
+    has_room: bool | None = None
+    has_sign: bool | None = None
+    has_flag: bool | None = None
+    has_facilities: bool | None = None
+    has_rules: bool | None = None
+    has_reading: bool | None = None
+    has_disclosure_board: bool | None = None
+    shared: bool | None = None
+    checked_on: dt.date | None = None
+    closed_on: dt.date | None = None
+
+
+class StaffPostOut(Schema):
+    id: int
+    name: str
+    member: str | None
+    position: str
+    full_time: bool
+    started_on: dt.date
+    ended_on: dt.date | None
+    active: bool
+
+
+class StaffPostIn(Schema):
+    name: str = Field("", description="不填时取党员姓名")
+    member: str | None = Field(None, description="本组织或下级组织的党员编号")
+    position: str = ""
+    full_time: bool = True
+    started_on: dt.date
+
+
+def _venue_out(venue: Venue) -> dict:
+    fields = VenueIn.model_fields
+    return {
+        "id": venue.pk,
+        **{name: getattr(venue, name) for name in fields},
+        "closed_on": venue.closed_on,
+        "open": is_venue_open(venue, today()),
+        "missing": venue.missing_items(),
+    }
+
+
+def _staff_out(post: StaffPost) -> dict:
+    return {
+        "id": post.pk,
+        "name": post.name,
+        "member": post.member.code if post.member else None,
+        "position": post.position,
+        "full_time": post.full_time,
+        "started_on": post.started_on,
+        "ended_on": post.ended_on,
+        "active": is_row_active(post, today()),
+    }
+
+
+@router.get("/{code}/venues", response=list[VenueOut])
+def list_venues(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    """The org's activity venues with the "六有" items each lacks (ORG-08)."""
+    org = get_org_for_user(request.user, code)
+    return [_venue_out(v) for v in org.venues.order_by("name", "pk")]
+
+
+@router.post("/{code}/venues", response={201: VenueOut})
+def add_venue(request: HttpRequest, code: str, payload: VenueIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    venue = domain.save_venue(org=org, by=request.user, **payload.dict())
+    return Status(201, _venue_out(venue))
+
+
+@router.patch("/{code}/venues/{venue_id}", response=VenueOut)
+def update_venue(request: HttpRequest, code: str, venue_id: int, payload: VenuePatch):  # type: ignore[no-untyped-def]
+    """Change a venue; set `closed_on` to close it."""
+    org = _editable(request, code)
+    venue = venue_of(org, venue_id)
+    changes = payload.dict(exclude_unset=True)
+    return _venue_out(domain.save_venue(org=org, venue=venue, by=request.user, **changes))
+
+
+@router.get("/{code}/staff-posts", response=list[StaffPostOut])
+def list_staff_posts(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    """The org's party-affairs staff posts, current and ended (ORG-08)."""
+    org = get_org_for_user(request.user, code)
+    posts = org.staff_posts.select_related("member").order_by("started_on", "pk")
+    return [_staff_out(p) for p in posts]
+
+
+@router.post("/{code}/staff-posts", response={201: StaffPostOut})
+def add_staff_post(request: HttpRequest, code: str, payload: StaffPostIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    post = domain.add_staff_post(
+        org=org,
+        name=payload.name,
+        member=seat_holder(org, payload.member) if payload.member else None,
+        position=payload.position,
+        full_time=payload.full_time,
+        started_on=payload.started_on,
+        by=request.user,
+    )
+    return Status(201, _staff_out(post))
+
+
+@router.post("/{code}/staff-posts/{post_id}/end", response=StaffPostOut)
+def end_staff_post(request: HttpRequest, code: str, post_id: int, payload: EndIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    post = staff_post_of(org, post_id)
+    return _staff_out(domain.end_staff_post(post, ended_on=payload.ended_on, by=request.user))
+
+
+# --- party-activity budget (ORG-09) -------------------------------------------------------
+
+
+class BudgetYearOut(Schema):
+    year: int
+    amount: Decimal | None = Field(description="本组织该年度预算，未列预算为 null")
+    note: str
+    per_member_yuan: int = Field(description="政策规定的每名党员标准，0 表示未设定")
+    policy_source: str
+    members: int = Field(description="当年1月1日本组织及下级组织的正式党员和预备党员数")
+    required: Decimal | None = Field(description="应安排标准 = 每名党员标准 × 党员数")
+    spent: Decimal
+    balance: Decimal | None
+
+
+class BudgetIn(Schema):
+    year: int
+    amount: Decimal
+    note: str = ""
+
+
+class SpendingOut(Schema):
+    id: int
+    spent_on: dt.date
+    amount: Decimal
+    purpose: str
+
+
+class SpendingIn(Schema):
+    spent_on: dt.date
+    amount: Decimal
+    purpose: str
+
+
+def _budget_out(row: dict) -> dict:
+    budget = row["budget"]
+    return {
+        "year": row["year"],
+        "amount": budget.amount if budget else None,
+        "note": budget.note if budget else "",
+        "per_member_yuan": row["per_member"]["value"],
+        "policy_source": row["per_member"]["source"],
+        "members": row["members"],
+        "required": row["required"],
+        "spent": row["spent"],
+        "balance": row["balance"],
+    }
+
+
+@router.get("/{code}/budgets", response=list[BudgetYearOut])
+def list_budgets(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    """Per year (newest first): budget, the policy's standard, spending, balance (ORG-09)."""
+    org = get_org_for_user(request.user, code)
+    return [_budget_out(row) for row in budget_years(org, today())]
+
+
+@router.post("/{code}/budgets", response={201: BudgetYearOut})
+def set_budget(request: HttpRequest, code: str, payload: BudgetIn):  # type: ignore[no-untyped-def]
+    """Set (or change) the org's budget of a year."""
+    org = _editable(request, code)
+    budget = domain.set_budget(org=org, by=request.user, **payload.dict())
+    rows = budget_years(org, today(), keep=200)
+    return Status(201, _budget_out(next(r for r in rows if r["year"] == budget.year)))
+
+
+@router.get("/{code}/spendings", response=list[SpendingOut])
+@paginate
+def list_spendings(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+    org = get_org_for_user(request.user, code)
+    spendings = org.spendings.all()
+    if year is not None:
+        spendings = spendings.filter(spent_on__year=year)
+    return spendings.order_by("-spent_on", "-pk")
+
+
+@router.post("/{code}/spendings", response={201: SpendingOut})
+def record_spending(request: HttpRequest, code: str, payload: SpendingIn):  # type: ignore[no-untyped-def]
+    org = _editable(request, code)
+    spending: Spending = domain.record_spending(org=org, by=request.user, **payload.dict())
+    return Status(201, spending)

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from xianfeng.lib.dates import add_months, today
 from xianfeng.lib.pinyin import initials
 
-from .models import ALLOWED_CHILDREN, ELECTED_KINDS, ROOT_KINDS, Org, OrgKind, Seat, Term
+from .models import (
+    ALLOWED_CHILDREN,
+    ELECTED_KINDS,
+    ROOT_KINDS,
+    VENUE_ITEMS,
+    Budget,
+    ContactPoint,
+    Org,
+    OrgKind,
+    Seat,
+    Spending,
+    StaffPost,
+    Term,
+    Venue,
+    Visit,
+    VisitKind,
+)
 from .queries import org_row, term_dates
 
 EDITABLE_FIELDS = (
@@ -252,3 +270,267 @@ def bulk_add_orgs(*, orgs: list[Org], parents: dict[str, Org | None], by: Any = 
     for pk, count in grown.items():
         Org.objects.filter(pk=pk).update(numchild=F("numchild") + count)
     return created
+
+
+# --- ORG-07 contact points, ORG-08 venues and staff, ORG-09 budgets ----------------------
+
+MONEY_PLACES = Decimal("0.01")
+VENUE_FIELDS = (
+    "name",
+    "address",
+    "area_m2",
+    *VENUE_ITEMS,
+    "has_disclosure_board",
+    "shared",
+    "checked_on",
+    "closed_on",
+)
+
+
+def _not_after_today(field: str, day: dt.date, what: str) -> None:
+    if day > today():
+        raise ValidationError({field: f"{what}不能晚于今天"})
+
+
+def _check_end(field: str, started_on: dt.date, ended_on: dt.date, what: str) -> None:
+    if ended_on < started_on:
+        raise ValidationError({field: f"{what}不能早于开始日期 {started_on}"})
+
+
+def _money(field: str, amount: Any, *, positive: bool) -> Decimal:
+    """A yuan amount as a Decimal with at most 2 places; refused below zero (or at zero)."""
+    try:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: "金额应为数字"}) from None
+    if not value.is_finite():
+        raise ValidationError({field: "金额应为数字"})
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationError({field: "金额最多保留两位小数（精确到分）"})
+    if value < 0 or (positive and value == 0):
+        raise ValidationError({field: "金额应大于0" if positive else "金额不能为负数"})
+    return value.quantize(MONEY_PLACES)
+
+
+def _refuse_party_group(org: Org, what: str) -> None:
+    if org.kind == OrgKind.PARTY_GROUP:
+        raise ValidationError({"org": f"党小组不单独登记{what}"})
+
+
+def _holds_seat(org: Org, leader: Any, day: dt.date) -> bool:
+    seats = Seat.objects.filter(org=org, member=leader)
+    seats = seats.filter(Q(started_on__isnull=True) | Q(started_on__lte=day))
+    return seats.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).exists()
+
+
+def _check_target(org: Org, target: Org, day: dt.date) -> None:
+    below = target.path.startswith(org.path) and target.pk != org.pk
+    if not (below or (target.pk == org.pk and org.holds_members)):
+        raise ValidationError({"target": f"联系点应为“{org.name}”的下级党组织"})
+    if target.kind == OrgKind.PARTY_GROUP:
+        raise ValidationError({"target": "党小组不能作为联系点，请选择其所在党支部"})
+    if not target.is_active_on(day):
+        raise ValidationError({"target": f"“{target.name}”在 {day} 尚未成立或已撤销"})
+
+
+@transaction.atomic
+def add_contact_point(
+    *,
+    org: Org,
+    leader: Any,
+    target: Org,
+    started_on: dt.date,
+    note: str = "",
+    by: Any = None,
+) -> ContactPoint:
+    """Pair a leader of `org` with an org below it that the leader follows (ORG-07).
+
+    The leader must hold a seat of `org` on `started_on`; the target lies below `org`
+    (or is `org` itself when it holds members), is not a party group and exists on that
+    day; the same leader and target may not be paired twice at the same time.
+    """
+    if not _holds_seat(org, leader, started_on):
+        raise ValidationError({"leader": f"该党员在{org.name}班子中无任职（{started_on}）"})
+    _check_target(org, target, started_on)
+    overlapping = ContactPoint.objects.filter(leader=leader, target=target).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+    )
+    if overlapping.exists():
+        raise ValidationError({"target": f"{leader.name}已将“{target.name}”作为联系点"})
+    point = ContactPoint(
+        org=org, leader=leader, target=target, started_on=started_on, note=note.strip()
+    )
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def end_contact_point(point: ContactPoint, *, ended_on: dt.date, by: Any = None) -> ContactPoint:
+    """End a contact point; `ended_on` is its last day and keeps the visits already recorded."""
+    _check_end("ended_on", point.started_on, ended_on, "结束日期")
+    later = point.visits.filter(visited_on__gt=ended_on).order_by("-visited_on").first()
+    if later is not None:
+        raise ValidationError({"ended_on": f"该联系点在 {later.visited_on} 还有活动记录"})
+    point.ended_on = ended_on
+    point.save(update_fields=["ended_on"])
+    return point
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    contact_point: ContactPoint,
+    visited_on: dt.date,
+    kind: str = VisitKind.VISIT,
+    summary: str = "",
+    by: Any = None,
+) -> Visit:
+    """Record a visit, a report heard, a problem solved or guidance at a contact point."""
+    _not_after_today("visited_on", visited_on, "活动日期")
+    point = contact_point
+    if visited_on < point.started_on or (point.ended_on and visited_on > point.ended_on):
+        end = point.ended_on or "今"
+        raise ValidationError(
+            {"visited_on": f"活动日期应在联系点存续期间（{point.started_on} 至 {end}）"}
+        )
+    if kind not in VisitKind.values:
+        raise ValidationError({"kind": "方式应为走访调研、听取汇报、解决问题或指导活动"})
+    visit = Visit(contact_point=point, visited_on=visited_on, kind=kind, summary=summary.strip())
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+def _check_venue(venue: Venue) -> None:
+    if not venue.name:
+        raise ValidationError({"name": "请填写阵地名称"})
+    if venue.checked_on and venue.checked_on > today():
+        raise ValidationError({"checked_on": "核查日期不能晚于今天"})
+    if venue.area_m2 is not None and venue.area_m2 <= 0:
+        raise ValidationError({"area_m2": "面积应大于0"})
+
+
+@transaction.atomic
+def save_venue(*, org: Org, venue: Venue | None = None, by: Any = None, **fields: Any) -> Venue:
+    """Add an activity venue of `org` (venue None) or change one; close it with `closed_on`.
+
+    `fields` are Venue fields: name, address, area_m2, the six "六有" items (VENUE_ITEMS),
+    has_disclosure_board, shared, checked_on, closed_on (ORG-08).
+    """
+    unknown = set(fields) - set(VENUE_FIELDS)
+    if unknown:
+        raise ValidationError(f"不可修改的字段：{', '.join(sorted(unknown))}")
+    if venue is None:
+        _refuse_party_group(org, "活动阵地")
+        if org.dissolved_on is not None:
+            raise ValidationError({"org": f"“{org.name}”已撤销"})
+        venue = Venue(org=org)
+    elif venue.org_id != org.pk:
+        raise ValidationError({"venue": "该阵地不属于本组织"})
+    for field in ("name", "address"):
+        if isinstance(fields.get(field), str):
+            fields[field] = fields[field].strip()
+    for field, value in fields.items():
+        setattr(venue, field, value)
+    _check_venue(venue)
+    venue.full_clean()
+    if venue.pk is None:
+        venue.save()
+    elif fields:
+        venue.save(update_fields=list(fields))
+    return venue
+
+
+def _member_in_subtree_on(member: Any, org: Org, day: dt.date) -> bool:
+    from xianfeng.members.models import Placement
+
+    placed = Placement.objects.filter(member=member, org__path__startswith=org.path)
+    placed = placed.filter(started_on__lte=day)
+    return placed.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).exists()
+
+
+@transaction.atomic
+def add_staff_post(
+    *,
+    org: Org,
+    name: str = "",
+    started_on: dt.date,
+    full_time: bool = True,
+    member: Any = None,
+    position: str = "",
+    by: Any = None,
+) -> StaffPost:
+    """Record a party-affairs staff post (党务干部) of `org`, full- or part-time (ORG-08).
+
+    The holder may be a member of the org's subtree on `started_on` (`name` then defaults
+    to the member's name) or, for staff not registered here, only a name.
+    """
+    _refuse_party_group(org, "党务干部")
+    if member is not None and not _member_in_subtree_on(member, org, started_on):
+        raise ValidationError(
+            {"member": f"{member.name}在 {started_on} 不是本组织（或下级组织）的党员"}
+        )
+    name = (name or "").strip() or (member.name if member is not None else "")
+    if not name:
+        raise ValidationError({"name": "请填写党务干部姓名或选择党员"})
+    post = StaffPost(
+        org=org,
+        member=member,
+        name=name,
+        position=position.strip(),
+        full_time=full_time,
+        started_on=started_on,
+    )
+    post.full_clean()
+    post.save()
+    return post
+
+
+@transaction.atomic
+def end_staff_post(post: StaffPost, *, ended_on: dt.date, by: Any = None) -> StaffPost:
+    """End a staff post; `ended_on` is the last day in the post."""
+    _check_end("ended_on", post.started_on, ended_on, "离岗日期")
+    post.ended_on = ended_on
+    post.save(update_fields=["ended_on"])
+    return post
+
+
+@transaction.atomic
+def set_budget(*, org: Org, year: int, amount: Any, note: str = "", by: Any = None) -> Budget:
+    """Set `org`'s party-activity budget for `year` (ORG-09): one row per org and year,
+    updated in place when it exists."""
+    _refuse_party_group(org, "党建活动经费")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": "年度应为四位数字"}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": "年度应在2000至2100之间"})
+    value = _money("amount", amount, positive=False)
+    budget = Budget.objects.filter(org=org, year=year).first()
+    if budget is None:
+        budget = Budget(org=org, year=year, amount=value, note=note.strip())
+        budget.full_clean()
+        budget.save()
+        return budget
+    budget.amount, budget.note = value, note.strip()
+    budget.full_clean()
+    budget.save(update_fields=["amount", "note"])
+    return budget
+
+
+@transaction.atomic
+def record_spending(
+    *, org: Org, spent_on: dt.date, amount: Any, purpose: str, by: Any = None
+) -> Spending:
+    """Record a payment out of `org`'s party-activity budget (ORG-09)."""
+    _refuse_party_group(org, "党建活动经费")
+    _not_after_today("spent_on", spent_on, "支出日期")
+    value = _money("amount", amount, positive=True)
+    if not (purpose or "").strip():
+        raise ValidationError({"purpose": "请填写经费用途"})
+    spending = Spending(org=org, spent_on=spent_on, amount=value, purpose=purpose.strip())
+    spending.full_clean()
+    spending.save()
+    return spending

@@ -9,7 +9,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .domain import EDITABLE_FIELDS
-from .models import ALLOWED_CHILDREN, ROOT_KINDS, Org, OrgKind, Seat, Term
+from .models import (
+    ALLOWED_CHILDREN,
+    ROOT_KINDS,
+    VENUE_ITEMS,
+    Budget,
+    ContactPoint,
+    Org,
+    OrgKind,
+    Seat,
+    Spending,
+    StaffPost,
+    Term,
+    Venue,
+    Visit,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -125,3 +139,134 @@ class ElectionForm(forms.Form):
     elected_on = model_field(Term, "elected_on")
     years = model_field(Term, "years")
     note = model_field(Term, "note")
+
+
+class ExtensionForm(forms.Form):
+    """The higher org's approval to hold the 换届 election late (ORG-04)."""
+
+    until = forms.DateField(
+        label="批准延期至", widget=DATE_WIDGET, help_text="延期后应完成换届选举的最后一天"
+    )
+
+
+# --- ORG-07 contact points ---------------------------------------------------------------
+
+
+class EndDateForm(forms.Form):
+    ended_on = forms.DateField(label="结束日期", widget=DATE_WIDGET, help_text="最后一天")
+
+
+class ContactPointForm(forms.Form):
+    """Pair a current leader with an org below (ORG-07)."""
+
+    leader = forms.ChoiceField(label="联系领导")
+    target = forms.CharField(
+        label="联系的党组织（编码）",
+        max_length=40,
+        help_text="本组织下级党组织的编码，可输入名称选择",
+        widget=forms.TextInput(attrs={"list": "contact-targets", "autocomplete": "off"}),
+    )
+    started_on = model_field(ContactPoint, "started_on")
+    note = model_field(ContactPoint, "note")
+
+    def __init__(self, *args: Any, leaders: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["leader"]).choices = leaders
+
+
+class VisitForm(forms.Form):
+    """A visit, a report heard, a problem solved or guidance at a contact point (ORG-07)."""
+
+    contact_point = forms.TypedChoiceField(label="联系点", coerce=int)
+    visited_on = model_field(Visit, "visited_on")
+    kind = model_field(Visit, "kind")
+    summary = forms.CharField(
+        label="内容摘要", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, points: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["contact_point"]).choices = points
+
+
+# --- ORG-08 venues and staff ---------------------------------------------------------------
+
+VENUE_FORM_FIELDS = (
+    "name",
+    "address",
+    "area_m2",
+    *VENUE_ITEMS,
+    "has_disclosure_board",
+    "shared",
+    "checked_on",
+)
+
+
+class VenueForm(forms.Form):
+    """An activity venue and its "六有" items (ORG-08)."""
+
+    name = model_field(Venue, "name")
+    address = model_field(Venue, "address")
+    area_m2 = model_field(Venue, "area_m2")
+    has_room = model_field(Venue, "has_room")
+    has_sign = model_field(Venue, "has_sign")
+    has_flag = model_field(Venue, "has_flag")
+    has_facilities = model_field(Venue, "has_facilities")
+    has_rules = model_field(Venue, "has_rules")
+    has_reading = model_field(Venue, "has_reading")
+    has_disclosure_board = model_field(Venue, "has_disclosure_board")
+    shared = model_field(Venue, "shared", help_text="勾选后，下级党组织也可使用该阵地")
+    checked_on = model_field(Venue, "checked_on")
+
+
+def venue_initial(venue: Venue) -> dict[str, Any]:
+    return {field: getattr(venue, field) for field in VENUE_FORM_FIELDS}
+
+
+class VenueCloseForm(forms.Form):
+    closed_on = forms.DateField(label="停用日期", widget=DATE_WIDGET, help_text="自该日起不再使用")
+
+
+class StaffPostForm(forms.Form):
+    """A party-affairs staff post, full- or part-time (ORG-08)."""
+
+    member = forms.CharField(
+        label="党员编号",
+        max_length=40,
+        required=False,
+        help_text="本组织或下级组织的党员可填编号，姓名自动带出",
+        widget=forms.TextInput(attrs={"list": "staff-members", "autocomplete": "off"}),
+    )
+    name = model_field(StaffPost, "name", required=False)
+    position = model_field(StaffPost, "position")
+    full_time = forms.TypedChoiceField(
+        label="类别",
+        choices=[("1", "专职"), ("0", "兼职")],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    started_on = model_field(StaffPost, "started_on")
+
+
+# --- ORG-09 budget -------------------------------------------------------------------------
+
+
+class BudgetForm(forms.Form):
+    """Set a year's party-activity budget (ORG-09)."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    amount = model_field(Budget, "amount")
+    note = model_field(Budget, "note")
+
+
+class SpendingForm(forms.Form):
+    """A payment out of the party-activity budget (ORG-09)."""
+
+    spent_on = model_field(Spending, "spent_on")
+    amount = model_field(Spending, "amount")
+    purpose = model_field(Spending, "purpose")
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)

@@ -6,15 +6,31 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from xianfeng.accounts.scope import path_q
 from xianfeng.lib.dates import add_months
 
-from .models import Level, Org, OrgKind, SeatRole, Sector
+from .models import (
+    VENUE_ITEMS,
+    ContactPoint,
+    Level,
+    Org,
+    OrgKind,
+    SeatRole,
+    Sector,
+    Spending,
+    StaffPost,
+    Term,
+    Venue,
+    Visit,
+    VisitKind,
+)
 
 
 def orgs_for_user(user: Any) -> QuerySet[Org]:
@@ -281,3 +297,309 @@ def holder_choices(org: Org, limit: int = 300) -> list[tuple[str, str]]:
         .values_list("code", "name")[:limit]
     )
     return list(rows)
+
+
+# --- ORG-07 contact points, ORG-08 venues and staff, ORG-09 budgets ----------------------
+
+
+def is_row_active(row: Any, day: dt.date) -> bool:
+    """A dated row (contact point, staff post) is active from `started_on` to `ended_on`."""
+    return row.started_on <= day and (row.ended_on is None or day <= row.ended_on)
+
+
+def _row_or_404(queryset: QuerySet[Any], pk: int, what: str) -> Any:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"没有找到该{what}")
+    return found
+
+
+def contact_point_of(org: Org, pk: int) -> ContactPoint:
+    """A contact point kept by `org` (fetched through `get_org_for_user`), else 404."""
+    points = org.leader_contact_points.select_related("leader", "target")
+    return _row_or_404(points, pk, "联系点")
+
+
+def venue_of(org: Org, pk: int) -> Venue:
+    return _row_or_404(org.venues.all(), pk, "活动阵地")
+
+
+def staff_post_of(org: Org, pk: int) -> StaffPost:
+    return _row_or_404(org.staff_posts.select_related("member"), pk, "党务干部")
+
+
+def current_leaders(org: Org, day: dt.date) -> list[dict[str, Any]]:
+    """Members holding a seat of `org` on `day`, in seat order, each with their seats."""
+    order = list(SeatRole.values)
+    seats = sorted(
+        (s for s in org.seats.select_related("member") if is_seat_active(s, day)),
+        key=lambda s: (order.index(s.role), s.started_on or dt.date.min, s.pk),
+    )
+    leaders: dict[int, dict[str, Any]] = {}
+    for seat in seats:
+        leaders.setdefault(seat.member_id, {"member": seat.member, "seats": []})["seats"].append(
+            seat
+        )
+    return list(leaders.values())
+
+
+def visit_counts(points: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], dict]:
+    """{(contact point id, year): {kind: n}} in one grouped query."""
+    years = sorted(years)
+    rows = (
+        Visit.objects.filter(
+            contact_point_id__in=list(points),
+            visited_on__gte=dt.date(years[0], 1, 1),
+            visited_on__lte=dt.date(years[-1], 12, 31),
+        )
+        .annotate(year=ExtractYear("visited_on"))
+        .values("contact_point_id", "year", "kind")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[(row["contact_point_id"], row["year"])][row["kind"]] = row["n"]
+    return counts
+
+
+def contact_points_of(org: Org, day: dt.date, recent: int = 20) -> dict[str, Any]:
+    """The 联系点 page (ORG-07): current leaders with their active contact points and the
+    visits of this year and last year by kind; former pairings; the latest visits."""
+    leaders = current_leaders(org, day)
+    points = list(
+        org.leader_contact_points.select_related("leader", "target").order_by("started_on", "pk")
+    )
+    years = (day.year, day.year - 1)
+    counts = visit_counts([p.pk for p in points], years)
+    kinds = VisitKind.choices
+    for point in points:
+        point.active = is_row_active(point, day)
+        point.by_year = [
+            (year, [(label, counts[(point.pk, year)].get(kind, 0)) for kind, label in kinds])
+            for year in years
+        ]
+    for leader in leaders:
+        leader["points"] = [p for p in points if p.leader_id == leader["member"].pk and p.active]
+    seated = {leader["member"].pk for leader in leaders}
+    visits = Visit.objects.filter(contact_point__org=org).select_related(
+        "contact_point__leader", "contact_point__target"
+    )
+    return {
+        "leaders": leaders,
+        "points": points,
+        "others": [p for p in points if not p.active or p.leader_id not in seated],
+        "recent": list(visits.order_by("-visited_on", "-pk")[:recent]),
+        "years": years,
+    }
+
+
+def contact_targets(org: Org, day: dt.date, limit: int = 300) -> list[tuple[str, str]]:
+    """(code, name) of the orgs a leader of `org` may take as contact point, for a picker."""
+    found = active_on(subtree(org), day).exclude(kind=OrgKind.PARTY_GROUP)
+    if not org.holds_members:
+        found = found.exclude(pk=org.pk)
+    return list(found.order_by("path").values_list("code", "name")[:limit])
+
+
+def contact_target(org: Org, code: str) -> Org:
+    """The org with `code` in `org`'s subtree (the domain checks the rest), else an error."""
+    from django.core.exceptions import ValidationError
+
+    target = subtree(org).filter(code=code.strip()).first()
+    if target is None:
+        raise ValidationError({"target": f"本组织及下级组织中没有编码为“{code}”的党组织"})
+    return target
+
+
+def contact_leader(org: Org, code: str) -> Any:
+    """The member with `code` who holds or held a seat of `org` (the domain checks the
+    day), else an error on "leader"."""
+    from django.core.exceptions import ValidationError
+
+    from xianfeng.members.models import Member
+
+    member = Member.objects.filter(code=code.strip(), seats__org=org).distinct().first()
+    if member is None:
+        raise ValidationError({"leader": f"编号为“{code}”的党员未在{org.name}班子中任职"})
+    return member
+
+
+def venue_checklist(venue: Venue) -> list[tuple[str, bool]]:
+    """(label, present) of the "六有" items and the disclosure board (ORG-08)."""
+    items = [(label, bool(getattr(venue, field))) for field, label in VENUE_ITEMS.items()]
+    return [*items, (DISCLOSURE_BOARD, venue.has_disclosure_board)]
+
+
+DISCLOSURE_BOARD = "有党务公开栏"
+
+
+def is_venue_open(venue: Venue, day: dt.date) -> bool:
+    return venue.closed_on is None or venue.closed_on > day
+
+
+def venues_of(org: Org, day: dt.date) -> dict[str, Any]:
+    """The org's venues (open first) and the open shared venues of the orgs above it."""
+    own = sorted(org.venues.all(), key=lambda v: (not is_venue_open(v, day), v.name, v.pk))
+    paths = [org.path[:i] for i in range(Org.steplen, len(org.path), Org.steplen)]
+    shared = (
+        Venue.objects.filter(org__path__in=paths, shared=True)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        .select_related("org")
+        .order_by("org__path", "name")
+    )
+    for venue in [*own, *shared]:
+        venue.is_open = is_venue_open(venue, day)
+        venue.checklist = venue_checklist(venue)
+        venue.missing = venue.missing_items()
+    return {"venues": own, "shared_above": list(shared)}
+
+
+def staff_posts_of(org: Org, day: dt.date) -> dict[str, list[StaffPost]]:
+    posts = list(org.staff_posts.select_related("member").order_by("-full_time", "started_on"))
+    return {
+        "listed": [p for p in posts if p.ended_on is None or p.ended_on >= day],
+        "current": [p for p in posts if is_row_active(p, day)],
+        "past": [p for p in posts if p.ended_on is not None and p.ended_on < day],
+        "future": [p for p in posts if p.started_on > day],
+    }
+
+
+def unit_top(org: Org) -> Org | None:
+    """The topmost org of `org`'s unit: same unit_name, parent absent or of another unit."""
+    if not org.unit_name:
+        return None
+    top = org
+    for above in reversed(list(ancestors(org))):
+        if above.unit_name != org.unit_name:
+            break
+        top = above
+    return top
+
+
+def full_time_staff_in(org: Org, day: dt.date) -> int:
+    """Full-time staff posts active on `day` anywhere in `org`'s subtree."""
+    posts = StaffPost.objects.filter(
+        org__path__startswith=org.path, full_time=True, started_on__lte=day
+    )
+    return posts.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).count()
+
+
+def unit_staffing(org: Org, day: dt.date, policy: Any) -> dict[str, Any] | None:
+    """The unit's headcount, its full-time party-affairs staff and their ratio (ORG-08)."""
+    top = unit_top(org)
+    if top is None:
+        return None
+    full_time = full_time_staff_in(top, day)
+    headcount = top.unit_headcount
+    ratio = full_time / headcount if headcount else None
+    low = policy.entry("org.staff.min_ratio", top.path)
+    high = policy.entry("org.staff.max_ratio", top.path)
+    judged = ratio is not None and low["value"] > 0
+    return {
+        "unit": top,
+        "headcount": headcount,
+        "full_time": full_time,
+        "ratio": ratio,
+        "percent": ratio * 100 if ratio is not None else None,
+        "min_ratio": {**low, "percent": low["value"] * 100},
+        "max_ratio": {**high, "percent": high["value"] * 100},
+        "below": judged and ratio < low["value"],  # type: ignore[operator]
+        "above": judged and ratio > high["value"],  # type: ignore[operator]
+    }
+
+
+BUDGET_STATUSES = ("full", "probationary")
+MONEY = Decimal("0.01")
+
+
+def budget_members_on(org: Org, day: dt.date) -> int:
+    """Full and probationary members in `org`'s subtree on `day` (ORG-09's head count)."""
+    from xianfeng.members.queries import counts_by_org_on
+
+    counts = counts_by_org_on(day, Q(org__path__startswith=org.path))
+    return sum(n for by in counts.values() for status, n in by.items() if status in BUDGET_STATUSES)
+
+
+def budget_standard(org: Org, year: int) -> dict[str, Any]:
+    """The standard of `year` (ORG-09): the policy's per-member amount × the members on the
+    year's first day; `required` is None when the policy sets no standard (0)."""
+    from xianfeng.compliance.policy import resolver
+
+    first = dt.date(year, 1, 1)
+    entry = resolver(day=first).entry("org.budget.per_member_yuan", org.path)
+    members = budget_members_on(org, first)
+    per = Decimal(entry["value"])
+    required = (per * members).quantize(MONEY) if per > 0 else None
+    return {"per_member": entry, "members": members, "required": required}
+
+
+def budget_years(org: Org, day: dt.date, keep: int = 10) -> list[dict[str, Any]]:
+    """Per year (newest first, the current one always): budget, standard, spent, balance.
+
+    Budgets and spending come from two queries; the standard takes a member count and a
+    policy lookup per year shown (at most `keep` years).
+    """
+    budgets = {b.year: b for b in org.budgets.all()}
+    spent = dict(
+        org.spendings.filter(spent_on__lte=day)
+        .annotate(year=ExtractYear("spent_on"))
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .values_list("year", "total")
+    )
+    years = sorted({*budgets, *spent, day.year}, reverse=True)[:keep]
+    rows = []
+    for year in years:
+        budget = budgets.get(year)
+        total = Decimal(spent.get(year) or 0).quantize(MONEY)
+        amount = budget.amount if budget else None
+        rows.append(
+            {
+                "year": year,
+                "budget": budget,
+                "spent": total,
+                "balance": amount - total if amount is not None else None,
+                "overspent": amount is not None and total > amount,
+                **budget_standard(org, year),
+            }
+        )
+    for row in rows:
+        row["short"] = (
+            row["required"] is not None
+            and row["budget"] is not None
+            and row["budget"].amount < row["required"]
+        )
+    return rows
+
+
+def spendings_in(org: Org, year: int) -> list[Spending]:
+    return list(org.spendings.filter(spent_on__year=year).order_by("-spent_on", "-pk"))
+
+
+# --- term extension (ORG-04) -------------------------------------------------------------
+
+
+def extension_due(term: Any, day: dt.date, policy: Any, path: str) -> bool:
+    """The current term is expiring (inside the earliest reminder window) or expired."""
+    months = policy.value("org.term.reminder_months", path) or [0]
+    return day >= add_months(term.dates.expires_on, -max(months))
+
+
+def extension_approvals(org: Org) -> dict[int, list[dict[str, Any]]]:
+    """Per term of `org`: each approved extension with who approved it and when, from the
+    terms' history in one query (PLAT-02)."""
+    records = (
+        Term.history.filter(org_id=org.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    approvals: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    before: dict[int, dt.date | None] = {}
+    for record in records:
+        until = record.approved_extension_until
+        if until is not None and until != before.get(record.id):
+            approvals[record.id].append(
+                {"until": until, "by": record.history_user, "at": record.history_date}
+            )
+        before[record.id] = until
+    return approvals

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Field, Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,23 +24,44 @@ from xianfeng.members.queries import category_counts_as_of, status_counts_as_of
 from . import domain
 from .forms import (
     AsOfForm,
+    BudgetForm,
+    ContactPointForm,
     ElectionForm,
+    EndDateForm,
+    ExtensionForm,
     OrgCreateForm,
     OrgForm,
     OrgSearchForm,
     SeatEndForm,
     SeatForm,
+    SpendingForm,
+    StaffPostForm,
+    VenueCloseForm,
+    VenueForm,
+    VisitForm,
+    YearForm,
     apply_form,
     changed_values,
     child_kinds,
     org_initial,
     sibling_kinds,
+    venue_initial,
 )
-from .models import ELECTED_KINDS, Org, SeatRole
+from .models import ELECTED_KINDS, LEADERSHIP_KINDS, Org, SeatRole
+from .permissions import can_approve_term_extension
 from .queries import (
     ancestors,
+    budget_years,
     children_with_counts,
+    contact_leader,
+    contact_point_of,
+    contact_points_of,
+    contact_target,
+    contact_targets,
+    current_leaders,
     directory,
+    extension_approvals,
+    extension_due,
     get_org_for_user,
     holder_choices,
     leadership_of,
@@ -48,6 +69,12 @@ from .queries import (
     scope_roots,
     search_orgs,
     seat_holder,
+    spendings_in,
+    staff_post_of,
+    staff_posts_of,
+    unit_staffing,
+    venue_of,
+    venues_of,
 )
 
 SEARCH_LIMIT = 50
@@ -233,6 +260,7 @@ def _actions(user: Any, org: Org) -> dict[str, bool]:
         "can_edit": editable,
         "can_add_child": active and can_admin_org(user, org) and bool(child_kinds(org)),
         "can_add_member": active and editable and org.holds_members,
+        "has_leadership": org.kind in LEADERSHIP_KINDS,
     }
 
 
@@ -337,6 +365,7 @@ def _leadership_context(request: HttpRequest, org: Org, **forms: Any) -> dict[st
         "org": org,
         "as_of": day,
         "breadcrumb": _breadcrumb(request.user, org),
+        **_extension_context(request, org, data, day, forms.get("extension_form")),
         "current": data["current"],
         "past": data["past"],
         "vacancies": data["vacancies"],
@@ -349,6 +378,26 @@ def _leadership_context(request: HttpRequest, org: Org, **forms: Any) -> dict[st
         "end_form": forms.get("end_form") or SeatEndForm(),
         "end_seat_id": forms.get("end_seat_id"),
         "election_form": forms.get("election_form") or ElectionForm(),
+    }
+
+
+def _extension_context(
+    request: HttpRequest, org: Org, data: dict[str, Any], day: dt.date, form: Any
+) -> dict[str, Any]:
+    """The current term's extension: whether it is due, who approved, who may (ORG-04)."""
+    from xianfeng.compliance.policy import resolver
+
+    term = data["current_term"]
+    approvals = extension_approvals(org) if data["terms"] else {}
+    for each in data["terms"]:
+        each.approvals = approvals.get(each.pk, [])
+    due = term is not None and extension_due(term, day, resolver(day=day), org.path)
+    shown = due or form is not None  # a refused approval shows its errors
+    return {
+        "extension_term": term,
+        "extension_due": shown,
+        "can_approve": shown and can_approve_term_extension(request.user, org),
+        "extension_form": form or ExtensionForm(),
     }
 
 
@@ -412,3 +461,332 @@ def term_add(request: HttpRequest, code: str) -> HttpResponse:
     if term is None:
         return _leadership_page(request, org, election_form=form)
     return _back(request, org, f"已登记 {term.elected_on} 的换届选举")
+
+
+@login_required
+@require_POST
+def term_extend(request: HttpRequest, code: str) -> HttpResponse:
+    """A higher org's admin approves holding the current term's election late (ORG-04)."""
+    org = get_org_for_user(request.user, code)
+    if not can_approve_term_extension(request.user, org):
+        raise PermissionDenied("换届延期须由上级党组织的管理员审批")
+    term = org.terms.filter(elected_on__lte=today()).order_by("-elected_on").first()
+    form = ExtensionForm(request.POST)
+
+    def approve(data: dict[str, Any]) -> Any:
+        if term is None:
+            raise ValidationError({"until": "该组织没有已登记的换届选举，无法审批延期"})
+        return domain.approve_term_extension(term=term, until=data["until"], by=request.user)
+
+    approved = apply_form(form, approve)
+    if approved is None:
+        return _leadership_page(request, org, extension_form=form)
+    return _back(request, org, f"已批准本届延期至 {approved.approved_extension_until}")
+
+
+# --- contact points (ORG-07) -------------------------------------------------------------
+
+
+def _leader_choices(org: Org, day: dt.date) -> list[tuple[str, str]]:
+    return [
+        (row["member"].code, f"{row['member'].name}（{row['seats'][0].get_role_display()}）")
+        for row in current_leaders(org, day)
+    ]
+
+
+def _point_choices(points: list[Any]) -> list[tuple[int, str]]:
+    return [(p.pk, f"{p.leader.name} → {p.target.name}") for p in points if p.active]
+
+
+def _contacts_context(request: HttpRequest, org: Org, **forms: Any) -> dict[str, Any]:
+    day = today()
+    data = contact_points_of(org, day)
+    editable = can_edit_org(request.user, org) and org.dissolved_on is None
+    return {
+        "org": org,
+        "as_of": day,
+        "breadcrumb": _breadcrumb(request.user, org),
+        **data,
+        "has_leadership": org.kind in LEADERSHIP_KINDS,
+        "can_edit": editable,
+        "targets": contact_targets(org, day) if editable else [],
+        "point_form": forms.get("point_form")
+        or ContactPointForm(leaders=_leader_choices(org, day)),
+        "visit_form": forms.get("visit_form") or VisitForm(points=_point_choices(data["points"])),
+        "end_form": forms.get("end_form") or EndDateForm(),
+        "end_point_id": forms.get("end_point_id"),
+    }
+
+
+def _contacts_page(request: HttpRequest, org: Org, **forms: Any) -> HttpResponse:
+    return render(request, "orgs/contacts.html", _contacts_context(request, org, **forms))
+
+
+def _back_to(request: HttpRequest, page: str, org: Org, text: str, query: str = "") -> HttpResponse:
+    messages.success(request, text)
+    return redirect_after_post(request, reverse(page, args=[org.code]) + query)
+
+
+@login_required
+def contacts(request: HttpRequest, code: str) -> HttpResponse:
+    """Leaders of an org with their contact points and visits (ORG-07)."""
+    return _contacts_page(request, get_org_for_user(request.user, code))
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = ContactPointForm(request.POST, leaders=_leader_choices(org, today()))
+
+    def add(data: dict[str, Any]) -> Any:
+        return domain.add_contact_point(
+            org=org,
+            leader=contact_leader(org, data["leader"]),
+            target=contact_target(org, data["target"]),
+            started_on=data["started_on"],
+            note=data["note"],
+            by=request.user,
+        )
+
+    point = apply_form(form, add)
+    if point is None:
+        return _contacts_page(request, org, point_form=form)
+    return _back_to(request, "orgs:contacts", org, f"已建立联系点：{point}")
+
+
+@login_required
+@require_POST
+def contact_end(request: HttpRequest, code: str, point_id: int) -> HttpResponse:
+    org = _editable_org(request, code)
+    point = contact_point_of(org, point_id)
+    form = EndDateForm(request.POST)
+    ended = apply_form(
+        form,
+        lambda data: domain.end_contact_point(point, ended_on=data["ended_on"], by=request.user),
+    )
+    if ended is None:
+        return _contacts_page(request, org, end_form=form, end_point_id=point.pk)
+    return _back_to(request, "orgs:contacts", org, f"联系点“{point}”已结束")
+
+
+@login_required
+@require_POST
+def visit_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    points = contact_points_of(org, today())["points"]
+    form = VisitForm(request.POST, points=_point_choices(points))
+
+    def record(data: dict[str, Any]) -> Any:
+        return domain.record_visit(
+            contact_point=contact_point_of(org, data["contact_point"]),
+            visited_on=data["visited_on"],
+            kind=data["kind"],
+            summary=data["summary"],
+            by=request.user,
+        )
+
+    visit = apply_form(form, record)
+    if visit is None:
+        return _contacts_page(request, org, visit_form=form)
+    return _back_to(request, "orgs:contacts", org, f"已登记{visit.get_kind_display()}")
+
+
+# --- venues and party-affairs staff (ORG-08) ----------------------------------------------
+
+
+def _venues_context(request: HttpRequest, org: Org, **forms: Any) -> dict[str, Any]:
+    from xianfeng.compliance.policy import resolver
+
+    day = today()
+    editable = can_edit_org(request.user, org) and org.dissolved_on is None
+    return {
+        "org": org,
+        "as_of": day,
+        "breadcrumb": _breadcrumb(request.user, org),
+        **venues_of(org, day),
+        "staff": staff_posts_of(org, day),
+        "unit": unit_staffing(org, day, resolver(day=day)),
+        "can_edit": editable,
+        "members": holder_choices(org) if editable else [],
+        "venue_form": forms.get("venue_form") or VenueForm(),
+        "close_form": forms.get("close_form") or VenueCloseForm(),
+        "close_venue_id": forms.get("close_venue_id"),
+        "staff_form": forms.get("staff_form") or StaffPostForm(),
+        "end_form": forms.get("end_form") or EndDateForm(),
+        "end_post_id": forms.get("end_post_id"),
+    }
+
+
+def _venues_page(request: HttpRequest, org: Org, **forms: Any) -> HttpResponse:
+    return render(request, "orgs/venues.html", _venues_context(request, org, **forms))
+
+
+@login_required
+def venues(request: HttpRequest, code: str) -> HttpResponse:
+    """An org's activity venues ("六有") and party-affairs staff (ORG-08)."""
+    return _venues_page(request, get_org_for_user(request.user, code))
+
+
+@login_required
+@require_POST
+def venue_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = VenueForm(request.POST)
+    venue = apply_form(form, lambda data: domain.save_venue(org=org, by=request.user, **data))
+    if venue is None:
+        return _venues_page(request, org, venue_form=form)
+    return _back_to(request, "orgs:venues", org, f"已登记活动阵地“{venue.name}”")
+
+
+@login_required
+def venue_edit(request: HttpRequest, code: str, venue_id: int) -> HttpResponse:
+    org = _editable_org(request, code)
+    venue = venue_of(org, venue_id)
+    form = VenueForm(request.POST or None, initial=venue_initial(venue))
+    if request.method == "POST":
+        saved = apply_form(
+            form,
+            lambda _data: domain.save_venue(
+                org=org, venue=venue, by=request.user, **changed_values(form)
+            ),
+        )
+        if saved is not None:
+            return _back_to(request, "orgs:venues", org, f"已保存活动阵地“{saved.name}”")
+        venue.refresh_from_db()
+    context = {
+        "org": org,
+        "venue": venue,
+        "form": form,
+        "breadcrumb": _breadcrumb(request.user, org),
+    }
+    return render(request, page_or_fragment(request, "orgs/venue_form.html", "form"), context)
+
+
+@login_required
+@require_POST
+def venue_close(request: HttpRequest, code: str, venue_id: int) -> HttpResponse:
+    org = _editable_org(request, code)
+    venue = venue_of(org, venue_id)
+    form = VenueCloseForm(request.POST)
+    closed = apply_form(
+        form,
+        lambda data: domain.save_venue(
+            org=org, venue=venue, closed_on=data["closed_on"], by=request.user
+        ),
+    )
+    if closed is None:
+        return _venues_page(request, org, close_form=form, close_venue_id=venue.pk)
+    return _back_to(request, "orgs:venues", org, f"活动阵地“{venue.name}”已停用")
+
+
+def _staff_member(org: Org, code: str) -> Any:
+    return seat_holder(org, code) if code.strip() else None
+
+
+@login_required
+@require_POST
+def staff_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = StaffPostForm(request.POST)
+
+    def add(data: dict[str, Any]) -> Any:
+        return domain.add_staff_post(
+            org=org,
+            name=data["name"],
+            member=_staff_member(org, data["member"]),
+            position=data["position"],
+            full_time=data["full_time"],
+            started_on=data["started_on"],
+            by=request.user,
+        )
+
+    post = apply_form(form, add)
+    if post is None:
+        return _venues_page(request, org, staff_form=form)
+    kind = "专职" if post.full_time else "兼职"
+    return _back_to(request, "orgs:venues", org, f"已登记{kind}党务干部 {post.name}")
+
+
+@login_required
+@require_POST
+def staff_end(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
+    org = _editable_org(request, code)
+    post = staff_post_of(org, post_id)
+    form = EndDateForm(request.POST)
+    ended = apply_form(
+        form, lambda data: domain.end_staff_post(post, ended_on=data["ended_on"], by=request.user)
+    )
+    if ended is None:
+        return _venues_page(request, org, end_form=form, end_post_id=post.pk)
+    return _back_to(request, "orgs:venues", org, f"已登记 {post.name} 离岗")
+
+
+# --- party-activity budget (ORG-09) -------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    form = YearForm(request.GET)
+    year = form.cleaned_data["year"] if form.is_valid() else None
+    return year or today().year
+
+
+def _budget_context(request: HttpRequest, org: Org, year: int, **forms: Any) -> dict[str, Any]:
+    day = today()
+    rows = budget_years(org, day)
+    editable = can_edit_org(request.user, org) and org.dissolved_on is None
+    return {
+        "org": org,
+        "as_of": day,
+        "breadcrumb": _breadcrumb(request.user, org),
+        "rows": rows,
+        "year": year,
+        "chosen": next((row for row in rows if row["year"] == year), None),
+        "spendings": spendings_in(org, year),
+        "can_edit": editable,
+        "budget_form": forms.get("budget_form") or BudgetForm(initial={"year": year}),
+        "spending_form": forms.get("spending_form") or SpendingForm(),
+    }
+
+
+def _budget_page(request: HttpRequest, org: Org, year: int, **forms: Any) -> HttpResponse:
+    context = _budget_context(request, org, year, **forms)
+    return render(request, page_or_fragment(request, "orgs/budget.html", "year"), context)
+
+
+@login_required
+def budget(request: HttpRequest, code: str) -> HttpResponse:
+    """Per year: budget, the policy's standard, spending and balance; one year's payments."""
+    return _budget_page(request, get_org_for_user(request.user, code), _year(request))
+
+
+@login_required
+@require_POST
+def budget_set(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = BudgetForm(request.POST)
+    saved = apply_form(form, lambda data: domain.set_budget(org=org, by=request.user, **data))
+    if saved is None:
+        return render(
+            request,
+            "orgs/budget.html",
+            _budget_context(request, org, today().year, budget_form=form),
+        )
+    text = f"已设定{saved.year}年度党建活动经费预算 {saved.amount} 元"
+    return _back_to(request, "orgs:budget", org, text, f"?year={saved.year}")
+
+
+@login_required
+@require_POST
+def spending_add(request: HttpRequest, code: str) -> HttpResponse:
+    org = _editable_org(request, code)
+    form = SpendingForm(request.POST)
+    saved = apply_form(form, lambda data: domain.record_spending(org=org, by=request.user, **data))
+    if saved is None:
+        return render(
+            request,
+            "orgs/budget.html",
+            _budget_context(request, org, today().year, spending_form=form),
+        )
+    text = f"已登记支出 {saved.amount} 元"
+    return _back_to(request, "orgs:budget", org, text, f"?year={saved.spent_on.year}")

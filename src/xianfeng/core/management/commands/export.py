@@ -1,4 +1,8 @@
-"""`xianfeng export orgs|members [--org CODE] [--unmasked] FILE.xlsx` (PLAT-03)."""
+"""`xianfeng export KIND [--org CODE] [--unmasked] FILE.xlsx` (PLAT-03).
+
+KIND: orgs, members, or a kind of record kept about orgs (seats, terms, contact_points,
+visits, venues, staff, budgets, spending); the file re-imports with `xianfeng import`.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xianfeng.core.actor import current_actor
-from xianfeng.core.exports import export
+from xianfeng.core.exports import KINDS, export
 
 
 class Command(BaseCommand):
-    help = "导出党组织或党员到 Excel；身份证号默认脱敏，--unmasked 导出完整号码（会记录）"
+    help = (
+        "导出党组织、党员、班子成员、换届记录、联系点、阵地、党务干部或经费到 Excel；"
+        "身份证号默认脱敏，--unmasked 导出完整号码（会记录）"
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("kind", choices=["orgs", "members"])
+        kinds = "，".join(f"{kind}={title}" for kind, title in KINDS.items())
+        parser.add_argument("kind", choices=list(KINDS), help=kinds)
         parser.add_argument("file", help="输出文件 .xlsx")
         parser.add_argument("--org", help="只导出该组织（含下级）")
         parser.add_argument("--unmasked", action="store_true", help="导出完整身份证号")
