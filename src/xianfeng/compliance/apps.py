@@ -5,3 +5,6 @@ class ComplianceConfig(AppConfig):
     name = "xianfeng.compliance"
     label = "compliance"
     verbose_name = "合规检查"
+
+    def ready(self) -> None:
+        from . import freshness  # noqa: F401  (connects the history receiver)

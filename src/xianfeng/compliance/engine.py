@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import Min
 
 from xianfeng.core.history import current_via
-from xianfeng.lib.dates import Period
+from xianfeng.lib.dates import Period, parse_period
+from xianfeng.notices.tasks import notify_run_task
 
 from .calendar import Calendar
 from .models import Finding, Run
@@ -83,6 +84,7 @@ def run_check(
     rule_ids: Iterable[str] = (),
     overrides: dict[str, Any] | None = None,
     by: Any = None,
+    via: str | None = None,
 ) -> Result:
     """Evaluate and store a run with its findings (first-seen dates carried over)."""
     started = time.perf_counter()
@@ -97,9 +99,24 @@ def run_check(
         overrides={k: v["value"] for k, v in (overrides or {}).items()},
         orgs_evaluated=orgs,
         by=by if getattr(by, "pk", None) else None,
-        via=current_via(),
+        via=via or current_via(),
     )
+    findings = _store(run, pairs, as_of)
+    run.seconds = time.perf_counter() - started
+    run.save(update_fields=["seconds"])
+    if not run.overrides:  # tell the people in scope what is new (notices app)
+        transaction.on_commit(lambda: notify_run_task.enqueue(run_id=run.pk), robust=True)
+    return Result(run=run, findings=findings, rules=load_rules())
+
+
+def _store(
+    run: Run, pairs: list[tuple[Rule | None, Found]], as_of: dt.date, replacing: Any = None
+) -> list[Finding]:
+    """Write the findings of `pairs` into `run` in place of the `replacing` rows,
+    carrying over first-seen dates."""
     seen = _first_seen({(p[0].id if p[0] else CALENDAR_RULE, p[1].org_id) for p in pairs})
+    if replacing is not None:
+        replacing.delete()
     findings = [
         Finding(
             run=run,
@@ -117,9 +134,23 @@ def run_check(
         for rule, f in pairs
     ]
     Finding.objects.bulk_create(findings, batch_size=2000)
-    run.seconds = time.perf_counter() - started
-    run.save(update_fields=["seconds"])
-    return Result(run=run, findings=findings, rules=load_rules())
+    return findings
+
+
+@transaction.atomic
+def patch_run(*, run: Run, root: Any, rule_ids: list[str], as_of: dt.date) -> int:
+    """Re-evaluate local rules over one org's subtree inside a stored run (PLAT-04).
+
+    Rules marked `local` judge each org on its own subtree's data, so after a write at
+    `root` their findings there are replaced without evaluating the rest of the scope.
+    Returns the number of findings now stored for that subtree and those rules.
+    """
+    pairs, _orgs = evaluate(
+        roots=[root], period=parse_period(run.period), as_of=as_of, rule_ids=rule_ids
+    )
+    pairs = [pair for pair in pairs if pair[0] is not None]  # the calendar note stays as is
+    old = Finding.objects.filter(run=run, rule__in=rule_ids, org__path__startswith=root.path)
+    return len(_store(run, pairs, as_of, replacing=old))
 
 
 def _first_seen(keys: set[tuple[str, int]]) -> dict[tuple[str, int, int | None, str], dt.date]:

@@ -60,6 +60,8 @@ class Run(models.Model):
     via = models.CharField(max_length=250, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     seconds = models.FloatField(default=0)
+    # Set when data its findings read changed after the run; cleared by the re-check.
+    stale_since = models.DateTimeField(_("数据变更时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

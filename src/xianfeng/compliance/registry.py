@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import import_module
 from typing import Any
 
@@ -44,8 +45,9 @@ class Context:
     policy: Resolver
     calendar: Calendar
     _orgs: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    _memo: dict[Any, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def day(self) -> dt.date:
         """The date a state rule looks at: the period's last day, or as-of if earlier."""
         return min(self.as_of, self.period.end - dt.timedelta(days=1))
@@ -56,14 +58,24 @@ class Context:
             query |= Q(**{f"{field}__startswith": root.path})
         return query
 
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A value several rules read (e.g. member counts on a day), computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def orgs(self, kinds: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The orgs of the subtree that exist on `day` (one query, then cached)."""
         key = tuple(sorted(kinds))
         if key not in self._orgs:
-            self._orgs[key] = self._load_orgs(key)
+            every = self._orgs.get(())
+            if every is None:
+                every = self._orgs[()] = self._load_orgs()
+            wanted = set(key)
+            self._orgs[key] = [o for o in every if o["kind"] in wanted] if key else every
         return self._orgs[key]
 
-    def _load_orgs(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    def _load_orgs(self) -> list[dict[str, Any]]:
         from xianfeng.orgs.models import Org
 
         day = self.day
@@ -71,9 +83,8 @@ class Context:
             Q(founded_on__isnull=True) | Q(founded_on__lte=day),
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day),
         )
-        if kinds:
-            rows = rows.filter(kind__in=list(kinds))
-        return list(rows.values("id", "code", "name", "path", "kind", "level", "sector"))
+        names = ("id", "code", "name", "path", "kind", "level", "sector")
+        return [dict(zip(names, row, strict=True)) for row in rows.values_list(*names)]
 
 
 RuleFn = Callable[[Context], Iterable[Found]]
@@ -90,6 +101,14 @@ class Rule:
     kinds: tuple[str, ...]
     sectors: tuple[str, ...]
     fn: RuleFn
+    # True when a write at an org can change only findings of that org's own subtree (no
+    # counts rolled up to ancestors): such rules are re-evaluated for that subtree alone.
+    local: bool = False
+
+    @property
+    def app(self) -> str:
+        """The app label of the module the rule lives in (xianfeng.<app>.rules)."""
+        return self.fn.__module__.split(".")[-2]
 
 
 RULES: dict[str, Rule] = {}
@@ -105,12 +124,13 @@ def rule(
     severity: str = "error",
     kinds: Iterable[str] = (),
     sectors: Iterable[str] = (),
+    local: bool = False,
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule under its requirement ID."""
 
     def register(fn: RuleFn) -> RuleFn:
         RULES[rule_id] = Rule(
-            rule_id, title, text, source, period, severity, tuple(kinds), tuple(sectors), fn
+            rule_id, title, text, source, period, severity, tuple(kinds), tuple(sectors), fn, local
         )
         return fn
 
