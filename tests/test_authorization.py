@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from xianfeng.accounts.domain import create_api_token
 from xianfeng.core.models import Job
 from xianfeng.members.domain import send_transfer
+from xianfeng.notices.domain import send_notice
 from xianfeng.orgs.domain import appoint_to_seat
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,25 @@ MATRIX: dict[str, list[Endpoint]] = {
     "orgs:seat_add": [P("/orgs/{org}/leadership/seats/", "post")],
     "orgs:seat_end": [P("/orgs/{org}/leadership/seats/{seat}/end/", "post")],
     "orgs:term_add": [P("/orgs/{org}/leadership/terms/", "post")],
+    # Approving a term extension needs admin of a proper ancestor: {lower} lies below the
+    # branch secretary's own org.
+    "orgs:term_extend": [P("/orgs/{lower}/leadership/extension/", "post")],
+    "orgs:contacts": [P("/orgs/{org}/contacts/")],
+    "orgs:contact_add": [P("/orgs/{org}/contacts/points/", "post")],
+    "orgs:contact_end": [P("/orgs/{org}/contacts/points/{contact}/end/", "post")],
+    "orgs:visit_add": [P("/orgs/{org}/contacts/visits/", "post")],
+    "orgs:venues": [P("/orgs/{org}/venues/")],
+    "orgs:venue_add": [P("/orgs/{org}/venues/new/", "post")],
+    "orgs:venue_edit": [
+        P("/orgs/{org}/venues/{venue}/edit/", form=True),
+        P("/orgs/{org}/venues/{venue}/edit/", "post"),
+    ],
+    "orgs:venue_close": [P("/orgs/{org}/venues/{venue}/close/", "post")],
+    "orgs:staff_add": [P("/orgs/{org}/staff/", "post")],
+    "orgs:staff_end": [P("/orgs/{org}/staff/{staff}/end/", "post")],
+    "orgs:budget": [P("/orgs/{org}/budget/"), P("/orgs/{org}/budget/?year=2024")],
+    "orgs:budget_set": [P("/orgs/{org}/budget/set/", "post")],
+    "orgs:spending_add": [P("/orgs/{org}/budget/spending/", "post")],
     "members:list": [P("/members/", scoped=False)],
     "members:create": [
         P("/members/new/?org={org}", form=True),
@@ -129,6 +149,60 @@ MATRIX: dict[str, list[Endpoint]] = {
     ],
     "api:record_election": [
         P("/api/orgs/{org}/terms", "post", data=(("elected_on", "2025-06-01"), ("years", "0")))
+    ],
+    "api:approve_term_extension": [
+        P("/api/orgs/{lower}/term-extension", "post", data=(("until", "2030-01-01"),))
+    ],
+    "api:list_contact_points": [P("/api/orgs/{org}/contact-points")],
+    "api:add_contact_point": [
+        P(
+            "/api/orgs/{org}/contact-points",
+            "post",
+            data=(("leader", "{member}"), ("target", "{org}"), ("started_on", "2025-06-01")),
+        )
+    ],
+    "api:end_contact_point": [
+        P(
+            "/api/orgs/{org}/contact-points/{contact}/end",
+            "post",
+            data=(("ended_on", "2025-06-01"),),
+        )
+    ],
+    "api:list_visits": [P("/api/orgs/{org}/visits")],
+    "api:record_visit": [
+        P(
+            "/api/orgs/{org}/visits",
+            "post",
+            data=(("contact_point", "{contact}"), ("visited_on", "2025-06-01")),
+        )
+    ],
+    "api:list_venues": [P("/api/orgs/{org}/venues")],
+    "api:add_venue": [P("/api/orgs/{org}/venues", "post", data=(("name", "党员活动室"),))],
+    "api:update_venue": [
+        P("/api/orgs/{org}/venues/{venue}", "patch", data=(("has_flag", "true"),))
+    ],
+    "api:list_staff_posts": [P("/api/orgs/{org}/staff-posts")],
+    "api:add_staff_post": [
+        P(
+            "/api/orgs/{org}/staff-posts",
+            "post",
+            data=(("name", "陈六"), ("started_on", "2025-06-01")),
+        )
+    ],
+    "api:end_staff_post": [
+        P("/api/orgs/{org}/staff-posts/{staff}/end", "post", data=(("ended_on", "2025-06-01"),))
+    ],
+    "api:list_budgets": [P("/api/orgs/{org}/budgets")],
+    "api:set_budget": [
+        P("/api/orgs/{org}/budgets", "post", data=(("year", "2025"), ("amount", "7200")))
+    ],
+    "api:list_spendings": [P("/api/orgs/{org}/spendings?year=2025")],
+    "api:record_spending": [
+        P(
+            "/api/orgs/{org}/spendings",
+            "post",
+            data=(("spent_on", "2025-06-01"), ("amount", "100"), ("purpose", "学习资料")),
+        )
     ],
     "api:list_members": [P("/api/members", scoped=False)],
     "api:create_member": [
@@ -187,6 +261,13 @@ MATRIX: dict[str, list[Endpoint]] = {
     ],
     "api:reset_password": [P("/api/accounts/{account}/reset-password", "post")],
     "api:deactivate": [P("/api/accounts/{account}/deactivate", "post")],
+    # Notices belong to one user: "in" is the secretary's own notice, "out" the outsider's.
+    "notices:inbox": [P("/notices/", scoped=False)],
+    "notices:read": [P("/notices/{notice}/read/", "post")],
+    "notices:read_all": [P("/notices/read-all/", "post", scoped=False)],
+    "api:list_notices": [P("/api/notices", scoped=False)],
+    "api:read_notice": [P("/api/notices/{notice}/read", "post")],
+    "api:read_all_notices": [P("/api/notices/read-all", "post", scoped=False)],
     "compliance:rules": [P("/compliance/rules/", scoped=False)],
     "compliance:rule": [P("/compliance/rules/ORG-03/?org={org}")],
     "compliance:org_findings": [P("/compliance/orgs/{org}/")],
@@ -201,6 +282,69 @@ MATRIX: dict[str, list[Endpoint]] = {
     "compliance:policy": [
         P("/compliance/orgs/{org}/policy/"),
         P("/compliance/orgs/{org}/policy/", "post"),
+    ],
+    # A member's own page and leave request: tested in tests/orglife/test_pages.py.
+    "orglife:my": [P("/orglife/my/", scoped=False)],
+    "orglife:leave_ask": [P("/orglife/my/1/leave/", "post", scoped=False)],
+    "orglife:meetings": [
+        P("/orglife/{org}/meetings/"),
+        P("/orglife/{org}/meetings/?kind=theme_day"),
+    ],
+    "orglife:meeting_create": [
+        P("/orglife/{org}/meetings/new/", form=True),
+        P("/orglife/{org}/meetings/new/", "post"),
+    ],
+    "orglife:meeting_detail": [P("/orglife/meetings/{meeting}/")],
+    "orglife:meeting_edit": [
+        P("/orglife/meetings/{meeting}/edit/", form=True),
+        P("/orglife/meetings/{meeting}/edit/", "post"),
+    ],
+    "orglife:meeting_hold": [P("/orglife/meetings/{meeting}/hold/", "post")],
+    "orglife:meeting_cancel": [P("/orglife/meetings/{meeting}/cancel/", "post")],
+    "orglife:attendance": [
+        P("/orglife/meetings/{meeting}/attendance/", form=True),
+        P("/orglife/meetings/{meeting}/attendance/", "post"),
+    ],
+    "orglife:attachment_add": [P("/orglife/meetings/{meeting}/attachments/", "post")],
+    "orglife:calendar": [P("/orglife/{org}/calendar/?month=2025-06")],
+    "orglife:leave_list": [P("/orglife/{org}/leave/")],
+    "orglife:leave_decide": [P("/orglife/leave/{leave}/decide/", "post")],
+    "orglife:exemptions": [
+        P("/orglife/{org}/exemptions/"),
+        P("/orglife/{org}/exemptions/", "post"),
+    ],
+    "orglife:exemption_decide": [P("/orglife/exemptions/{exemption}/decide/", "post")],
+    "orglife:materials": [P("/orglife/{town}/materials/"), P("/orglife/{town}/materials/", "post")],
+    "orglife:material_detail": [P("/orglife/materials/{material}/")],
+    "api:list_meetings": [P("/api/orglife/orgs/{org}/meetings")],
+    "api:create_meeting": [
+        P(
+            "/api/orglife/orgs/{org}/meetings",
+            "post",
+            data=(("kind", "theme_day"), ("topic", "主题党日"), ("held_on", "2025-06-05")),
+        )
+    ],
+    "api:get_meeting": [P("/api/orglife/meetings/{meeting}")],
+    "api:set_meeting_attendance": [
+        P(
+            "/api/orglife/meetings/{meeting}/attendance",
+            "post",
+            data=(("member", "{member}"), ("status", "present")),
+        )
+    ],
+    "api:ask_meeting_leave": [
+        P("/api/orglife/meetings/1/leave", "post", scoped=False, data=(("reason", "外出"),))
+    ],
+    "api:decide_meeting_leave": [
+        P("/api/orglife/leave/{leave}/decide", "post", data=(("approve", "true"),))
+    ],
+    "api:list_lesson_materials": [P("/api/orglife/orgs/{org}/materials")],
+    "api:publish_lesson_material": [
+        P(
+            "/api/orglife/orgs/{town}/materials",
+            "post",
+            data=(("month", "2025-06"), ("title", "学习党章")),
+        )
     ],
 }
 
@@ -229,6 +373,7 @@ class World:
 def world(tree):
     """Objects of every kind inside (branch A) and outside (county B) the scope."""
     from tests.factories import make_member, make_org, make_user
+    from xianfeng.orgs.domain import add_contact_point, add_staff_post, save_venue
 
     secretary, outsider = tree.users["secretary"], tree.users["outsider"]
     branch_b2 = make_org(tree.town_b, kind="branch", code="CB-T1-B2", name="蓝天村党支部")
@@ -245,6 +390,8 @@ def world(tree):
     job_out = Job.objects.create(kind="t", title="t", created_by=outsider, org=tree.branch_b)
     token_in, _ = create_api_token(user=secretary, name="in")
     token_out, _ = create_api_token(user=outsider, name="out")
+    [notice_in] = send_notice(users=[secretary], kind="system", title="青山村", body="t")
+    [notice_out] = send_notice(users=[outsider], kind="system", title="CB-T1-B1", body="王五")
     day = dt.date(2024, 1, 1)
     seat_in = appoint_to_seat(
         org=tree.branch_a, role="secretary", member=tree.member_a, started_on=day
@@ -252,6 +399,17 @@ def world(tree):
     seat_out = appoint_to_seat(
         org=tree.branch_b, role="secretary", member=tree.member_b, started_on=day
     )
+    contact_in = add_contact_point(
+        org=tree.branch_a, leader=tree.member_a, target=tree.branch_a, started_on=day
+    )
+    contact_out = add_contact_point(
+        org=tree.branch_b, leader=tree.member_b, target=tree.branch_b, started_on=day
+    )
+    venue_in = save_venue(org=tree.branch_a, name="青山村党员活动室")
+    venue_out = save_venue(org=tree.branch_b, name="白云村党员活动室")
+    staff_in = add_staff_post(org=tree.branch_a, name="陈六", started_on=day)
+    staff_out = add_staff_post(org=tree.branch_b, name="钱八", started_on=day)
+    life = _orglife_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -263,7 +421,13 @@ def world(tree):
         "transfer_in": transfer_in.pk,
         "job": job_in.pk,
         "token": token_in.pk,
+        "notice": notice_in.pk,
         "seat": seat_in.pk,
+        "lower": "CA-T1-B1-G1",
+        "contact": contact_in.pk,
+        "venue": venue_in.pk,
+        "staff": staff_in.pk,
+        **life["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -275,9 +439,46 @@ def world(tree):
         "transfer_in": transfer_out.pk,
         "job": job_out.pk,
         "token": token_out.pk,
+        "notice": notice_out.pk,
         "seat": seat_out.pk,
+        "lower": "CB-T1-B1",
+        "contact": contact_out.pk,
+        "venue": venue_out.pk,
+        "staff": staff_out.pk,
+        **life["out"],
     }
     return w
+
+
+def _orglife_objects(tree) -> dict[str, dict[str, object]]:
+    """A held meeting, a pending leave request and exemption, and a lesson material on
+    each side (the material published by the town above the branch)."""
+    from xianfeng.lib.dates import today
+    from xianfeng.orglife import domain as life
+
+    found: dict[str, dict[str, object]] = {}
+    for side, branch, town, member in [
+        ("in", tree.branch_a, tree.town_a, tree.member_a),
+        ("out", tree.branch_b, tree.town_b, tree.member_b),
+    ]:
+        held = life.record_meeting(
+            org=branch, kind="theme_day", topic="主题党日", held_on=dt.date(2025, 6, 5)
+        )
+        planned = life.record_meeting(
+            org=branch, kind="theme_day", topic="t", planned_on=today() + dt.timedelta(days=5)
+        )
+        leave = life.ask_leave(meeting=planned, member=member, reason="外出")
+        exemption = life.ask_exemption(
+            member=member, kind="theme_day", reason="年老体弱", starts_on=dt.date(2025, 1, 1)
+        )
+        material = life.publish_material(org=town, month="2025-06", title="学习党章")
+        found[side] = {
+            "meeting": held.pk,
+            "leave": leave.pk,
+            "exemption": exemption.pk,
+            "material": material.pk,
+        }
+    return found
 
 
 def _call(client, endpoint: Endpoint, objects: dict):
@@ -335,7 +536,14 @@ def test_plat_01_in_scope_admin_may_act(client_for, tree, world, name, endpoint)
     assert response.status_code not in {401, 403, 404, 500}, (name, response.status_code)
 
 
-VIEWER_MAY = {"job", "accounts:token_revoke", "compliance:export", "compliance:whatif"}
+VIEWER_MAY = {
+    "job",
+    "accounts:token_revoke",
+    "compliance:export",
+    "compliance:whatif",
+    "notices:read",  # one's own notice
+    "api:read_notice",
+}
 
 
 @pytest.mark.parametrize(
@@ -350,6 +558,9 @@ def test_plat_01_viewer_reads_but_cannot_write(client_for, tree, world, name, en
     from xianfeng.accounts.models import ApiToken
 
     ApiToken.objects.filter(pk=objects["token"]).update(user=viewer)
+    from xianfeng.notices.models import Notice
+
+    Notice.objects.filter(pk=objects["notice"]).update(user=viewer)
     response = _call(client_for(viewer), endpoint, objects)
     if not endpoint.writes and not endpoint.identifiers or name in VIEWER_MAY:
         assert response.status_code in {200, 302}, (name, response.status_code)
@@ -373,6 +584,8 @@ LISTS = [
     "/api/members?q=王",
     "/api/accounts",
     "/accounts/?q=out",
+    "/notices/",
+    "/api/notices",
 ]
 
 

@@ -72,12 +72,16 @@ def _register_routers() -> None:
     from xianfeng.accounts.api import router as accounts_router
     from xianfeng.members.api import router as members_router
     from xianfeng.members.api import transfers_router
+    from xianfeng.notices.api import router as notices_router
+    from xianfeng.orglife.api import router as orglife_router
     from xianfeng.orgs.api import router as orgs_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/transfers", transfers_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/notices", notices_router)
+    api.add_router("/orglife", orglife_router)
 
 
 _register_routers()

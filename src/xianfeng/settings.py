@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "xianfeng.orgs",
     "xianfeng.members",
     "xianfeng.compliance",
+    "xianfeng.notices",
+    "xianfeng.orglife",
 ]
 
 MIDDLEWARE = [
@@ -157,8 +159,25 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# E-mail of notices: sent only when a mail server is named (XIANFENG_EMAIL_HOST).
+EMAIL_HOST = os.environ.get("XIANFENG_EMAIL_HOST", os.environ.get("EMAIL_HOST", ""))
+EMAIL_PORT = int(os.environ.get("XIANFENG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("XIANFENG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XIANFENG_EMAIL_PASSWORD", "")
+if not EMAIL_HOST_PASSWORD and os.environ.get("XIANFENG_EMAIL_PASSWORD_FILE"):
+    EMAIL_HOST_PASSWORD = Path(os.environ["XIANFENG_EMAIL_PASSWORD_FILE"]).read_text().strip()
+EMAIL_USE_TLS = _env_bool("XIANFENG_EMAIL_TLS", False)
+EMAIL_USE_SSL = _env_bool("XIANFENG_EMAIL_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("XIANFENG_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("XIANFENG_EMAIL_FROM", "xianfeng@localhost")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+# Where the site is reached (e.g. https://djgz.example.gov.cn): makes links in e-mails absolute.
+SITE_URL = os.environ.get("XIANFENG_SITE_URL", "").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -177,9 +196,20 @@ NINJA_PAGINATION_PER_PAGE = 50
 IMPORTERS = [
     "xianfeng.orgs.importers.OrgImporter",
     "xianfeng.members.importers.MemberImporter",
+    "xianfeng.orgs.importers_support.SeatImporter",
+    "xianfeng.orgs.importers_support.TermImporter",
+    "xianfeng.orgs.importers_support.ContactPointImporter",
+    "xianfeng.orgs.importers_support.VisitImporter",
+    "xianfeng.orgs.importers_support.VenueImporter",
+    "xianfeng.orgs.importers_support.StaffImporter",
+    "xianfeng.orgs.importers_support.BudgetImporter",
+    "xianfeng.orgs.importers_support.SpendingImporter",
+    "xianfeng.orglife.importers.MeetingImporter",
+    "xianfeng.orglife.importers.AttendanceImporter",
 ]
 
 # Modules whose compliance rules are registered (PLAT-04).
 RULE_MODULES = [
     "xianfeng.orgs.rules",
+    "xianfeng.orglife.rules",
 ]

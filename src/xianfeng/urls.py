@@ -14,7 +14,9 @@ urlpatterns = [
     path("accounts/", include("xianfeng.accounts.urls")),
     path("orgs/", include("xianfeng.orgs.urls")),
     path("members/", include("xianfeng.members.urls")),
+    path("orglife/", include("xianfeng.orglife.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
+    path("notices/", include("xianfeng.notices.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -22,7 +22,17 @@ from xianfeng.members.models import (
     TemporaryMembership,
     Transfer,
 )
-from xianfeng.orgs.models import MEMBER_KINDS, Org, Seat
+from xianfeng.orgs.models import (
+    MEMBER_KINDS,
+    Budget,
+    ContactPoint,
+    Org,
+    Seat,
+    Spending,
+    StaffPost,
+    Venue,
+    Visit,
+)
 
 AS_OF = dt.date(2025, 6, 30)
 TOWN_KINDS = {
@@ -76,7 +86,28 @@ def fingerprint():
             "org__code", "role", "title", "member__code", "started_on", "ended_on"
         )
     )
-    return orgs, members, transfers, seats
+    support = (
+        sorted(
+            ContactPoint.objects.values_list(
+                "org__code", "leader__code", "target__code", "started_on", "ended_on"
+            )
+        ),
+        sorted(
+            Visit.objects.values_list(
+                "contact_point__leader__code",
+                "contact_point__target__code",
+                "visited_on",
+                "kind",
+                "summary",
+            )
+        ),
+        sorted(
+            Venue.objects.values_list(
+                "org__code", "name", "address", "area_m2", "shared", "has_reading", "closed_on"
+            )
+        ),
+    )
+    return orgs, members, transfers, seats, support
 
 
 def full_members(org):
@@ -186,6 +217,51 @@ def test_town_demo_transfers_and_seats_are_consistent(db):
         assert seat.member.status == Status.FULL
 
 
+def test_town_demo_has_contact_points_visits_and_venues(db):
+    """ORG-07 and ORG-08 records at town scale; no 003 subtree, so no staff or budgets."""
+    summary = town()
+    points = list(ContactPoint.objects.select_related("org", "target"))
+    assert summary.contact_points == len(points) >= 5  # the town committee: 8 seats
+    assert summary.visits == Visit.objects.count() >= 3 * len(points)
+    assert summary.venues == Venue.objects.count() >= 12
+    assert summary.staff_posts == summary.budgets == summary.spendings == 0
+    assert not StaffPost.objects.exists() and not Budget.objects.exists()
+    seats = {}
+    for seat in Seat.objects.filter(org__kind__in=["party_committee", "working_committee"]):
+        seats.setdefault((seat.org_id, seat.member_id), []).append(seat)
+    for point in points:
+        assert point.org.kind in ("party_committee", "working_committee")
+        assert point.target.kind in MEMBER_KINDS
+        assert point.target.path.startswith(point.org.path)
+        held = seats[(point.org_id, point.leader_id)]  # the leader sits in that leadership
+        assert min(s.started_on for s in held) <= point.started_on <= AS_OF
+        assert point.ended_on is None or point.started_on <= point.ended_on < AS_OF
+    without = {key for key in seats if key not in {(p.org_id, p.leader_id) for p in points}}
+    assert 1 <= len(without) <= 3  # the few leaders left without one on purpose
+    notes = [note for _code, note in summary.support_gaps]
+    assert any("未建立联系点" in note for note in notes)
+    assert any("未到联系点走访" in note for note in notes)
+    first_year = dt.date(AS_OF.year - 1, 1, 1)
+    for visit in Visit.objects.select_related("contact_point"):
+        point = visit.contact_point
+        assert first_year <= visit.visited_on <= AS_OF
+        assert point.started_on <= visit.visited_on
+        assert point.ended_on is None or visit.visited_on <= point.ended_on
+        assert visit.summary
+    assert set(Visit.objects.values_list("kind", flat=True)) == {
+        "visit",
+        "report",
+        "problem",
+        "guidance",
+    }
+    # villages and communities have a venue (a general branch's is shared by its branches)
+    with_venue = set(Venue.objects.values_list("org__code", flat=True))
+    for org in Org.objects.filter(level="village").exclude(kind="party_group"):
+        parent = Org.objects.get_parent(org)
+        assert (org.code in with_venue) == (parent.level != "village"), org.code
+    assert Venue.objects.filter(shared=True, org__level="town").count() == 1
+
+
 def test_same_seed_gives_identical_data_and_another_seed_differs(db):
     town(seed=7)
     first = fingerprint()
@@ -207,6 +283,9 @@ def test_history_rows_name_the_command_line(db):
     }
     assert Member.history.model.objects.count() == Member.objects.count()
     assert Transfer.history.model.objects.count() == Transfer.objects.count()
+    for model in (ContactPoint, Visit, Venue):
+        assert model.objects.exists()
+        assert model.history.model.objects.count() == model.objects.count()
 
 
 def test_demo_accounts_exist_and_the_secretary_sees_only_her_branch(db):
@@ -321,3 +400,171 @@ def test_county_demo(db):
     assert Member.objects.filter(leading_cadre=True).exists()
     assert Member.objects.filter(category="student").exists()
     assert Seat.objects.filter(ended_on__isnull=False).exists()  # vacancies (ORG-05)
+
+
+@pytest.mark.slow
+def test_county_demo_feeds_org_07_to_org_09(db):
+    """Contact points, venues, staff, headcounts, budgets and spending of the county demo,
+    and the findings they give for the last full year: ORG-08 and ORG-09 only in the
+    subtree seed 003 is attached to (the county's 直属机关工委)."""
+    from xianfeng.compliance.engine import evaluate
+    from xianfeng.compliance.models import Policy
+    from xianfeng.lib.dates import parse_period
+
+    summary = build_demo(scale="county", seed=1, as_of=AS_OF)
+    office = Policy.objects.get(code="003-haimen").org
+    assert office.code == "C01-JG"
+    inside = Org.objects.filter(path__startswith=office.path).exclude(kind="party_group")
+    leaders = Seat.objects.filter(
+        org__kind__in=["party_committee", "working_committee"], ended_on__isnull=True
+    ).values_list("org_id", "member_id")
+    with_points = set(ContactPoint.objects.values_list("org_id", "leader_id"))
+    assert 0 < len(set(leaders) - with_points) <= 0.05 * len(set(leaders))
+    assert summary.contact_points == ContactPoint.objects.count()
+    assert summary.visits == Visit.objects.count()
+    # staff, budgets and spending only in the 003 subtree; every org there has staff
+    # posts but a few, every unit (its top) a headcount and a budget but one
+    for model in (StaffPost, Budget, Spending):
+        rows = model.objects.all()
+        assert rows.exists()
+        assert not rows.exclude(org__path__startswith=office.path).exists()
+    assert summary.staff_posts == StaffPost.objects.count()
+    assert summary.budgets == Budget.objects.count()
+    assert summary.spendings == Spending.objects.count()
+    staffed = set(StaffPost.objects.filter(full_time=True).values_list("org_id", flat=True))
+    assert 1 <= inside.exclude(pk__in=staffed).count() <= 3
+    tops = [o for o in inside if o.unit_name and o.pk != office.pk and o.depth == office.depth + 1]
+    assert len(tops) >= 15 and all(o.unit_headcount for o in tops)
+    last = AS_OF.year - 1
+    budgeted = set(Budget.objects.filter(year=last).values_list("org_id", flat=True))
+    assert [o.code for o in tops if o.pk not in budgeted] == [
+        code for code, note in summary.support_gaps if note == f"未列入{last}年度党建活动经费预算"
+    ]
+    assert Budget.objects.filter(year=AS_OF.year).count() == len(tops)
+    assert not Spending.objects.filter(spent_on__gt=AS_OF).exists()
+    assert Spending.objects.filter(spent_on__year=last).count() >= 12 * len(tops)
+    # venues: the 003 subtree, villages, communities and towns; nothing elsewhere
+    venues = Venue.objects.select_related("org")
+    assert all(
+        v.org.path.startswith(office.path) or v.org.level in ("village", "town") for v in venues
+    )
+    assert venues.filter(org__path__startswith=office.path).count() >= len(tops)
+
+    period = parse_period(str(last))
+    root = Org.objects.get(depth=1)
+    found, _orgs = evaluate(
+        roots=[root], period=period, as_of=AS_OF, rule_ids=["ORG-07", "ORG-08", "ORG-09"]
+    )
+    paths = dict(Org.objects.values_list("pk", "path"))
+    by_rule = Counter(rule.id for rule, _f in found if rule is not None)
+    assert by_rule["ORG-07"] >= 1
+    assert by_rule["ORG-08"] >= 1
+    assert by_rule["ORG-09"] >= 1
+    for rule, finding in found:
+        if rule is not None and rule.id in ("ORG-08", "ORG-09"):
+            assert paths[finding.org_id].startswith(office.path), (rule.id, finding)
+    messages = {(rule.id, f.severity) for rule, f in found if rule is not None}
+    assert {("ORG-08", "error"), ("ORG-08", "warning"), ("ORG-09", "error")} <= messages
+    assert ("ORG-09", "warning") in messages  # the unit over its budget
+
+
+# --- organizational life (LIFE-01 … LIFE-05) ------------------------------------------
+
+
+def test_town_demo_has_meetings_and_attendance(db):
+    from xianfeng.compliance.calendar import Calendar
+    from xianfeng.orglife.models import Attendance, Exemption, Meeting
+
+    summary = town()
+    meetings = Meeting.objects.select_related("org")
+    assert summary.meetings == meetings.count() > 1000
+    assert summary.attendance == Attendance.objects.count() > 15 * summary.members
+    assert set(meetings.values_list("kind", flat=True)) == {
+        "theme_day",
+        "general_meeting",
+        "committee_meeting",
+        "party_group_meeting",
+        "party_lesson",
+        "life_meeting",
+        "leadership_life_meeting",
+    }
+    first = dt.date(AS_OF.year - 1, 1, 1)
+    assert not meetings.exclude(held_on__range=(first, AS_OF)).exists()
+    assert not meetings.exclude(status="held").exists()
+    for meeting in meetings.filter(kind="party_group_meeting")[:50]:
+        assert meeting.org.kind == "party_group"
+    # theme days of the village branches (seed 004 on the town): the 5th, or the next
+    # workday when the 5th is a holiday, or later with a reason, except the listed months
+    calendar = Calendar()
+    late = 0
+    for meeting in meetings.filter(
+        kind="theme_day", org__sector="rural", org__kind__in=MEMBER_KINDS
+    ):
+        due = meeting.held_on.replace(day=5)
+        if meeting.held_on != calendar.shift(due, 1) and not meeting.off_day_reason:
+            late += 1
+    listed = [note for _code, note in summary.life_gaps if "未在5日开展且未说明原因" in note]
+    assert late == len(listed) >= 1
+    statuses = Counter(Attendance.objects.values_list("status", flat=True))
+    total = sum(statuses.values())
+    assert statuses["present"] > 0.8 * total
+    assert 0.03 < statuses["leave"] / total < 0.07
+    assert 0.02 < statuses["absent"] / total < 0.06
+    exempted = Exemption.objects.filter(status="approved", kind="theme_day")
+    assert summary.exemptions == exempted.count() >= 1
+    for exemption in exempted:
+        rows = Attendance.objects.filter(member=exemption.member_id, meeting__kind="theme_day")
+        assert set(rows.values_list("status", flat=True)) == {"exempted"}
+    last = str(AS_OF.year - 1)
+    life = meetings.filter(kind="life_meeting", for_period=last)
+    branches = Org.objects.filter(kind__in=MEMBER_KINDS).count()
+    assert life.count() == branches - 1
+    assert life.filter(held_on__year=AS_OF.year).exists()  # held in January for last year
+    notes = [note for _code, note in summary.life_gaps]
+    assert any("未达到法定人数" in note for note in notes)
+    assert any("未参加组织生活" in note for note in notes)
+
+
+def test_town_demo_meetings_are_deterministic_and_leave_the_rest_unchanged(db):
+    from xianfeng.orglife.models import Attendance, Meeting
+
+    def meetings():
+        rows = Meeting.objects.values_list(
+            "org__code", "kind", "held_on", "topic", "lecturer__code"
+        )
+        return sorted(rows), Counter(Attendance.objects.values_list("status", flat=True))
+
+    town(seed=7)
+    first, before = meetings(), fingerprint()
+    town(seed=7, replace=True)
+    assert (meetings(), fingerprint()) == (first, before)
+    assert Meeting.history.count() == Meeting.objects.count()
+
+
+@pytest.mark.slow
+def test_county_demo_life_findings_only_where_planned(db):
+    """`xianfeng check` for the demo county's last full year: LIFE-02, LIFE-03 and LIFE-05
+    findings, each at an org listed among the deliberate gaps (the rest comply)."""
+    import json
+
+    from xianfeng.compliance.registry import load_rules
+
+    if "LIFE-03" not in load_rules():
+        pytest.skip("LIFE rules not registered yet")
+    summary = build_demo(scale="county", seed=1, as_of=AS_OF)
+    out = io.StringIO()
+    rules = ["LIFE-02", "LIFE-03", "LIFE-05"]
+    call_command("compliance_check", as_of=AS_OF.isoformat(), rule=rules, format="json", stdout=out)
+    findings = json.loads(out.getvalue())["findings"]
+    assert {f["rule"] for f in findings} == set(rules)
+    gaps = {code for code, _note in summary.life_gaps}
+    org_level = [
+        f
+        for f in findings
+        if f["member"] is None or "书记" in f["message"]  # the secretary's lesson names her
+    ]
+    assert org_level
+    assert [f for f in org_level if f["org"] not in gaps] == []
+    severities = {(f["rule"], f["severity"]) for f in org_level}
+    assert {("LIFE-02", "error"), ("LIFE-03", "error"), ("LIFE-03", "warning")} <= severities
+    assert ("LIFE-05", "error") in severities

@@ -12,10 +12,23 @@ full members, a branch with 55+, a general branch with only 40 and a branch of 2
 party groups (listed in `DemoSummary.irregular_orgs`), and a few vacant seats and overdue
 terms for ORG-04/ORG-05.
 
+The records ORG-07 to ORG-09 read come with it: contact points of the leaders of every
+party committee and working committee, with their visits in the last full year and this
+year (quarterly reports, visits and problems solved in the 003 subtree, the first
+government working committee); activity venues of that subtree's orgs and of villages,
+communities and towns; and, in the 003 subtree only, party-affairs staff posts, unit
+headcounts, and budgets and spending of each unit. A few gaps are deliberate (listed in
+`DemoSummary.support_gaps`): leaders without a contact point or without a visit last
+year, a missed quarter, an org without a venue and venues lacking an item, orgs short of
+full-time staff, a budget missing, one short and one unit overspending. They are drawn
+from a random stream of their own, so they leave the members and seats of a seed as
+they were.
+
 Everything is bulk-loaded: the org tree with its materialized paths computed here, then
-one block (a county) of members with their status spells, placements, transfers, seats
-and temporary memberships at a time, each tracked row with one "+" history row recorded
-as made by the command line. The city scale (≈300,000 members) loads in minutes, not hours.
+one block (a county) of members with their status spells, placements, transfers, seats,
+temporary memberships and the records above at a time, each tracked row with one "+"
+history row recorded as made by the command line. The city scale (≈300,000 members)
+loads in minutes, not hours.
 """
 
 from __future__ import annotations
@@ -23,12 +36,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import math
 import random
 import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any, cast
 
@@ -39,6 +54,7 @@ from faker import Faker
 
 from xianfeng.accounts.domain import create_account, grant_post, set_identifier_right
 from xianfeng.accounts.models import Post, Role, User
+from xianfeng.compliance.calendar import Calendar
 from xianfeng.core.history import current_via, history_user
 from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cipher import get_cipher, lookup_hash
@@ -57,9 +73,37 @@ from xianfeng.members.models import (
     Transfer,
     TransferStatus,
 )
-from xianfeng.orgs.models import MEMBER_KINDS, Level, Org, OrgKind, Seat, SeatRole, Sector, Term
+from xianfeng.orglife.models import (
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Exemption,
+    LeaveRequest,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    RequestStatus,
+)
+from xianfeng.orgs.models import (
+    MEMBER_KINDS,
+    VENUE_ITEMS,
+    Budget,
+    ContactPoint,
+    Level,
+    Org,
+    OrgKind,
+    Seat,
+    SeatRole,
+    Sector,
+    Spending,
+    StaffPost,
+    Term,
+    Venue,
+    Visit,
+    VisitKind,
+)
 
-K, L, S, C = OrgKind, Level, Sector, Category
+K, L, S, C, M = OrgKind, Level, Sector, Category, MeetingKind
 
 SCALES = ("town", "county", "city")
 SCALE_LABELS = {"town": "乡镇", "county": "县", "city": "市"}
@@ -156,6 +200,17 @@ class DemoSummary:
     seats: int  # open seats
     seconds: float
     irregular_orgs: list[tuple[str, str]] = field(default_factory=list)
+    contact_points: int = 0  # ORG-07
+    visits: int = 0
+    venues: int = 0  # ORG-08
+    staff_posts: int = 0
+    budgets: int = 0  # ORG-09
+    spendings: int = 0
+    support_gaps: list[tuple[str, str]] = field(default_factory=list)
+    meetings: int = 0  # LIFE-01
+    attendance: int = 0
+    exemptions: int = 0
+    life_gaps: list[tuple[str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         status = "，".join(f"{Status(s).label} {self.by_status.get(s, 0):,}" for s in Status.values)
@@ -170,6 +225,18 @@ class DemoSummary:
             f"  有意设置的不合规组织（供规则检查演示）{len(self.irregular_orgs)} 个：",
             *(f"    {code}  {note}" for code, note in self.irregular_orgs[:8]),
             *(["    ……"] if len(self.irregular_orgs) > 8 else []),
+            f"  班子成员联系点 {self.contact_points:,} 个，联系点活动 {self.visits:,} 次；"
+            f"党建活动阵地 {self.venues:,} 处",
+            f"  党务干部岗位 {self.staff_posts:,} 个；党建活动经费预算 {self.budgets:,} 条，"
+            f"支出 {self.spendings:,} 笔",
+            f"  联系点、阵地、党务干部和经费方面有意设置的问题 {len(self.support_gaps)} 处：",
+            *(f"    {code}  {note}" for code, note in self.support_gaps[:12]),
+            *(["    ……"] if len(self.support_gaps) > 12 else []),
+            f"  组织生活 {self.meetings:,} 次，出勤记录 {self.attendance:,} 条，"
+            f"免于参加主题党日 {self.exemptions:,} 人",
+            f"  组织生活方面有意设置的问题 {len(self.life_gaps)} 处：",
+            *(f"    {code}  {note}" for code, note in self.life_gaps[:12]),
+            *(["    ……"] if len(self.life_gaps) > 12 else []),
         ]
 
 
@@ -224,6 +291,77 @@ OTHER_REGIONS = _words(
 )
 MINORITIES = _words("02 03 04 05 06 08 09 10 11 12 15 16")
 TRANSFER_REASONS = ("工作调动", "居住地变更", "外出务工", "毕业分配", "退休后回原籍", "随迁")
+
+# ORG-07 … ORG-09: who keeps contact points (the national org.contact.leader_kinds), what a
+# visit is about, what the activity money buys.
+LEADER_KINDS = frozenset({K.PARTY_COMMITTEE, K.WORKING_COMMITTEE})
+BUDGET_PER_MEMBER = 600  # yuan a member a year: seed 003's org.budget.per_member_yuan
+GROUP_KINDS = frozenset({K.PARTY_GROUP, K.TEMPORARY_ORG})  # no venue, staff or budget
+VENUE_VILLAGE_KINDS = frozenset({K.BRANCH, K.GENERAL_BRANCH, K.JOINT_BRANCH})
+VENUE_ITEM_FIELDS = tuple(VENUE_ITEMS)
+BUDGET_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH})
+VISIT_KINDS = (VisitKind.VISIT, VisitKind.GUIDANCE, VisitKind.REPORT, VisitKind.PROBLEM)
+VISIT_WEIGHTS = (45, 20, 20, 15)
+VISIT_TOPICS = _words(
+    "党员教育管理 发展党员工作 “三会一课”落实 基层组织建设 党员先锋作用发挥 为民办实事 "
+    "党务公开 主题党日活动 党风廉政建设 乡村振兴 基层治理"
+)
+VISIT_PROBLEMS = _words(
+    "党员活动室漏雨维修 党建工作经费保障 流动党员联系管理 远程教育设备老化 困难党员帮扶 "
+    "党员组织关系转接遗留 党建阵地标识更新 年轻党员发展断档"
+)
+VISIT_TEXTS: dict[str, tuple[str, ...]] = {
+    VisitKind.VISIT: (
+        "到{org}走访调研，了解{topic}情况",
+        "走访{org}老党员和困难党员，听取意见建议",
+        "到{org}调研{topic}，与支部班子成员座谈",
+    ),
+    VisitKind.GUIDANCE: (
+        "指导{org}开展主题党日活动",
+        "参加{org}组织生活会并作点评",
+        "指导{org}做好{topic}",
+        "到{org}讲专题党课",
+    ),
+    VisitKind.REPORT: (
+        "听取{org}党建工作汇报，研究{topic}",
+        "听取{org}书记抓基层党建工作情况汇报",
+    ),
+    VisitKind.PROBLEM: (
+        "协调解决{org}{problem}问题",
+        "帮助{org}解决{problem}问题",
+    ),
+}
+# Monthly-ish spending of the activity budget: every month a 主题党日, seasonal items,
+# now and then something else (purpose, relative size).
+SPENDING_MONTHLY = ("主题党日活动", 10)
+SPENDING_SEASONAL = {
+    1: ("春节走访慰问困难党员", 30),
+    3: ("党课教材和学习资料", 14),
+    6: ("“七一”表彰和慰问老党员", 30),
+    9: ("党建阵地维护", 20),
+    11: ("订阅下一年度党报党刊", 22),
+}
+SPENDING_OTHER = (
+    ("党员教育培训", 16),
+    ("党课教材和学习资料", 8),
+    ("党建阵地维护", 12),
+    ("党务公开栏更新", 6),
+    ("党员志愿服务活动", 8),
+    ("慰问困难党员", 12),
+)
+
+# LIFE records (LIFE-01 … LIFE-05)
+LIFE_TOPICS: dict[str, tuple[str, ...]] = {
+    M.THEME_DAY: _words("主题党日：学习党的创新理论 主题党日：志愿服务 主题党日：重温入党誓词"),
+    M.GENERAL_MEETING: _words("通报支部工作 讨论发展党员 民主评议党员 传达上级会议精神"),
+    M.COMMITTEE_MEETING: _words("研究本月工作 研究发展党员 研究党费收缴 研究主题党日安排"),
+    M.PARTY_GROUP_MEETING: _words("学习党章 交流思想 学习上级文件"),
+    M.PARTY_LESSON: _words("学习党的二十大精神 加强党性修养 严守纪律规矩 弘扬优良作风"),
+    M.LIFE_MEETING: _words("年度组织生活会 专题组织生活会"),
+    M.LEADERSHIP_LIFE_MEETING: _words("年度民主生活会 专题民主生活会"),
+}
+LIFE_PLACES: dict[str, str] = {M.THEME_DAY: "党群服务中心", M.LEADERSHIP_LIFE_MEETING: "会议室"}
+OFF_DAY_REASONS = ("农忙时节，经支委会研究调整", "上级集中培训，调整时间", "防汛值守，顺延开展")
 
 # Per profile (what an org's members are like): primary categories with weights,
 # share of men, education codes (GB/T 4658) with weights, occupations.
@@ -323,6 +461,24 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28) + dt.timedelta(days=1)
 
 
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
+def _yuan(value: float) -> Decimal:
+    """An amount of money rounded to half a yuan, with two decimal places."""
+    return (Decimal(round(value * 2)) / 2).quantize(Decimal("0.01"))
+
+
+def _base_name(name: str) -> str:
+    """An org's name without the kind: 青山镇张庄村党支部 → 青山镇张庄村."""
+    for suffix in ("党工委", "党总支", "党支部", "党委", "工委"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def _step(position: int) -> str:
     """The treebeard path step of the child at `position` (from 1): base 36, 4 characters."""
     digits = ""
@@ -382,7 +538,10 @@ class _Inserter:
         """Write `rows` (tuples in the order of `fields`): COPY on PostgreSQL, else executemany."""
         adapters = [(i, a) for i, f in enumerate(fields) if (a := self._adapter(f))]
 
-        def adapted() -> Iterator[list[Any]]:
+        def adapted() -> Iterator[Any]:
+            if not adapters:  # attendance: millions of rows of plain values
+                yield from rows
+                return
             for row in rows:
                 values = list(row)
                 for i, adapt in adapters:
@@ -409,7 +568,7 @@ class _Inserter:
         given = [model._meta.get_field(name) for name in names]
         rest = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
         defaults = tuple(self.now if _is_auto_time(f) else f.get_default() for f in rest)
-        self._execute(model, given + rest, [row + defaults for row in rows])
+        self._execute(model, given + rest, rows if not rest else [row + defaults for row in rows])
 
     def objects(self, model: type[models.Model], objs: list[Any]) -> None:
         """Insert unsaved instances with ids assigned here, and their history rows."""
@@ -507,6 +666,16 @@ class _Person:
     seated: bool = False
 
 
+@dataclass(eq=False, slots=True)
+class _Stay:
+    """A member in an org as a full or probationary member, [start, end)."""
+
+    person: _Person
+    start: dt.date
+    end: dt.date | None
+    full_on: dt.date | None
+
+
 _TransferRow = tuple[_Person, _OrgPlan, _OrgPlan, str, dt.date, dt.date | None]
 _TemporaryRow = tuple[_OrgPlan, _Person, dt.date, dt.date | None]
 
@@ -548,6 +717,19 @@ class _Builder:
         self.now = timezone.now()
         self.insert = _Inserter(self.via, self.now)
         self.total = 0
+        # ORG-07 … ORG-09 records draw from a stream of their own (members stay as they were)
+        self.support = random.Random(f"{seed}:support")
+        self.office: _OrgPlan | None = None  # the root of seed 003's subtree
+        self.office_orgs: set[int] = set()  # id() of the plans in it
+        self.support_gaps: list[tuple[str, str]] = []
+        self.targets: dict[_OrgPlan, list[_OrgPlan]] = {}
+        # LIFE records too have a stream of their own
+        self.life = random.Random(f"{seed}:life")
+        self.life_gaps: list[tuple[str, str]] = []
+        self.meetings: list[tuple[Meeting, list[tuple[Any, bool]], str]] = []
+        self.attendance = 0
+        self.gaibei: str | None = None  # the path of the subtree seed 004 goes on
+        self.calendar: Any = None
 
     # random helpers
     def _day(self, low: dt.date, high: dt.date) -> dt.date:
@@ -753,10 +935,11 @@ class _Builder:
         )
         for i, dept in enumerate(DEPARTMENTS[: p.departments], start=1):
             founded = self._year_day(1978, 1995)
+            unit = f"{prefix}{dept}"
             if rng.random() < p.general_share:
                 parts = self._split(55, 95, 3, 14, 40)
                 names = [f"{prefix}{dept}机关第{ORDINALS[k]}党支部" for k in range(3)]
-                self._general(
+                general = self._general(
                     organs,
                     f"{code}-Z{i:02d}",
                     f"{prefix}{dept}机关党总支",
@@ -765,26 +948,40 @@ class _Builder:
                     founded,
                     parts,
                     names,
+                    unit=unit,
+                    headcount=self._organ_headcount(2 + len(parts), sum(parts)),
                 )
+                for branch in general.children:  # same unit: the general branch is its top
+                    branch.unit_name = unit
             else:
+                full = self._tri(6, 42, 18)
                 self._branch(
                     organs,
                     f"{code}-B{i:02d}",
                     f"{prefix}{dept}机关党支部",
                     S.GOVERNMENT,
                     "organ",
-                    self._tri(6, 42, 18),
+                    full,
                     founded,
+                    unit=unit,
+                    headcount=self._organ_headcount(1, full),
                 )
         for i, inst in enumerate(INSTITUTIONS[: p.institutions], start=1):
+            full, founded = self._tri(4, 34, 12), self._year_day(1985, 2005)
+            if i == 3:  # 档案馆 is small: its one full-time staff member is above 2%
+                headcount = self.support.randint(max(full + 6, 28), max(full + 6, 45))
+            else:
+                headcount = self._organ_headcount(1, full)
             self._branch(
                 organs,
                 f"{code}-S{i:02d}",
                 f"{prefix}{inst}党支部",
                 S.INSTITUTION,
                 "institution",
-                self._tri(4, 34, 12),
-                self._year_day(1985, 2005),
+                full,
+                founded,
+                unit=f"{prefix}{inst}",
+                headcount=headcount,
             )
         self._branch(
             organs,
@@ -795,6 +992,12 @@ class _Builder:
             rng.randint(22, 46),
             self._year_day(1990, 2000),
         )
+
+    def _organ_headcount(self, staff: int, members: int) -> int:
+        """Staff of an office whose `staff` full-time party-affairs posts make 1.1–1.9% of
+        it (seed 003: 1–2%), and more than its party members."""
+        ratio = self.support.uniform(0.011, 0.019)
+        return max(round(staff / ratio), round(members * self.support.uniform(1.3, 1.6)))
 
     def _plan_county_units(self, county: _OrgPlan, code: str, name: str) -> None:
         """County-level SOE, hospital, schools, the non-public sector, industry and project orgs."""
@@ -1707,11 +1910,835 @@ class _Builder:
             letter_no=f"组转〔{sent.year}〕{self.letter_seq:05d}号",
         )
 
+    # --- ORG-07 … ORG-09 records ------------------------------------------------------
+    def _find_office(self) -> None:
+        """The subtree seed 003 goes on (`_attach_policies`): the first government working
+        committee in path order (none at town scale)."""
+        self.office = next(
+            (p for p in self.orgs if p.kind == K.WORKING_COMMITTEE and p.sector == S.GOVERNMENT),
+            None,
+        )
+        stack = [self.office] if self.office is not None else []
+        while stack:
+            plan = stack.pop()
+            self.office_orgs.add(id(plan))
+            stack += plan.children
+
+    def _sday(self, low: dt.date, high: dt.date) -> dt.date:
+        return low + dt.timedelta(days=self.support.randint(0, max(0, (high - low).days)))
+
+    def _gap(self, plan: _OrgPlan, note: str) -> None:
+        self.support_gaps.append((plan.code, note))
+
+    def _targets(self, plan: _OrgPlan) -> list[_OrgPlan]:
+        """The branches (and joint branches) below a leadership org: its contact points."""
+        if plan not in self.targets:
+            found, stack = [], list(reversed(plan.children))
+            while stack:
+                child = stack.pop()
+                if child.kind in MEMBER_KINDS:
+                    found.append(child)
+                elif child.kind != K.TEMPORARY_ORG:
+                    stack += reversed(child.children)
+            self.targets[plan] = found
+        return self.targets[plan]
+
+    def _target(self, targets: list[_OrgPlan], taken: set[int], own: list[Any]) -> _OrgPlan:
+        """A target no other leader of the body follows yet, if any is left."""
+        free = [t for t in targets if id(t) not in taken] or [
+            t for t in targets if all(t is not row[1] for row in own)
+        ]
+        chosen = self.support.choice(free or targets)
+        taken.add(id(chosen))
+        return chosen
+
+    def plan_contacts(
+        self, seats: list[_SeatPlan]
+    ) -> tuple[list[ContactPoint], list[tuple[ContactPoint, dt.date, str, str]]]:
+        """Contact points of the leaders of party committees and working committees since
+        their seat began, and their visits in the last full year and this year (ORG-07)."""
+        rng, last = self.support, self.as_of.year - 1
+        jan1 = dt.date(last, 1, 1)
+        leaders = [s for s in seats if s.org.kind in LEADER_KINDS]
+        steady = [s for s in leaders if s.started_on <= jan1 and s.ended_on is None]
+        without = {id(s) for s in rng.sample(steady, min(len(steady), rng.randint(2, 3)))}
+        idle = {id(s) for s in steady if rng.random() < 0.015}
+        towns = [s for s in steady if s.org.level == L.TOWN and id(s) not in without]
+        if towns:  # one in the block's first town (seed 004 goes on the demo's first town)
+            first = min(s.org.path for s in towns)
+            idle.add(id(rng.choice([s for s in towns if s.org.path == first])))
+        office = [s for s in steady if id(s.org) in self.office_orgs and id(s) not in without]
+        lapse = {id(rng.choice(office)): rng.randint(1, 4)} if office else {}
+        points: list[ContactPoint] = []
+        visits: list[tuple[ContactPoint, dt.date, str, str]] = []
+        taken: dict[_OrgPlan, set[int]] = {}
+        for seat in leaders:
+            name = f"{seat.org.name}班子成员{seat.person.member.name}"
+            if id(seat) in without:
+                self._gap(seat.org, f"{name}未建立联系点")
+                continue
+            targets = self._targets(seat.org)
+            if not targets:
+                continue
+            used = taken.setdefault(seat.org, set())
+            end = seat.ended_on
+            start = min(seat.started_on + dt.timedelta(days=rng.randint(0, 10)), self.as_of)
+            start = min(start, end) if end is not None else start
+            spans: list[list[Any]] = []
+            spans.append([None, self._target(targets, used, spans), start, end])
+            r = rng.random()
+            if r < 0.2 and len(targets) > 1:
+                spans.append([None, self._target(targets, used, spans), start, end])
+            elif r < 0.26 and end is None and start < jan1:  # the point moved to another branch
+                moved = self._sday(jan1 + dt.timedelta(days=60), self.as_of - dt.timedelta(days=30))
+                spans[0][3] = moved - dt.timedelta(days=1)
+                spans.append([None, self._target(targets, used, spans), moved, None])
+            for span in spans:
+                span[0] = ContactPoint(
+                    org_id=seat.org.pk,
+                    leader_id=seat.person.member.pk,
+                    target_id=span[1].pk,
+                    started_on=span[2],
+                    ended_on=span[3],
+                )
+                points.append(span[0])
+            if id(seat) in idle:
+                self._gap(seat.org, f"{name}{last}年未到联系点走访")
+            if id(seat) in lapse:
+                self._gap(seat.org, f"{name}{last}年第{lapse[id(seat)]}季度未履行联系点职责")
+            for year in (last, last + 1):
+                low = max(dt.date(year, 1, 1), start)
+                high = min(dt.date(year, 12, 31), self.as_of, end or self.as_of)
+                if low > high or (year == last and id(seat) in idle):
+                    continue
+                if id(seat.org) in self.office_orgs:
+                    plan = self._quarterly(low, high, lapse.get(id(seat), 0) if year == last else 0)
+                else:
+                    plan = self._yearly(low, high)
+                for day, kind in plan:
+                    active = [s for s in spans if s[2] <= day and (s[3] is None or s[3] >= day)]
+                    if active:
+                        point, target = rng.choice(active)[:2]
+                        visits.append((point, day, kind, self._visit_text(kind, target)))
+        return points, visits
+
+    def _quarterly(self, low: dt.date, high: dt.date, skip: int) -> list[tuple[dt.date, str]]:
+        """Seed 003: each quarter a report heard, a visit and a problem solved (a few missed)."""
+        rng = self.support
+        rows: list[tuple[dt.date, str]] = []
+        for quarter in range(1, 5):
+            start = dt.date(low.year, quarter * 3 - 2, 1)
+            end = (
+                dt.date(low.year, quarter * 3 + 1, 1) - dt.timedelta(days=1)
+                if quarter < 4
+                else dt.date(low.year, 12, 31)
+            )
+            a, b = max(start, low), min(end, high)
+            r = rng.random()
+            if a > b or quarter == skip or r < 0.03:
+                continue
+            kinds = [VisitKind.REPORT, VisitKind.VISIT, VisitKind.PROBLEM]
+            if r < 0.09:
+                kinds.remove(rng.choice(kinds))
+            if rng.random() < 0.25:
+                kinds.append(VisitKind.GUIDANCE)
+            rows += [(self._sday(a, b), kind) for kind in kinds]
+        return rows
+
+    def _yearly(self, low: dt.date, high: dt.date) -> list[tuple[dt.date, str]]:
+        """2–6 contacts a year (fewer for part of a year), the first a visit."""
+        rng = self.support
+        share = ((high - low).days + 1) / 365
+        count = max(1 if share >= 0.25 else 0, round(rng.randint(2, 6) * share))
+        kinds = [VisitKind.VISIT, *rng.choices(VISIT_KINDS, VISIT_WEIGHTS, k=max(0, count - 1))]
+        return [(self._sday(low, high), kind) for kind in kinds[:count]]
+
+    def _visit_text(self, kind: str, target: _OrgPlan) -> str:
+        rng = self.support
+        return rng.choice(VISIT_TEXTS[kind]).format(
+            org=target.name, topic=rng.choice(VISIT_TOPICS), problem=rng.choice(VISIT_PROBLEMS)
+        )
+
+    def _venue(
+        self,
+        plan: _OrgPlan,
+        name: str,
+        address: str,
+        *,
+        shared: bool = False,
+        lacking: Iterable[str] = (),
+        closed: dt.date | None = None,
+    ) -> Venue:
+        rng, missing = self.support, set(lacking)
+        items = {item: item not in missing for item in (*VENUE_ITEM_FIELDS, "has_disclosure_board")}
+        return Venue(
+            org_id=plan.pk,
+            name=name,
+            address=address,
+            area_m2=Decimal(f"{rng.uniform(30, 240):.1f}"),
+            shared=shared,
+            checked_on=self._sday(dt.date(self.as_of.year - 1, 3, 1), self.as_of),
+            closed_on=closed,
+            **items,
+        )
+
+    def _random_lacking(self) -> list[str]:
+        rng = self.support
+        lacking = [item for item in VENUE_ITEM_FIELDS if rng.random() < 0.03]
+        return lacking + (["has_disclosure_board"] if rng.random() < 0.08 else [])
+
+    def plan_venues(self, orgs: list[_OrgPlan]) -> list[Venue]:
+        """Venues of the 003 subtree's orgs (a few gaps), of villages, communities and towns."""
+        rng, venues = self.support, []
+        office = [o for o in orgs if id(o) in self.office_orgs and o.kind not in GROUP_KINDS]
+        direct = [o for o in office if o.parent is self.office and o.kind in MEMBER_KINDS]
+        picks = rng.sample(direct, min(len(direct), 4))
+        bare, no_board, no_reading, moved = (picks + [None] * 4)[:4]
+        for plan in office:
+            base = _base_name(plan.name)
+            where = f"{plan.unit_name or base}办公楼{rng.randint(1, 6)}楼"
+            if plan is self.office:
+                venues.append(self._venue(plan, f"{base}党员活动中心", where))
+            elif plan.kind not in MEMBER_KINDS:  # a general branch: shared with its branches
+                venues.append(self._venue(plan, f"{plan.unit_name}党员活动室", where, shared=True))
+            elif plan is bare:
+                self._gap(plan, "未建立党建活动阵地")
+            elif plan.parent is self.office or rng.random() < 0.3:  # else the shared room
+                room = f"{base}党员活动室" if plan.parent is self.office else f"{plan.name}活动室"
+                lacking = []
+                if plan is no_board:
+                    lacking = ["has_disclosure_board"]
+                    self._gap(plan, "活动阵地未设党务公开栏")
+                elif plan is no_reading:
+                    lacking = ["has_reading"]
+                    self._gap(plan, "活动阵地缺少书报资料")
+                elif plan is moved:  # the old room closed since last year, a new one in use
+                    closed = self._sday(dt.date(self.as_of.year - 1, 2, 1), self.as_of)
+                    old = ["has_facilities", "has_disclosure_board"]
+                    venues.append(
+                        self._venue(plan, f"{room}（旧址）", where, lacking=old, closed=closed)
+                    )
+                venues.append(self._venue(plan, room, where, lacking=lacking))
+        for plan in orgs:
+            if id(plan) in self.office_orgs:
+                continue
+            base = _base_name(plan.name)
+            if plan.level == L.TOWN and plan.kind == K.PARTY_COMMITTEE:
+                office_name = "办事处" if base.endswith("街道") else "人民政府"
+                venues.append(
+                    self._venue(
+                        plan,
+                        f"{base}党群服务中心",
+                        f"{base}{office_name}院内",
+                        shared=True,
+                        lacking=self._random_lacking(),
+                    )
+                )
+            elif (
+                plan.level == L.VILLAGE
+                and plan.kind in VENUE_VILLAGE_KINDS
+                and (plan.parent is None or plan.parent.level != L.VILLAGE)
+            ):
+                committee = "村民委员会" if base.endswith("村") else "居民委员会"
+                venues.append(
+                    self._venue(
+                        plan,
+                        f"{base}党群服务中心",
+                        f"{base}{committee}",
+                        shared=plan.kind == K.GENERAL_BRANCH,
+                        lacking=self._random_lacking(),
+                    )
+                )
+        return venues
+
+    def _staff_pool(self, plan: _OrgPlan, by_org: dict[_OrgPlan, list[_Person]]) -> list[_Person]:
+        """Full members in the org (a committee: in its branches), there since before last year."""
+        found, stack = [], [plan]
+        while stack:
+            org = stack.pop()
+            found += by_org.get(org, [])
+            stack += [c for c in org.children if c.kind != K.PARTY_GROUP]
+        fit = [p for p in found if p.member.status == Status.FULL and not p.in_transit]
+        jan1 = dt.date(self.as_of.year - 1, 1, 1)
+        return [p for p in fit if p.start < jan1] or fit
+
+    def plan_staff(self, orgs: list[_OrgPlan], persons: list[_Person]) -> list[StaffPost]:
+        """Party-affairs staff of the 003 subtree: 2 full-time at a general branch, 1 at a
+        branch; a few short, a branch with only a part-time post, the retirees' branch
+        without (ORG-08)."""
+        rng = self.support
+        office = [o for o in orgs if id(o) in self.office_orgs and o.kind not in GROUP_KINDS]
+        if not office:
+            return []
+        by_org: dict[_OrgPlan, list[_Person]] = {}
+        for person in persons:
+            by_org.setdefault(person.org, []).append(person)
+        branches = [o for o in office if o.kind in MEMBER_KINDS]
+        committees = [o for o in office if o.kind in (K.GENERAL_BRANCH, K.PARTY_COMMITTEE)]
+        few = max(1, round(len(branches) * 0.03))
+        # the retirees' branch has no staff post, `few` - 1 others neither, `few` only a
+        # part-time one (not the small 档案馆, whose ratio is above 2%)
+        units = [o for o in branches if o.unit_name and not o.code.endswith("-S03")]
+        picks = rng.sample(units, min(len(units), 2 * few - 1))
+        vacant = [o for o in branches if o.code.endswith("-R01")] + picks[: few - 1]
+        part_only = picks[few - 1 :]
+        short = rng.sample(committees, min(len(committees), max(1, round(len(committees) * 0.2))))
+        posts: list[StaffPost] = []
+        jan1 = dt.date(self.as_of.year - 1, 1, 1)
+        for plan in office:
+            pool = self._staff_pool(plan, by_org)
+            if plan is self.office:
+                wanted = [("专职副书记", True), ("组织科科长", True), ("宣传科科长", True)]
+            elif plan in committees:
+                wanted = [("专职副书记", True), ("专职组织员", True)][: 1 if plan in short else 2]
+                if plan in short:
+                    self._gap(plan, "只配备1名专职党务干部（应为2名）")
+            elif plan in vacant:
+                wanted = []
+                self._gap(plan, "未配备专职党务干部")
+            elif plan in part_only:
+                wanted = [("兼职组织员", False)]
+                self._gap(plan, "只有兼职党务干部，未配备专职党务干部")
+            else:
+                wanted = [("党务专干", True)]
+                if rng.random() < 0.25:
+                    wanted.append(("兼职党务工作者", False))
+            holders = rng.sample(pool, min(len(pool), len(wanted) + 1))
+            handed = len(holders) <= len(wanted)  # no one left to have been the predecessor
+            for (position, full_time), person in zip(wanted, holders, strict=False):
+                low = max(person.start, dt.date(self.as_of.year - 9, 1, 1))
+                started = self._sday(low, jan1 - dt.timedelta(days=1)) if low < jan1 else low
+                if full_time and not handed and rng.random() < 0.12:
+                    # handed over since last year: the predecessor left the day before
+                    handed, before, started_before = True, holders[-1], started
+                    started = self._sday(jan1, self.as_of - dt.timedelta(days=20))
+                    posts.append(self._post(plan, before, position, True, started_before, started))
+                posts.append(self._post(plan, person, position, full_time, started, None))
+        for plan in office:
+            if plan.code.endswith("-S03") and plan.unit_headcount:
+                self._gap(plan, f"职工{plan.unit_headcount}人，专职党务干部比例高于2%（提示）")
+        return posts
+
+    def _post(
+        self,
+        plan: _OrgPlan,
+        person: _Person,
+        position: str,
+        full_time: bool,
+        started: dt.date,
+        successor_started: dt.date | None,
+    ) -> StaffPost:
+        return StaffPost(
+            org_id=plan.pk,
+            member_id=person.member.pk,
+            name=person.member.name,
+            position=position,
+            full_time=full_time,
+            started_on=started,
+            ended_on=successor_started - dt.timedelta(days=1) if successor_started else None,
+        )
+
+    def _members_on(self, persons: list[_Person], day: dt.date) -> Counter[_OrgPlan]:
+        """Full and probationary members of the 003 subtree's branches on `day` (as
+        `counts_by_org_on` counts them: placements and spells with exclusive ends)."""
+        counts: Counter[_OrgPlan] = Counter()
+        for p in persons:
+            status = next((s for s, a, b, _ in p.spells if a <= day and (b is None or b > day)), "")
+            if status not in (Status.FULL, Status.PROBATIONARY):
+                continue
+            if p.prior is not None and p.prior_start is not None and p.prior_start <= day < p.start:
+                counts[p.prior] += 1
+            elif p.start <= day and (p.member.status != Status.LEFT or p.spells[-1][1] > day):
+                counts[p.org] += 1
+        return counts
+
+    def plan_budgets(
+        self, orgs: list[_OrgPlan], persons: list[_Person]
+    ) -> tuple[list[Budget], list[Spending]]:
+        """Budgets (≥ 600 yuan a member, one short, one missing last year) and spending
+        through the year (one unit over its budget last year) of the 003 subtree's units."""
+        rng, last = self.support, self.as_of.year - 1
+        tops = [
+            o
+            for o in orgs
+            if id(o) in self.office_orgs
+            and o.kind in BUDGET_KINDS
+            and o.unit_name
+            and (o.parent is None or o.parent.unit_name != o.unit_name)
+        ]
+        if not tops:
+            return [], []
+        missing, short, over = (rng.sample(tops, min(len(tops), 3)) + [None] * 3)[:3]
+        office = self.office_orgs
+        persons = [
+            p
+            for p in persons
+            if id(p.org) in office or (p.prior is not None and id(p.prior) in office)
+        ]
+        budgets: list[Budget] = []
+        spendings: list[Spending] = []
+        for year in (last, last + 1):
+            counts = self._members_on(persons, dt.date(year, 1, 1))
+            end = min(dt.date(year, 12, 31), self.as_of)
+            elapsed = ((end - dt.date(year, 1, 1)).days + 1) / 365
+            for top in tops:
+                members = counts[top] + sum(counts[c] for c in top.children)
+                required = BUDGET_PER_MEMBER * members
+                if top is missing and year == last:
+                    amount = 0
+                    self._gap(top, f"未列入{year}年度党建活动经费预算")
+                elif top is short:
+                    amount = max(100, int(required * rng.uniform(0.55, 0.8)) // 100 * 100)
+                    self._gap(
+                        top,
+                        f"{year}年度预算{amount}元，"
+                        f"不足{members}名党员×{BUDGET_PER_MEMBER}元={required}元",
+                    )
+                else:  # a little above the standard (and a member more), in 500 yuan steps
+                    ample = BUDGET_PER_MEMBER * (members + 1) * rng.uniform(1, 1.2)
+                    amount = math.ceil(ample / 500) * 500
+                if amount:
+                    budgets.append(Budget(org_id=top.pk, year=year, amount=_yuan(amount)))
+                if top is over and year == last:
+                    spent = amount * rng.uniform(1.08, 1.2)
+                    self._gap(top, f"{year}年度党建活动经费超支")
+                elif amount:
+                    spent = amount * rng.uniform(0.72, 0.95) * elapsed
+                else:
+                    spent = required * rng.uniform(0.4, 0.6) * elapsed
+                spendings += self._spendings(top, year, end, spent)
+        return budgets, spendings
+
+    def _spendings(self, top: _OrgPlan, year: int, end: dt.date, total: float) -> list[Spending]:
+        """`total` yuan spent in rows through the year up to `end`: a 主题党日 most months,
+        seasonal items (春节 visits, 七一, newspapers…), now and then something else."""
+        rng, rows = self.support, []
+        for month in range(1, end.month + 1):
+            first = dt.date(year, month, 1)
+            last = min(end, _month_end(first))
+            if rng.random() < 0.9:
+                day = self._sday(first, min(last, first + dt.timedelta(days=9)))
+                rows.append((day, f"{month}月{SPENDING_MONTHLY[0]}", SPENDING_MONTHLY[1]))
+            if month in SPENDING_SEASONAL:
+                rows.append((self._sday(first, last), *SPENDING_SEASONAL[month]))
+            if rng.random() < 0.3:
+                rows.append((self._sday(first, last), *rng.choice(SPENDING_OTHER)))
+        weights = [weight * rng.uniform(0.7, 1.3) for _, _, weight in rows]
+        scale = total / sum(weights) if weights else 0
+        orgs = [top, *(c for c in top.children if c.kind in MEMBER_KINDS)]
+        spendings = []
+        for (day, purpose, _), weight in zip(rows, weights, strict=True):
+            amount = _yuan(weight * scale)
+            if amount > 0:
+                org = top if rng.random() < 0.6 else rng.choice(orgs)
+                spendings.append(
+                    Spending(org_id=org.pk, spent_on=day, amount=amount, purpose=purpose)
+                )
+        return spendings
+
+    def save_support(
+        self, orgs: list[_OrgPlan], persons: list[_Person], seats: list[_SeatPlan]
+    ) -> None:
+        insert = self.insert
+        points, visits = self.plan_contacts(seats)
+        insert.objects(ContactPoint, points)
+        insert.objects(
+            Visit,
+            [
+                Visit(contact_point_id=point.pk, visited_on=day, kind=kind, summary=text)
+                for point, day, kind, text in visits
+            ],
+        )
+        insert.objects(Venue, self.plan_venues(orgs))
+        insert.objects(StaffPost, self.plan_staff(orgs, persons))
+        budgets, spendings = self.plan_budgets(orgs, persons)
+        insert.objects(Budget, budgets)
+        insert.objects(Spending, spendings)
+
+    # --- LIFE records: meetings, attendance, exemptions -------------------------------
+    def _lday(self, low: dt.date, high: dt.date) -> dt.date:
+        return low + dt.timedelta(days=self.life.randint(0, max(0, (high - low).days)))
+
+    def _life_gap(self, plan: _OrgPlan, note: str) -> None:
+        self.life_gaps.append((plan.code, note))
+
+    def _find_gaibei(self) -> None:
+        """The subtree seed 004 goes on (`_attach_policies`): the root at town scale, else
+        the first town's party committee in path order."""
+        if self.scale == "town":
+            self.gaibei = self.orgs[0].path
+            return
+        towns = [p for p in self.orgs if p.level == L.TOWN and p.kind == K.PARTY_COMMITTEE]
+        self.gaibei = towns[0].path if towns else None
+
+    def _months(self) -> list[tuple[int, int]]:
+        first = self.as_of.year - 1
+        return [
+            (year, month)
+            for year in (first, first + 1)
+            for month in range(1, 13)
+            if dt.date(year, month, 1) <= self.as_of
+        ]
+
+    def _stays(self, persons: list[_Person]) -> dict[_OrgPlan, list[_Stay]]:
+        """Per org, its members with the days they were placed there as full or
+        probationary members ([start, end) like placements and spells)."""
+        stays: dict[_OrgPlan, list[_Stay]] = {}
+        active = (Status.FULL, Status.PROBATIONARY)
+        for p in persons:
+            joined = p.spells[0][1]
+            ended = next((s[1] for s in p.spells if s[0] not in active), None)
+            left = p.spells[-1][1] if p.member.status == Status.LEFT else None
+            places = [(p.org, p.start, left)]
+            if p.prior is not None and p.prior_start is not None:
+                places.insert(0, (p.prior, p.prior_start, p.start))
+            for org, start, end in places:
+                start = max(start, joined)
+                end = min(d for d in (end, ended) if d is not None) if (end or ended) else None
+                if end is None or start < end:
+                    stays.setdefault(org, []).append(_Stay(p, start, end, p.member.full_on))
+        return stays
+
+    def _roster(self, stays: list[_Stay], day: dt.date, group: int = 0) -> list[tuple[Any, bool]]:
+        return [
+            (s.person, s.full_on is not None and s.full_on <= day)
+            for s in stays
+            if s.start <= day
+            and (s.end is None or day < s.end)
+            and (not group or s.person.member.party_group_id == group)
+        ]
+
+    def _holders(self, seats: list[_SeatPlan], day: dt.date) -> list[tuple[Any, bool]]:
+        """Seat holders on `day` (a seat ends after its last day), each once."""
+        found: dict[int, tuple[Any, bool]] = {}
+        for s in seats:
+            if s.started_on <= day and (s.ended_on is None or s.ended_on >= day):
+                full = s.person.member.full_on
+                found[id(s.person)] = (s.person, full is not None and full <= day)
+        return list(found.values())
+
+    def _meeting(
+        self,
+        org: _OrgPlan,
+        kind: str,
+        day: dt.date,
+        roster: list[tuple[Any, bool]],
+        *,
+        host: _Person | None = None,
+        mode: str = "",
+        **fields: Any,
+    ) -> None:
+        topic = self.life.choice(LIFE_TOPICS[kind])
+        meeting = Meeting(
+            org_id=org.pk,
+            kind=kind,
+            status=MeetingStatus.HELD,
+            held_on=day,
+            starts_at=fields.pop("starts_at", dt.time(9, 0) if kind != M.THEME_DAY else None),
+            topic=f"{day.month}月{topic}" if kind == M.THEME_DAY else topic,
+            place=LIFE_PLACES.get(kind, "党员活动室"),
+            host_id=host.member.pk if host else None,
+            **fields,
+        )
+        self.meetings.append((meeting, roster, mode))
+
+    def _secretary(self, seats: list[_SeatPlan], day: dt.date) -> _Person | None:
+        return next(
+            (
+                s.person
+                for s in seats
+                if s.role == SeatRole.SECRETARY
+                and s.started_on <= day
+                and (s.ended_on is None or s.ended_on >= day)
+            ),
+            None,
+        )
+
+    def plan_life(self, orgs: list[_OrgPlan], persons: list[_Person], seats: list[_SeatPlan]):  # type: ignore[no-untyped-def]
+        """Meetings of the last full year and this year to date (LIFE-01 … LIFE-05) with
+        their rosters; the deliberate gaps go to `life_gaps`."""
+        self.meetings = []
+        stays = self._stays(persons)
+        by_org: dict[_OrgPlan, list[_SeatPlan]] = {}
+        for seat in seats:
+            by_org.setdefault(seat.org, []).append(seat)
+        branches = [o for o in orgs if o.kind in MEMBER_KINDS]
+        wrong = self.life.choice(branches) if branches else None  # lesson by a non-secretary
+        missing = self.life.choice(branches) if branches else None  # no life meeting
+        for org in orgs:
+            own, members = by_org.get(org, []), stays.get(org, [])
+            if org.kind in MEMBER_KINDS:
+                self._theme_days(org, members)
+                self._general_meetings(org, members, own)
+                self._life_meeting(org, members, own, org is missing)
+            if org.kind == K.PARTY_GROUP and org.parent is not None:
+                self._group_meetings(org, stays.get(org.parent, []))
+            if org.kind in MEMBER_KINDS or org.kind == K.GENERAL_BRANCH:
+                self._committee_meetings(org, own)
+                self._lesson(org, members, own, org is wrong)
+            if org.kind in (K.PARTY_COMMITTEE, K.GENERAL_BRANCH):
+                self._leadership_life_meeting(org, own)
+        self._cadre_lessons(persons, stays)
+        no_quorum = [m for m in self.meetings if m[0].kind == M.GENERAL_MEETING and len(m[1]) >= 6]
+        if no_quorum:
+            index = self.meetings.index(self.life.choice(no_quorum))
+            meeting, roster, _mode = self.meetings[index]
+            self.meetings[index] = (meeting, roster, "no_quorum")
+            org = next(o for o in orgs if o.obj is not None and o.pk == meeting.org_id)
+            self._life_gap(org, f"{meeting.held_on}党员大会未达到法定人数（会议无效）")
+        return stays
+
+    def _theme_days(self, org: _OrgPlan, members: list[_Stay]) -> None:
+        """Monthly; in seed 004's subtree a rural branch meets on the 5th (the next workday
+        when that is a holiday), an organ or institution on a Saturday or Monday evening."""
+        rng = self.life
+        fixed = self.gaibei is not None and org.path.startswith(self.gaibei)
+        for year, month in self._months():
+            first = dt.date(year, month, 1)
+            if rng.random() < 0.012:
+                self._life_gap(org, f"{year}年{month}月未开展主题党日")
+                continue
+            fields: dict[str, Any] = {}
+            if fixed and org.sector == S.RURAL:
+                due = dt.date(year, month, 5)
+                day = self.calendar.shift(due, 1)
+                if (day - due).days > 7:
+                    fields["off_day_reason"] = "节假日顺延"
+                r = rng.random()
+                if r < 0.03:
+                    day = dt.date(year, month, rng.randint(15, 25))
+                    if day <= self.as_of:
+                        self._life_gap(org, f"{year}年{month}月主题党日未在5日开展且未说明原因")
+                elif r < 0.06:
+                    day = dt.date(year, month, rng.randint(10, 20))
+                    fields["off_day_reason"] = rng.choice(OFF_DAY_REASONS)
+            elif fixed and org.sector in (S.GOVERNMENT, S.INSTITUTION):
+                days = [first + dt.timedelta(days=i) for i in range(28)]
+                day = rng.choice([d for d in days if d.weekday() in (0, 5)])
+                if day.weekday() == 0:
+                    fields["starts_at"] = dt.time(19, 0)
+            else:
+                day = self._lday(first, first + dt.timedelta(days=19))
+            if day <= self.as_of:
+                self._meeting(org, M.THEME_DAY, day, self._roster(members, day), **fields)
+
+    def _general_meetings(self, org: _OrgPlan, members: list[_Stay], own: list[_SeatPlan]) -> None:
+        for year, month in self._months():
+            if month % 3:
+                continue
+            low = dt.date(year, month - 2, 1)
+            day = self._lday(low, _month_end(dt.date(year, month, 1)))
+            if self.life.random() < 0.015:
+                self._life_gap(org, f"{year}年第{month // 3}季度未召开党员大会")
+            elif day <= self.as_of:
+                roster = self._roster(members, day)
+                host = self._secretary(own, day)
+                self._meeting(org, M.GENERAL_MEETING, day, roster, host=host)
+
+    def _committee_meetings(self, org: _OrgPlan, own: list[_SeatPlan]) -> None:
+        """Monthly where at least three people hold seats on the month's last day."""
+        for year, month in self._months():
+            last = _month_end(dt.date(year, month, 1))
+            if len(self._holders(own, min(last, self.as_of))) < 3:
+                continue
+            day = self._lday(dt.date(year, month, 1), last)
+            if self.life.random() < 0.015:
+                self._life_gap(org, f"{year}年{month}月未召开支委会")
+            elif day <= self.as_of:
+                roster = self._holders(own, day)
+                self._meeting(org, M.COMMITTEE_MEETING, day, roster, host=self._secretary(own, day))
+
+    def _group_meetings(self, group: _OrgPlan, members: list[_Stay]) -> None:
+        for year, month in self._months():
+            first = dt.date(year, month, 1)
+            day = self._lday(first, _month_end(first))
+            if self.life.random() < 0.02:
+                self._life_gap(group, f"{year}年{month}月未召开党小组会")
+            elif day <= self.as_of:
+                roster = self._roster(members, day, group.pk)
+                self._meeting(group, M.PARTY_GROUP_MEETING, day, roster)
+
+    def _lesson(
+        self, org: _OrgPlan, members: list[_Stay], own: list[_SeatPlan], wrong: bool
+    ) -> None:
+        """The secretary's lesson, once a year (one branch of the block: someone else's)."""
+        for year in (self.as_of.year - 1, self.as_of.year):
+            day = self._lday(dt.date(year, 6, 1), dt.date(year, 7, 15))
+            if day > self.as_of:
+                continue
+            roster = self._roster(members, day) if members else self._holders(own, day)
+            lecturer = self._secretary(own, day)
+            if wrong and year < self.as_of.year:
+                others = [p for p, _v in roster if p is not lecturer]
+                lecturer = self.life.choice(others) if others else None
+                self._life_gap(org, f"{year}年党课由非书记党员讲授，书记未讲党课")
+            elif lecturer is None and year < self.as_of.year:
+                self._life_gap(org, f"{year}年无在任书记，书记讲党课缺")
+            self._meeting(
+                org,
+                M.PARTY_LESSON,
+                day,
+                roster,
+                lecturer_id=lecturer.member.pk if lecturer else None,
+                starts_at=dt.time(15, 0),
+            )
+
+    def _cadre_lessons(self, persons: list[_Person], stays: dict[_OrgPlan, list[_Stay]]) -> None:
+        """Leading cadres lecture once a year in their own branch (a few do not)."""
+        for p in persons:
+            if not p.member.leading_cadre or p.member.status not in (Status.FULL,):
+                continue
+            for year in (self.as_of.year - 1, self.as_of.year):
+                day = self._lday(dt.date(year, 3, 1), dt.date(year, 11, 30))
+                if self.life.random() < 0.05 or day > self.as_of or day < p.start:
+                    continue
+                roster = self._roster(stays.get(p.org, []), day)
+                self._meeting(
+                    p.org,
+                    M.PARTY_LESSON,
+                    day,
+                    roster,
+                    lecturer_id=p.member.pk,
+                    starts_at=dt.time(15, 0),
+                )
+
+    def _life_meeting(
+        self, org: _OrgPlan, members: list[_Stay], own: list[_SeatPlan], missing: bool
+    ) -> None:
+        """The last full year's, in December or January (for_period that year); one branch
+        of the block holds none; a few hold this year's around 1 July."""
+        last = self.as_of.year - 1
+        if missing:
+            self._life_gap(org, f"{last}年度未召开组织生活会")
+        else:
+            day = min(self._lday(dt.date(last, 12, 1), dt.date(last + 1, 1, 31)), self.as_of)
+            roster = self._roster(members, day)
+            host = self._secretary(own, day)
+            self._meeting(org, M.LIFE_MEETING, day, roster, host=host, for_period=str(last))
+        day = self._lday(dt.date(last + 1, 6, 20), dt.date(last + 1, 7, 10))
+        if self.life.random() < 0.15 and day <= self.as_of:
+            roster = self._roster(members, day)
+            self._meeting(org, M.LIFE_MEETING, day, roster, for_period=str(last + 1))
+
+    def _leadership_life_meeting(self, org: _OrgPlan, own: list[_SeatPlan]) -> None:
+        last = self.as_of.year - 1
+        day = min(self._lday(dt.date(last, 12, 10), dt.date(last + 1, 2, 10)), self.as_of)
+        roster = self._holders(own, day)
+        host = self._secretary(own, day)
+        self._meeting(org, M.LEADERSHIP_LIFE_MEETING, day, roster, host=host, for_period=str(last))
+
+    def _patterns(self, persons: list[_Person], stays: dict[_OrgPlan, list[_Stay]]):  # type: ignore[no-untyped-def]
+        """A few members absent for a while (3+ meetings in a row), a few with no
+        organizational life for 6+ months, a few frail ones exempted from theme days."""
+        rng, jan1 = self.life, dt.date(self.as_of.year - 1, 1, 1)
+        steady = [
+            s.person
+            for org, rows in stays.items()
+            if org.kind in MEMBER_KINDS and len(rows) >= 10
+            for s in rows
+            if s.start <= jan1
+            and s.end is None
+            and not s.person.seated
+            and s.person.member.status == Status.FULL
+        ]
+        picks = rng.sample(steady, min(len(steady), 9))
+        absent: dict[int, tuple[dt.date, dt.date]] = {}
+        for i, p in enumerate(picks[:6]):
+            if i < 3:  # no organizational life since some day 7–10 months ago
+                since = self.as_of - dt.timedelta(days=rng.randint(215, 300))
+                absent[id(p)] = (since, self.as_of)
+                self._life_gap(p.org, f"党员{p.member.name}自{since}起未参加组织生活")
+            else:  # absent for about three months
+                end = self._lday(jan1 + dt.timedelta(days=120), self.as_of - dt.timedelta(days=10))
+                absent[id(p)] = (end - dt.timedelta(days=95), end)
+                self._life_gap(p.org, f"党员{p.member.name}{end}前连续缺席组织生活")
+        frail = [
+            p for p in persons if p.member.category == C.FRAIL and p.member.status == Status.FULL
+        ]
+        exempted = {id(p): p for p in rng.sample(frail, min(len(frail), 3))}
+        exemptions = [
+            Exemption(
+                member_id=p.member.pk,
+                kind=M.THEME_DAY,
+                reason=rng.choice(("年老体弱，行动不便", "长期患病卧床", "高龄独居，行动不便")),
+                starts_on=jan1 - dt.timedelta(days=rng.randint(30, 400)),
+                status=RequestStatus.APPROVED,
+                decided_at=self.now,
+            )
+            for p in exempted.values()
+        ]
+        return absent, set(exempted), exemptions
+
+    def save_life(
+        self, orgs: list[_OrgPlan], persons: list[_Person], seats: list[_SeatPlan]
+    ) -> None:
+        stays = self.plan_life(orgs, persons, seats)
+        absent, exempted, exemptions = self._patterns(persons, stays)
+        self.insert.objects(Exemption, exemptions)
+        self.insert.objects(Meeting, [m for m, _r, _mode in self.meetings])
+        rows: list[tuple[int, int, str, bool, str]] = []
+        for meeting, roster, mode in self.meetings:
+            rows += self._attendance(meeting, roster, mode, absent, exempted)
+            if len(rows) >= 100_000:
+                self._save_attendance(rows)
+                rows = []
+        self._save_attendance(rows)
+        self.meetings = []
+
+    def _save_attendance(self, rows: list[tuple[int, int, str, bool, str]]) -> None:
+        """Plain rows without history: a city holds millions (the demo's history of them
+        would double the load time and tells nothing)."""
+        self.insert.rows(Attendance, ["meeting", "member", "status", "voting", "note"], rows)
+        self.attendance += len(rows)
+
+    def _attendance(
+        self,
+        meeting: Meeting,
+        roster: list[tuple[Any, bool]],
+        mode: str,
+        absent: dict[int, tuple[dt.date, dt.date]],
+        exempted: set[int],
+    ) -> list[tuple[int, int, str, bool, str]]:
+        rng, day = self.life.random, cast(dt.date, meeting.held_on)
+        A = AttendanceStatus  # noqa: N806
+        statuses: list[str] = []
+        for person, _voting in roster:
+            window = absent.get(id(person))
+            if window is not None and window[0] <= day <= window[1]:
+                statuses.append(A.ABSENT)
+            elif meeting.kind == M.THEME_DAY and id(person) in exempted:
+                statuses.append(A.EXEMPTED)
+            elif mode == "no_quorum":
+                statuses.append(A.PRESENT if rng() < 0.35 else A.ABSENT)
+            else:
+                r = rng()
+                statuses.append(A.LEAVE if r < 0.05 else A.ABSENT if r < 0.08 else A.PRESENT)
+        voters = [i for i, (_p, voting) in enumerate(roster) if voting]
+        present = sum(statuses[i] == A.PRESENT for i in voters)
+        if meeting.kind == M.GENERAL_MEETING:
+            flips = [i for i in voters if statuses[i] != A.PRESENT]
+            if mode == "no_quorum":
+                while present * 2 > len(voters):  # under half: the meeting does not count
+                    i = next(i for i in voters if statuses[i] == A.PRESENT)
+                    statuses[i], present = A.ABSENT, present - 1
+            else:  # every other general meeting reaches its quorum
+                flips.sort(key=lambda i: id(roster[i][0]) in absent)
+                while present * 2 <= len(voters) and flips:
+                    statuses[flips.pop(0)] = A.PRESENT
+                    present += 1
+        return [
+            (meeting.pk, person.member.pk, status, voting, "")
+            for (person, voting), status in zip(roster, statuses, strict=True)
+        ]
+
     def run(self) -> _OrgPlan:
         root = self.plan()
         blocks = sorted({plan.block for plan in self.orgs})
         self.total = total = len(blocks) + 2
         self.save_orgs(root)
+        self._find_office()
+        self._find_gaibei()
+        self.calendar = Calendar()
         self.progress(1, total, f"党组织 {len(self.orgs):,} 个")
         branches = [p for p in self.orgs if p.kind in MEMBER_KINDS]
         members = 0
@@ -1723,6 +2750,8 @@ class _Builder:
             seats = self.plan_seats(orgs, persons)
             temporary = self.plan_temporary(orgs, persons)
             self.save_block(persons, transfers, seats, temporary)
+            self.save_support(orgs, persons, seats)
+            self.save_life(orgs, persons, seats)
             members += len(persons)
             head = orgs[0].name
             self.progress(step, total, f"{head}：党员 {len(persons):,} 名（累计 {members:,}）")
@@ -1758,8 +2787,21 @@ def _delete_previous_demo() -> None:
             f"数据库中有不是示范数据的顶层党组织（编码 {'、'.join(foreign[:5])}），"
             "--replace 只替换示范数据，已停止"
         )
-    own = (Org, Member, StatusSpell, Placement, Seat, Transfer, TemporaryMembership, Post)
-    for model in (Org, Member, Seat, Transfer, TemporaryMembership):
+    _delete_life()
+    support = (Visit, ContactPoint, Venue, StaffPost, Budget, Spending)
+    own = (
+        *LIFE_MODELS,
+        Org,
+        Member,
+        StatusSpell,
+        Placement,
+        Seat,
+        Transfer,
+        TemporaryMembership,
+        Post,
+        *support,
+    )
+    for model in (Org, Member, Seat, Transfer, TemporaryMembership, *support):
         for relation in model._meta.related_objects:
             other = cast(type[models.Model], relation.related_model)
             name = relation.field.name
@@ -1771,10 +2813,33 @@ def _delete_previous_demo() -> None:
             else:
                 rows.delete()
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
-    plain = (Transfer, TemporaryMembership, Seat, Placement, StatusSpell, Post, Member, Org)
-    history = [m.history.model for m in (Transfer, TemporaryMembership, Seat, Member, Org)]  # type: ignore[attr-defined]
+    with_history = (*support, Transfer, TemporaryMembership, Seat, Member, Org)
+    plain = (
+        *support,
+        Transfer,
+        TemporaryMembership,
+        Seat,
+        Placement,
+        StatusSpell,
+        Post,
+        Member,
+        Org,
+    )
+    history = [m.history.model for m in with_history]  # type: ignore[attr-defined]
     with connection.cursor() as cursor:
         for table in [*plain, *history]:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table._meta.db_table)}")
+
+
+LIFE_MODELS = (Attendance, LeaveRequest, Attachment, Exemption, Meeting)
+
+
+def _delete_life() -> None:
+    """Organizational life of the previous demo, with plain DELETEs (millions of
+    attendance rows at city scale; the ORM would collect them one by one)."""
+    tables = [*LIFE_MODELS, *(m.history.model for m in LIFE_MODELS)]  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        for table in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table._meta.db_table)}")
 
 
@@ -1829,7 +2894,13 @@ def _create_accounts(root: Org) -> None:
 
 
 def _summary(
-    scale: str, seed: int, as_of: dt.date, seconds: float, irregular: list[tuple[str, str]]
+    scale: str,
+    seed: int,
+    as_of: dt.date,
+    seconds: float,
+    irregular: list[tuple[str, str]],
+    support_gaps: list[tuple[str, str]],
+    builder: _Builder,
 ) -> DemoSummary:
     by_status = Counter(dict(Member.objects.values_list("status").annotate(n=models.Count("pk"))))
     transfers = Counter(dict(Transfer.objects.values_list("status").annotate(n=models.Count("pk"))))
@@ -1846,6 +2917,17 @@ def _summary(
         seats=Seat.objects.filter(ended_on__isnull=True).count(),
         seconds=seconds,
         irregular_orgs=irregular,
+        contact_points=ContactPoint.objects.count(),
+        visits=Visit.objects.count(),
+        venues=Venue.objects.count(),
+        staff_posts=StaffPost.objects.count(),
+        budgets=Budget.objects.count(),
+        spendings=Spending.objects.count(),
+        support_gaps=support_gaps,
+        meetings=Meeting.objects.count(),
+        attendance=builder.attendance,
+        exemptions=Exemption.objects.count(),
+        life_gaps=builder.life_gaps,
     )
 
 
@@ -1903,4 +2985,5 @@ def build_demo(
         _create_accounts(root.obj)
         _attach_policies(root.obj)
         builder.progress(builder.total, builder.total, "演示账号")
-    return _summary(scale, seed, as_of, time.perf_counter() - started, builder.irregular)
+    seconds = time.perf_counter() - started
+    return _summary(scale, seed, as_of, seconds, builder.irregular, builder.support_gaps, builder)

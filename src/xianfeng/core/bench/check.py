@@ -2,7 +2,8 @@
 
 Target (issue "Compliance engine"): ORG rules at city scale (≈10,000 orgs, ≈300,000
 members) ≤ 5 s on 2 cores on both databases, within 3× of the SQL floor — a plain
-scan-and-group over the same tables (orgs, placements × status spells, seats, terms).
+scan-and-group over the same tables (orgs, placements × status spells, seats, terms,
+contact points and visits, venues, staff posts, budgets and spending).
 """
 
 from __future__ import annotations
@@ -33,16 +34,39 @@ GROUP BY org_id, role
 TERMS_SQL = (
     "SELECT org_id, MAX(elected_on) FROM orgs_term WHERE elected_on <= %(day)s GROUP BY org_id"
 )
+# ORG-07/08/09: contact points, visits, venues, staff posts, budgets and spending.
+SUPPORT_SQL = [
+    "SELECT org_id, leader_id, COUNT(*) FROM orgs_contactpoint WHERE started_on <= %(day)s"
+    " AND (ended_on IS NULL OR ended_on >= %(day)s) GROUP BY org_id, leader_id",
+    "SELECT contact_point_id, kind, COUNT(*) FROM orgs_visit WHERE visited_on <= %(day)s"
+    " GROUP BY contact_point_id, kind",
+    "SELECT org_id, COUNT(*) FROM orgs_venue WHERE closed_on IS NULL OR closed_on > %(day)s"
+    " GROUP BY org_id",
+    "SELECT org_id, COUNT(*) FROM orgs_staffpost WHERE full_time AND started_on <= %(day)s"
+    " AND (ended_on IS NULL OR ended_on >= %(day)s) GROUP BY org_id",
+    "SELECT org_id, SUM(amount) FROM orgs_budget GROUP BY org_id",
+    "SELECT org_id, SUM(amount) FROM orgs_spending WHERE spent_on <= %(day)s GROUP BY org_id",
+]
+
+# LIFE: meetings by org, kind and day; attendance by meeting and status.
+LIFE_SQL = [
+    "SELECT org_id, kind, held_on, COUNT(*) FROM orglife_meeting WHERE status = 'held'"
+    " AND held_on <= %(day)s GROUP BY org_id, kind, held_on",
+    "SELECT a.member_id, a.status, COUNT(*) FROM orglife_attendance a JOIN orglife_meeting m"
+    " ON m.id = a.meeting_id WHERE m.held_on <= %(day)s GROUP BY a.member_id, a.status",
+]
 
 
-def _floor(day: dt.date) -> float:
+def _floor(day: dt.date, rules: list[str]) -> float:
+    """The plain scan-and-group of the tables the chosen rules read."""
+    queries = [FLOOR_SQL, ORGS_SQL]
+    if any(r.startswith("ORG") for r in rules):
+        queries += [SEATS_SQL, TERMS_SQL, *SUPPORT_SQL]
+    if any(r.startswith("LIFE") for r in rules):
+        queries += LIFE_SQL
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL, {"day": day})
-        cursor.fetchall()
-        cursor.execute(ORGS_SQL)
-        cursor.fetchall()
-        for sql in (SEATS_SQL, TERMS_SQL):
+        for sql in queries:
             cursor.execute(sql, {"day": day})
             cursor.fetchall()
     return time.perf_counter() - start
@@ -71,13 +95,14 @@ def run(*, rule_prefix: str = "", period: str = "", progress: Any = None) -> dic
     rules = [r for r in load_rules() if r.startswith(rule_prefix)]
     roots = list(Org.objects.get_root_nodes())
     day = min(as_of, chosen.end - dt.timedelta(days=1))
-    floor = min(_floor(day) for _ in range(3))
+    floor = min(_floor(day, rules) for _ in range(3))
     timings = []
     for _ in range(3):
         start = time.perf_counter()
         found, orgs = evaluate(roots=roots, period=chosen, as_of=as_of, rule_ids=rules)
         timings.append(time.perf_counter() - start)
     evaluation = min(timings)
+    patch = _patch_seconds(roots, chosen, as_of, rules)
     return {
         "database": connection.vendor,
         "cores": os.cpu_count(),
@@ -91,4 +116,30 @@ def run(*, rule_prefix: str = "", period: str = "", progress: Any = None) -> dic
         "evaluation_s": round(evaluation, 3),
         "floor_s": round(floor, 3),
         "ratio": round(evaluation / floor, 2) if floor else None,
+        **patch,
     }
+
+
+def _patch_seconds(roots: list[Any], period: Any, as_of: dt.date, rules: list[str]) -> dict:
+    """Time re-evaluating the local rules for the branch with the most members inside a
+    stored run, as the worker does after one meeting is saved (target ≤ 200 ms)."""
+    from django.db.models import Count
+
+    from xianfeng.compliance.engine import patch_run, run_check
+    from xianfeng.compliance.registry import load_rules
+    from xianfeng.orgs.models import Org
+
+    local = [r for r in rules if load_rules()[r].local]
+    if not local:
+        return {}
+    branch = Org.objects.filter(kind="branch").annotate(n=Count("members")).order_by("-n").first()
+    if branch is None:
+        return {}
+    run = run_check(roots=roots, period=period, as_of=as_of, rule_ids=local).run
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        patch_run(run=run, root=branch, rule_ids=local, as_of=as_of)
+        timings.append(time.perf_counter() - start)
+    run.delete()
+    return {"patch_branch": branch.code, "patch_rules": local, "patch_s": round(min(timings), 3)}

@@ -1,0 +1,257 @@
+"""Organizational-life endpoints (LIFE-01, LIFE-04, LIFE-06), scoped like the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from xianfeng.accounts.permissions import can_edit_org
+from xianfeng.lib.dates import today
+from xianfeng.members.models import Member
+from xianfeng.orgs.models import Org
+from xianfeng.orgs.queries import get_org_for_user
+
+from . import domain
+from .models import LeaveRequest, LessonMaterial, Meeting
+from .queries import (
+    filter_meetings,
+    get_leave_for_user,
+    get_meeting_for_user,
+    materials_for,
+    meetings_of,
+    quorum,
+    upcoming_for_member,
+)
+
+router = Router(tags=["组织生活"])
+
+
+class AttendanceOut(Schema):
+    member: str = Field(alias="member.code")
+    name: str = Field(alias="member.name")
+    status: str
+    voting: bool
+
+
+class QuorumOut(Schema):
+    voters: int
+    present: int
+    reached: bool
+
+
+class MeetingOut(Schema):
+    id: int
+    org: str = Field(alias="org.code")
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    status: str
+    planned_on: dt.date | None
+    held_on: dt.date | None
+    starts_at: dt.time | None
+    for_period: str
+    topic: str
+    place: str
+    host: str | None = None
+    recorder: str | None = None
+    lecturer: str | None = None
+    material: int | None = Field(None, alias="material_id")
+    off_day_reason: str
+    minutes: str
+
+    @staticmethod
+    def resolve_host(meeting: Meeting) -> str | None:
+        return meeting.host.code if meeting.host else None
+
+    @staticmethod
+    def resolve_recorder(meeting: Meeting) -> str | None:
+        return meeting.recorder.code if meeting.recorder else None
+
+    @staticmethod
+    def resolve_lecturer(meeting: Meeting) -> str | None:
+        return meeting.lecturer.code if meeting.lecturer else None
+
+
+class MeetingDetailOut(MeetingOut):
+    attendance: list[AttendanceOut]
+    quorum: QuorumOut | None = None
+
+    @staticmethod
+    def resolve_attendance(meeting: Meeting) -> list:
+        return list(meeting.attendance.select_related("member").order_by("member__name"))
+
+    @staticmethod
+    def resolve_quorum(meeting: Meeting) -> dict | None:
+        return quorum(meeting) if meeting.kind == "general_meeting" else None
+
+
+class MeetingIn(Schema):
+    kind: str
+    topic: str
+    held_on: dt.date | None = None
+    planned_on: dt.date | None = None
+    starts_at: dt.time | None = None
+    for_period: str = ""
+    place: str = ""
+    host: str | None = None  # member codes
+    recorder: str | None = None
+    lecturer: str | None = None
+    material: int | None = None
+    off_day_reason: str = ""
+    minutes: str = ""
+    attendance: dict[str, str] | None = None  # {member code: status}
+
+
+class AttendanceIn(Schema):
+    member: str  # member code
+    status: str  # present | leave | absent | exempted
+
+
+class LeaveIn(Schema):
+    reason: str
+
+
+class DecideIn(Schema):
+    approve: bool
+
+
+class LeaveOut(Schema):
+    id: int
+    meeting: int = Field(alias="meeting_id")
+    member: str = Field(alias="member.code")
+    reason: str
+    status: str
+    decided_at: dt.datetime | None
+
+
+class MaterialIn(Schema):
+    month: str
+    title: str
+    summary: str = ""
+    published_on: dt.date | None = None
+
+
+class MaterialOut(Schema):
+    id: int
+    org: str = Field(alias="org.code")
+    month: str
+    title: str
+    summary: str
+    published_on: dt.date
+
+
+def _editable_org(request: HttpRequest, code: str) -> Org:
+    org = get_org_for_user(request.user, code)
+    if not can_edit_org(request.user, org):
+        raise PermissionDenied("您对该组织只有查看权限")
+    return org
+
+
+def _editable_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if not can_edit_org(request.user, meeting.org):
+        raise PermissionDenied("您对该组织只有查看权限")
+    return meeting
+
+
+def _member(code: str | None, field: str) -> Member | None:
+    if not code:
+        return None
+    member = Member.objects.filter(code=code.strip()).select_related("org").first()
+    if member is None:
+        raise ValidationError({field: f"没有编号为“{code}”的党员"})
+    return member
+
+
+def _statuses(codes: dict[str, str]) -> dict[int, str]:
+    ids = dict(Member.objects.filter(code__in=list(codes)).values_list("code", "pk"))
+    missing = sorted(set(codes) - set(ids))
+    if missing:
+        raise ValidationError({"attendance": f"没有编号为“{'、'.join(missing)}”的党员"})
+    return {ids[code]: status for code, status in codes.items()}
+
+
+def _material(org: Org, pk: int | None) -> LessonMaterial | None:
+    if pk is None:
+        return None
+    material = LessonMaterial.objects.filter(pk=pk).select_related("org").first()
+    if material is None:
+        raise ValidationError({"material": "没有找到该党课教材"})
+    return material
+
+
+@router.get("/orgs/{code}/meetings", response=list[MeetingOut])
+@paginate
+def list_meetings(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    code: str,
+    kind: str = "",
+    year: int | None = None,
+    month: int | None = None,
+    status: str = "",
+):
+    org = get_org_for_user(request.user, code)
+    found = filter_meetings(meetings_of(org), kind=kind, year=year, month=month, status=status)
+    return found.select_related("host", "recorder", "lecturer")
+
+
+@router.post("/orgs/{code}/meetings", response={201: MeetingDetailOut})
+def create_meeting(request: HttpRequest, code: str, payload: MeetingIn):  # type: ignore[no-untyped-def]
+    org = _editable_org(request, code)
+    data = payload.dict()
+    attendance = data.pop("attendance")
+    data |= {f: _member(data[f], f) for f in ("host", "recorder", "lecturer")}
+    data["material"] = _material(org, data["material"])
+    if attendance is not None:
+        data["attendance"] = _statuses(attendance)
+    meeting = domain.record_meeting(org=org, by=request.user, **data)
+    return Status(201, meeting)
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
+def get_meeting(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyped-def]
+    return get_meeting_for_user(request.user, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/attendance", response=MeetingDetailOut)
+def set_meeting_attendance(request: HttpRequest, meeting_id: int, payload: AttendanceIn):  # type: ignore[no-untyped-def]
+    meeting = _editable_meeting(request, meeting_id)
+    statuses = _statuses({payload.member: payload.status})
+    domain.set_attendance(meeting, statuses, by=request.user)
+    return meeting
+
+
+@router.post("/meetings/{meeting_id}/leave", response={201: LeaveOut})
+def ask_meeting_leave(request: HttpRequest, meeting_id: int, payload: LeaveIn):  # type: ignore[no-untyped-def]
+    """A member account asks for leave from a planned meeting of their own branch."""
+    member = getattr(request.user, "member", None)
+    meetings = upcoming_for_member(member, today()) if member is not None else []
+    meeting = next((m for m in meetings if m.pk == meeting_id), None)
+    if meeting is None or member is None:
+        raise Http404("没有找到该会议")
+    leave = domain.ask_leave(meeting=meeting, member=member, reason=payload.reason, by=request.user)
+    return Status(201, leave)
+
+
+@router.post("/leave/{leave_id}/decide", response=LeaveOut)
+def decide_meeting_leave(request: HttpRequest, leave_id: int, payload: DecideIn):  # type: ignore[no-untyped-def]
+    leave: LeaveRequest = get_leave_for_user(request.user, leave_id)
+    if not can_edit_org(request.user, leave.meeting.org):
+        raise PermissionDenied("您对该组织只有查看权限")
+    return domain.decide_leave(leave, approve=payload.approve, by=request.user)
+
+
+@router.get("/orgs/{code}/materials", response=list[MaterialOut])
+def list_lesson_materials(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    org = get_org_for_user(request.user, code)
+    return list(materials_for(org).order_by("-month", "title")[:500])
+
+
+@router.post("/orgs/{code}/materials", response={201: MaterialOut})
+def publish_lesson_material(request: HttpRequest, code: str, payload: MaterialIn):  # type: ignore[no-untyped-def]
+    org = _editable_org(request, code)
+    material = domain.publish_material(org=org, by=request.user, **payload.dict())
+    return Status(201, material)

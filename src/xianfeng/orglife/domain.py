@@ -1,0 +1,444 @@
+"""Writes of organizational life (LIFE-01, LIFE-04, LIFE-06): meetings and their
+attendance, leave requests, exemptions, attachments and lesson materials.
+
+Every function is keyword-only after its subject, atomic, validates with Chinese messages
+keyed by field, and saves through the ORM so that the history keeps who changed what.
+Permissions are checked by the callers (pages, API); `by` is the acting user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from xianfeng.lib.dates import today
+from xianfeng.members.models import Member, Status
+from xianfeng.orgs.models import LEADERSHIP_KINDS, MEMBER_KINDS, Org, OrgKind
+
+from .models import (
+    YEARLY_KINDS,
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Exemption,
+    LeaveRequest,
+    LessonMaterial,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    RequestStatus,
+)
+from .queries import roster_for, statuses_on
+
+M = MeetingKind
+BRANCH_MEETING_KINDS = frozenset(
+    {
+        M.GENERAL_MEETING,
+        M.COMMITTEE_MEETING,
+        M.THEME_DAY,
+        M.LIFE_MEETING,
+        M.PARTY_LESSON,
+        M.STUDY_SESSION,
+        M.HEART_TALK,
+    }
+)
+LEADERSHIP_LIFE_ORG_KINDS = frozenset(
+    {OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.WORKING_COMMITTEE}
+)
+# Kinds a leadership (班子) holds besides its committee meeting: lessons given by its
+# secretary, study of the leadership and talks between its members (LIFE-02, LIFE-08).
+LEADERSHIP_MEETING_KINDS = frozenset({M.PARTY_LESSON, M.STUDY_SESSION, M.HEART_TALK})
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_TYPES = frozenset({".jpg", ".jpeg", ".png", ".pdf", ".docx", ".xlsx"})
+
+MEETING_FIELDS = (
+    "kind",
+    "topic",
+    "held_on",
+    "planned_on",
+    "starts_at",
+    "for_period",
+    "place",
+    "host",
+    "recorder",
+    "lecturer",
+    "material",
+    "off_day_reason",
+    "minutes",
+    "status",
+)
+
+
+def allowed_kinds(org: Org) -> frozenset[str]:
+    """The meeting kinds `org` may hold (LIFE-01)."""
+    kinds: set[str] = set()
+    if org.kind in MEMBER_KINDS:
+        kinds |= BRANCH_MEETING_KINDS
+    if org.kind == OrgKind.PARTY_GROUP:
+        kinds.add(M.PARTY_GROUP_MEETING)
+    if org.kind in LEADERSHIP_KINDS:
+        kinds |= {M.COMMITTEE_MEETING, *LEADERSHIP_MEETING_KINDS}
+    if org.kind in LEADERSHIP_LIFE_ORG_KINDS:
+        kinds.add(M.LEADERSHIP_LIFE_MEETING)
+    return frozenset(kinds)
+
+
+def _kind_label(kind: str) -> str:
+    return str(MeetingKind(kind).label) if kind in MeetingKind.values else kind
+
+
+def _validate_kind(meeting: Meeting) -> None:
+    if meeting.kind not in MeetingKind.values:
+        raise ValidationError({"kind": f"未知的会议类型“{meeting.kind}”"})
+    if meeting.kind not in allowed_kinds(meeting.org):
+        org_kind = OrgKind(meeting.org.kind).label
+        raise ValidationError({"kind": f"{org_kind}不召开{_kind_label(meeting.kind)}"})
+
+
+def _validate_dates(meeting: Meeting) -> None:
+    errors: dict[str, str] = {}
+    if meeting.status == MeetingStatus.HELD and meeting.held_on is None:
+        errors["held_on"] = "已召开的会议须填写召开日期"
+    if meeting.status == MeetingStatus.PLANNED and meeting.planned_on is None:
+        errors["planned_on"] = "计划召开的会议须填写计划日期"
+    if meeting.status == MeetingStatus.PLANNED and meeting.held_on is not None:
+        errors["held_on"] = "计划中的会议不能填写召开日期；召开后请登记为已召开"
+    if meeting.held_on is not None and meeting.held_on > today():
+        errors["held_on"] = "召开日期不能晚于今天；尚未召开的会议请填写计划日期"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_people(meeting: Meeting) -> None:
+    """Host and recorder come from the org's own tree; a material must be published to it."""
+    errors: dict[str, str] = {}
+    for field, label in (("host", "主持人"), ("recorder", "记录人")):
+        member = getattr(meeting, field)
+        if member is not None and member.status == Status.LEFT:
+            errors[field] = f"{label}“{member.name}”已出党，不能担任{label}"
+    material = meeting.material
+    if material is not None and not meeting.org.path.startswith(material.org.path):
+        errors["material"] = "该党课教材不是本组织或上级组织发布的"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fill_defaults(meeting: Meeting) -> None:
+    meeting.topic = (meeting.topic or "").strip()
+    meeting.place = (meeting.place or "").strip()
+    meeting.off_day_reason = (meeting.off_day_reason or "").strip()
+    meeting.for_period = (meeting.for_period or "").strip()
+    if not meeting.for_period and meeting.kind in YEARLY_KINDS and meeting.held_on:
+        meeting.for_period = str(meeting.held_on.year)
+
+
+def _clean(meeting: Meeting) -> None:
+    _fill_defaults(meeting)
+    _validate_kind(meeting)
+    _validate_dates(meeting)
+    _validate_people(meeting)
+    try:
+        meeting.full_clean(exclude=["org"])
+    except ValidationError as error:
+        if "topic" in error.message_dict:
+            raise ValidationError({"topic": "请填写会议主题"}) from error
+        raise
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    org: Org,
+    kind: str,
+    topic: str,
+    held_on: dt.date | None = None,
+    planned_on: dt.date | None = None,
+    starts_at: dt.time | None = None,
+    for_period: str = "",
+    place: str = "",
+    host: Member | None = None,
+    recorder: Member | None = None,
+    lecturer: Member | None = None,
+    material: LessonMaterial | None = None,
+    off_day_reason: str = "",
+    minutes: str = "",
+    status: str | None = None,
+    attendance: dict[int, str] | None = None,
+    by: Any = None,
+) -> Meeting:
+    """Record a held meeting or plan one (LIFE-01).
+
+    `status` defaults to held when `held_on` is given, else planned. A yearly meeting
+    without `for_period` is for the year it is held. `attendance` ({member id: status}),
+    when given for a held meeting, writes the whole roster (see `write_roster`).
+    """
+    meeting = Meeting(
+        org=org,
+        kind=kind,
+        topic=topic,
+        held_on=held_on,
+        planned_on=planned_on,
+        starts_at=starts_at,
+        for_period=for_period,
+        place=place,
+        host=host,
+        recorder=recorder,
+        lecturer=lecturer,
+        material=material,
+        off_day_reason=off_day_reason,
+        minutes=minutes,
+        status=status or (MeetingStatus.HELD if held_on else MeetingStatus.PLANNED),
+    )
+    _clean(meeting)
+    meeting.save()
+    if attendance is not None and meeting.status == MeetingStatus.HELD:
+        write_roster(meeting, attendance)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting: Meeting, *, by: Any = None, **fields: Any) -> Meeting:
+    """Change the fields of a meeting (not its org); validated like `record_meeting`."""
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValidationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
+    for field, value in fields.items():
+        setattr(meeting, field, value)
+    _clean(meeting)
+    meeting.save(update_fields=[*fields, "for_period", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def hold_meeting(
+    meeting: Meeting, *, held_on: dt.date, attendance: dict[int, str] | None = None, by: Any = None
+) -> Meeting:
+    """A planned meeting took place (planned → held); `attendance` as in record_meeting."""
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError({"status": "只有计划中的会议可以登记为已召开"})
+    meeting.status, meeting.held_on = MeetingStatus.HELD, held_on
+    _clean(meeting)
+    meeting.save(update_fields=["status", "held_on", "for_period", "updated_at"])
+    if attendance is not None:
+        write_roster(meeting, attendance)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, *, by: Any = None) -> Meeting:
+    """Cancel a planned meeting; a held meeting cannot be cancelled."""
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError({"status": "只有计划中的会议可以取消"})
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status", "updated_at"])
+    return meeting
+
+
+def _check_statuses(statuses: dict[int, str]) -> dict[int, str]:
+    bad = sorted({s for s in statuses.values() if s not in AttendanceStatus.values})
+    if bad:
+        raise ValidationError({"attendance": f"未知的出勤状态：{'、'.join(map(str, bad))}"})
+    return {int(member_id): status for member_id, status in statuses.items()}
+
+
+def _check_members(statuses: dict[int, str]) -> None:
+    found = set(Member.objects.filter(pk__in=list(statuses)).values_list("pk", flat=True))
+    missing = sorted(set(statuses) - found)
+    if missing:
+        raise ValidationError({"attendance": f"没有编号为 {missing} 的党员记录"})
+
+
+def _default_statuses(meeting: Meeting, member_ids: list[int]) -> dict[int, str]:
+    """Absent, unless on approved leave from this meeting or exempted from its kind."""
+    day = meeting.day
+    defaults: dict[int, str] = dict.fromkeys(member_ids, AttendanceStatus.ABSENT)
+    exempted = Exemption.objects.filter(
+        member_id__in=member_ids,
+        kind=meeting.kind,
+        status=RequestStatus.APPROVED,
+        starts_on__lte=day,
+    ).exclude(ends_on__lt=day)
+    for member_id in exempted.values_list("member_id", flat=True):
+        defaults[member_id] = AttendanceStatus.EXEMPTED
+    leave = meeting.leave_requests.filter(status=RequestStatus.APPROVED, member_id__in=member_ids)
+    for member_id in leave.values_list("member_id", flat=True):
+        defaults[member_id] = AttendanceStatus.LEAVE
+    return defaults
+
+
+def write_roster(meeting: Meeting, statuses: dict[int, str]) -> None:
+    """Write an attendance row for every member on the roster of a held meeting and for
+    every member named in `statuses` (LIFE-01). Members on the roster not named are
+    absent, on leave (approved request) or exempted (approved exemption of this kind);
+    `voting` is being a full member on the day; members not on the roster do not vote."""
+    roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
+    statuses = _check_statuses(statuses)
+    set_attendance(meeting, {**_default_statuses(meeting, roster), **statuses}, roster=roster)
+
+
+@transaction.atomic
+def set_attendance(
+    meeting: Meeting,
+    statuses: dict[int, str],
+    *,
+    by: Any = None,
+    roster: list[int] | None = None,
+) -> None:
+    """Upsert the attendance rows of a held meeting ({member id: status}) (LIFE-01).
+
+    A new row votes when its member is on the roster and a full member on the day.
+    """
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError({"attendance": "会议尚未召开，不能登记出勤"})
+    statuses = _check_statuses(statuses)
+    _check_members(statuses)
+    rows = {row.member_id: row for row in meeting.attendance.filter(member_id__in=list(statuses))}
+    new = [member_id for member_id in statuses if member_id not in rows]
+    if new and roster is None:
+        roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
+    full = {m for m, s in statuses_on(new, meeting.day).items() if s == Status.FULL}
+    for member_id, status in statuses.items():
+        row = rows.get(member_id)
+        if row is None:
+            voting = member_id in full and member_id in (roster or [])
+            Attendance.objects.create(
+                meeting=meeting, member_id=member_id, status=status, voting=voting
+            )
+        elif row.status != status:
+            row.status = status
+            row.save(update_fields=["status"])
+
+
+# --- leave and exemptions (LIFE-04) ------------------------------------------------------
+
+
+@transaction.atomic
+def ask_leave(*, meeting: Meeting, member: Member, reason: str, by: Any = None) -> LeaveRequest:
+    """A member asks for leave from a planned meeting not yet held (请假, LIFE-04)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写请假事由"})
+    if meeting.status != MeetingStatus.PLANNED or meeting.planned_on is None:
+        raise ValidationError({"meeting": "只能对计划召开、尚未召开的会议请假"})
+    if meeting.planned_on < today():
+        raise ValidationError({"meeting": "该会议的计划日期已过，不能再请假"})
+    if member.pk not in {m.pk for m in roster_for(meeting.org, meeting.planned_on, meeting.kind)}:
+        raise ValidationError({"member": f"{member.name}不在该会议的应到人员名单中"})
+    if meeting.leave_requests.filter(member=member).exists():
+        raise ValidationError({"meeting": "已对该会议提交过请假申请"})
+    leave = LeaveRequest(meeting=meeting, member=member, reason=reason)
+    leave.full_clean()
+    leave.save()
+    return leave
+
+
+@transaction.atomic
+def decide_leave(request: LeaveRequest, *, approve: bool, by: Any) -> LeaveRequest:
+    """Approve or reject a pending leave request; an approved one marks the member on
+    leave where the meeting already has their roster row."""
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError({"status": "该请假申请已审批过"})
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    row = request.meeting.attendance.filter(member=request.member).first()
+    if approve and row is not None and row.status != AttendanceStatus.LEAVE:
+        row.status = AttendanceStatus.LEAVE
+        row.save(update_fields=["status"])
+    return request
+
+
+@transaction.atomic
+def ask_exemption(
+    *,
+    member: Member,
+    kind: str,
+    reason: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    by: Any = None,
+) -> Exemption:
+    """Record a frail or sick member's application to be exempted from a kind of meeting
+    from `starts_on` to `ends_on` (the last day; open when None) (LIFE-04)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写免于参加的原因"})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "截止日期不能早于起始日期"})
+    exemption = Exemption(
+        member=member, kind=kind, reason=reason, starts_on=starts_on, ends_on=ends_on
+    )
+    exemption.full_clean()
+    exemption.save()
+    return exemption
+
+
+@transaction.atomic
+def decide_exemption(exemption: Exemption, *, approve: bool, by: Any) -> Exemption:
+    """Approve or reject a pending exemption."""
+    if exemption.status != RequestStatus.PENDING:
+        raise ValidationError({"status": "该申请已审批过"})
+    exemption.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    exemption.decided_by, exemption.decided_at = by, timezone.now()
+    exemption.save(update_fields=["status", "decided_by", "decided_at"])
+    return exemption
+
+
+# --- files (LIFE-01 attachments, LIFE-06 materials) --------------------------------------
+
+
+def validate_upload(file: Any, field: str = "file") -> None:
+    """At most 20 MB, of type jpg, png, pdf, docx or xlsx."""
+    suffix = PurePath(file.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError({field: "只能上传 jpg、png、pdf、docx 或 xlsx 文件"})
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({field: "文件不能超过 20 MB"})
+
+
+@transaction.atomic
+def add_attachment(meeting: Meeting, *, file: Any, by: Any = None) -> Attachment:
+    """Keep a file with a meeting (photos, sign-in sheet, minutes scan), stored locally."""
+    validate_upload(file)
+    name = PurePath(file.name).name[:200]
+    attachment = Attachment(meeting=meeting, file=file, name=name, size=file.size)
+    attachment.save()
+    return attachment
+
+
+PUBLISHER_KINDS = LEADERSHIP_KINDS - MEMBER_KINDS
+
+
+@transaction.atomic
+def publish_material(
+    *,
+    org: Org,
+    month: str,
+    title: str,
+    summary: str = "",
+    file: Any = None,
+    published_on: dt.date | None = None,
+    by: Any = None,
+) -> LessonMaterial:
+    """An upper org publishes the month's lesson material to its subtree (月送党课, LIFE-06)."""
+    if org.kind not in PUBLISHER_KINDS:
+        raise ValidationError({"org": "党课教材由党委、工委或党总支向下级党组织发布"})
+    if file:
+        validate_upload(file)
+    material = LessonMaterial(
+        org=org,
+        month=(month or "").strip(),
+        title=(title or "").strip(),
+        summary=(summary or "").strip(),
+        file=file or "",
+        published_on=published_on or today(),
+    )
+    material.full_clean()
+    material.save()
+    return material

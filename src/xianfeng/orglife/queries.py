@@ -1,0 +1,512 @@
+"""Reads of organizational life (LIFE-01 …) reused by pages, API and rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, cast
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMonth
+
+from xianfeng.members.models import Placement, Status
+from xianfeng.orgs.models import Seat, SeatRole
+
+from .models import (
+    YEARLY_KINDS,
+    Attendance,
+    AttendanceStatus,
+    Exemption,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    RequestStatus,
+)
+
+# --- rule reads ---------------------------------------------------------------------------
+# Set-wise reads for orglife.rules: a few queries over the evaluated subtree, never one per
+# org or member. `orgs_q` filters on the `org__path` of the meeting, seat or placement.
+#
+# Attendance is read by the meetings' dates (and kinds) only, never joined with the scope's
+# members: presence counts at any org, and without statistics SQLite plans such a join
+# from the members' side, probing the (meeting, member) index once per member and meeting
+# (quadratic at city scale). The rules intersect with the members placed in scope.
+
+ACTIVE = (Status.FULL, Status.PROBATIONARY)
+PRESENT, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
+
+
+def _covering(day: dt.date, prefix: str = "") -> Q:
+    """A placement or status spell (half-open [started_on, ended_on)) covering `day`."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
+def _attended(start: dt.date, end: dt.date) -> QuerySet[Attendance]:
+    """Roster rows of held meetings (at any org) dated in [start, end)."""
+    return Attendance.objects.filter(
+        meeting__status=MeetingStatus.HELD, meeting__held_on__gte=start, meeting__held_on__lt=end
+    )
+
+
+def held_meetings(orgs_q: Q, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
+    """Held meetings dated in [start, end) at the orgs of `orgs_q` (on `org__path`)."""
+    return Meeting.objects.filter(
+        orgs_q, status=MeetingStatus.HELD, held_on__gte=start, held_on__lt=end
+    )
+
+
+def counts_by_month(
+    orgs_q: Q, kinds: Any, start: dt.date, end: dt.date
+) -> dict[tuple[int, str, dt.date], int]:
+    """Held meetings per (org, kind, first day of the month) (one grouped query)."""
+    rows = (
+        held_meetings(orgs_q, start, end)
+        .filter(kind__in=list(kinds))
+        .annotate(month=TruncMonth("held_on"))
+        .values("org_id", "kind", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["org_id"], row["kind"], row["month"]): row["n"] for row in rows}
+
+
+def general_meetings(orgs_q: Q, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Held general meetings with their voters on the roster and voters present (one
+    grouped query; a meeting without roster rows has 0 voters)."""
+    voting = Q(attendance__voting=True)
+    rows = (
+        held_meetings(orgs_q, start, end)
+        .filter(kind=MeetingKind.GENERAL_MEETING)
+        .values("id", "org_id", "held_on")
+        .annotate(
+            voters=Count("attendance", filter=voting),
+            present=Count("attendance", filter=voting & Q(attendance__status=PRESENT)),
+        )
+        .order_by("held_on", "id")
+    )
+    return list(rows)
+
+
+def theme_days(orgs_q: Q, sectors: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Held theme days of orgs in `sectors`, with what their timing is judged by."""
+    rows = (
+        held_meetings(orgs_q, start, end)
+        .filter(kind=MeetingKind.THEME_DAY, org__sector__in=list(sectors))
+        .values("id", "org_id", "held_on", "starts_at", "off_day_reason")
+        .order_by("held_on", "id")
+    )
+    return [dict(row) for row in rows]
+
+
+def lessons_with_secretary(orgs_q: Q, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Held party lessons, each marked whether its lecturer held the secretary seat of the
+    lesson's org on the lesson day (one query)."""
+    seat = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=OuterRef("held_on")),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("held_on")),
+        org_id=OuterRef("org_id"),
+        member_id=OuterRef("lecturer_id"),
+        role=SeatRole.SECRETARY,
+    )
+    rows = (
+        held_meetings(orgs_q, start, end)
+        .filter(kind=MeetingKind.PARTY_LESSON)
+        .annotate(by_secretary=Exists(seat))
+        .values("id", "org_id", "lecturer_id", "by_secretary")
+        .order_by("held_on", "id")
+    )
+    return list(rows)
+
+
+def lectures_by_leading_cadres(
+    orgs_q: Q, start: dt.date, end: dt.date
+) -> dict[tuple[int, int], list[int]]:
+    """Held party lessons lectured by leading cadres, per (org, lecturer) (one query)."""
+    rows = (
+        held_meetings(orgs_q, start, end)
+        .filter(kind=MeetingKind.PARTY_LESSON, lecturer__leading_cadre=True)
+        .order_by("held_on", "id")
+        .values_list("id", "org_id", "lecturer_id")
+    )
+    lessons: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for meeting_id, org_id, lecturer_id in rows:
+        lessons[(org_id, lecturer_id)].append(meeting_id)
+    return lessons
+
+
+def yearly_meetings(orgs_q: Q, year: int) -> dict[tuple[int, str], list[int]]:
+    """Held life and leadership life meetings for `year` per (org, kind): for_period in
+    that year (2025, 2025-Q4 …), or no for_period and held in it (one query)."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    rows = (
+        Meeting.objects.filter(
+            Q(for_period__startswith=str(year))
+            | Q(for_period="", held_on__gte=start, held_on__lt=end),
+            orgs_q,
+            kind__in=list(YEARLY_KINDS),
+            status=MeetingStatus.HELD,
+            held_on__isnull=False,
+        )
+        .order_by("held_on", "id")
+        .values_list("id", "org_id", "kind")
+    )
+    found: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for meeting_id, org_id, kind in rows:
+        found[(org_id, kind)].append(meeting_id)
+    return found
+
+
+def seats_during(orgs_q: Q, start: dt.date, end: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """Seats with a holder at some time in [start, end), per org (one query)."""
+    rows = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lt=end),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        orgs_q,
+        member__isnull=False,
+    ).values("org_id", "member_id", "role", "started_on", "ended_on")
+    seats: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        seats[row["org_id"]].append(dict(row))
+    return seats
+
+
+def members_placed_on(orgs_q: Q, day: dt.date) -> QuerySet[Placement]:
+    """Placements in the subtree covering `day` of members who are full or probationary
+    members that day (a join on the status spells: a correlated EXISTS would let SQLite
+    scan the status index once per placement)."""
+    spell = "member__status_spells__"
+    active = Q(_covering(day, spell), **{f"{spell}status__in": ACTIVE})
+    return Placement.objects.filter(orgs_q, _covering(day)).filter(active).order_by()
+
+
+def leading_cadres_on(orgs_q: Q, day: dt.date) -> list[tuple[int, int]]:
+    """(member, org) of the leading cadres placed in the subtree on `day` (one query)."""
+    rows = members_placed_on(orgs_q, day).filter(member__leading_cadre=True)
+    return list(rows.values_list("member_id", "org_id"))
+
+
+def members_placed_through(orgs_q: Q, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """(member, org) of members placed in one org of the subtree from `first` to `last`
+    and full or probationary on `last` (one query)."""
+    rows = members_placed_on(orgs_q, last).filter(started_on__lte=first)
+    return list(rows.values_list("member_id", "org_id"))
+
+
+def members_placed_since(orgs_q: Q, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """(member, org on `last`) of members full or probationary on `last`, placed in the
+    subtree on `last` and placed in some org (any) on `first` (one query)."""
+    earlier = Placement.objects.filter(_covering(first), member_id=OuterRef("member_id"))
+    rows = members_placed_on(orgs_q, last).filter(Exists(earlier))
+    return list(rows.values_list("member_id", "org_id"))
+
+
+def lessons_attended(start: dt.date, end: dt.date) -> dict[int, int]:
+    """Held party lessons (at any org) dated in [start, end) each member was present at;
+    members with none are left out (one grouped query)."""
+    rows = (
+        _attended(start, end)
+        .filter(status=PRESENT, meeting__kind=MeetingKind.PARTY_LESSON)
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["member_id"]: row["n"] for row in rows}
+
+
+def members_present_between(first: dt.date, last: dt.date) -> set[int]:
+    """Members present at any held meeting (at any org) dated `first` … `last`."""
+    rows = _attended(first, last + dt.timedelta(days=1)).filter(status=PRESENT)
+    return set(rows.order_by().values_list("member_id", flat=True).distinct())
+
+
+def exemptions_covering(first: dt.date, last: dt.date) -> dict[int, dict[str, Any]]:
+    """An approved exemption (any kind) covering `first` … `last`, per member (one query
+    over the few exemptions)."""
+    rows = (
+        Exemption.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=last),
+            status=RequestStatus.APPROVED,
+            starts_on__lte=first,
+        )
+        .order_by("starts_on", "id")
+        .values("id", "member_id", "kind", "reason", "starts_on", "ends_on")
+    )
+    return {row["member_id"]: dict(row) for row in rows}
+
+
+def latest_roster_entries(
+    start: dt.date, day: dt.date, limit: int
+) -> dict[int, list[tuple[int, dt.date, str]]]:
+    """Per member whose latest roster entry since `start` (present or absent; leave and
+    exempted are skipped) is an absence: (meeting, held_on, status) of their `limit` most
+    recent such entries up to `day`, newest first.
+
+    One query: a grouped subquery picks the members whose last absence since `start` is
+    later than their last presence; ROW_NUMBER() OVER (PARTITION BY member ORDER BY
+    held_on DESC) keeps their `limit` latest entries.
+    """
+    counted = Attendance.objects.filter(
+        status__in=[PRESENT, ABSENT],
+        meeting__status=MeetingStatus.HELD,
+        meeting__held_on__lte=day,
+    )
+    candidates = (
+        counted.filter(meeting__held_on__gte=start)
+        .values("member_id")
+        .annotate(
+            last_present=Max("meeting__held_on", filter=Q(status=PRESENT)),
+            last_absent=Max("meeting__held_on", filter=Q(status=ABSENT)),
+        )
+        .filter(last_absent__isnull=False)
+        .filter(Q(last_present__isnull=True) | Q(last_absent__gt=F("last_present")))
+        .values("member_id")
+    )
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("member_id")],
+        order_by=[F("meeting__held_on").desc(), F("meeting_id").desc()],
+    )
+    rows = (
+        counted.filter(member_id__in=candidates)
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .order_by()
+        .values_list("member_id", "meeting_id", "meeting__held_on", "status")
+    )
+    entries: dict[int, list[tuple[int, dt.date, str]]] = defaultdict(list)
+    for member_id, meeting_id, held_on, status in rows:  # held_on <= day: never null
+        entries[member_id].append((meeting_id, cast(dt.date, held_on), status))
+    for rows_of_member in entries.values():
+        rows_of_member.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    return entries
+
+
+# --- page reads ---------------------------------------------------------------------------
+# Reads for the pages, the API and the domain: one org or one meeting at a time.
+
+SEAT_KINDS = frozenset({MeetingKind.COMMITTEE_MEETING, MeetingKind.LEADERSHIP_LIFE_MEETING})
+
+
+def _seat_holders_on(org: Any, day: dt.date) -> QuerySet[Any]:
+    """Members holding a seat of `org` on `day` (a tenure's end day is still held)."""
+    from xianfeng.members.models import Member
+
+    held = Q(seats__org=org, seats__member__isnull=False) & (
+        Q(seats__started_on__isnull=True) | Q(seats__started_on__lte=day)
+    )
+    held &= Q(seats__ended_on__isnull=True) | Q(seats__ended_on__gte=day)
+    return Member.objects.filter(held)
+
+
+def roster_for(org: Any, day: dt.date, kind: str | None = None) -> list[Any]:
+    """Members expected at a meeting of `org` on `day` (LIFE-01), ordered by name.
+
+    A party group: its members; a committee meeting or leadership life meeting (`kind`),
+    or any meeting of an org that holds no members itself: the holders of the org's seats;
+    otherwise the members placed in the org that day. Only full and probationary members.
+    """
+    from xianfeng.members.models import Member
+    from xianfeng.orgs.models import OrgKind
+
+    if org.kind == OrgKind.PARTY_GROUP:
+        found = Member.objects.filter(_covering(day, "placements__"), party_group=org)
+    elif kind in SEAT_KINDS or not org.holds_members:
+        found = _seat_holders_on(org, day)
+    else:
+        found = Member.objects.filter(_covering(day, "placements__"), placements__org=org)
+    found = found.filter(_covering(day, "status_spells__"), status_spells__status__in=ACTIVE)
+    return list(found.distinct().order_by("name", "code"))
+
+
+def statuses_on(member_ids: list[int], day: dt.date) -> dict[int, str]:
+    """The party status of each member on `day` (one query)."""
+    from xianfeng.members.models import StatusSpell
+
+    rows = StatusSpell.objects.filter(_covering(day), member_id__in=member_ids)
+    return dict(rows.values_list("member_id", "status"))
+
+
+def quorum(meeting: Meeting) -> dict[str, Any]:
+    """Voters on the roster, voters present and whether more than half came (LIFE-01:
+    probationary members have no vote)."""
+    counts = meeting.attendance.aggregate(
+        voters=Count("id", filter=Q(voting=True)),
+        present=Count("id", filter=Q(voting=True, status=PRESENT)),
+    )
+    voters, present = counts["voters"], counts["present"]
+    return {"voters": voters, "present": present, "reached": voters > 0 and present * 2 > voters}
+
+
+def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+    """Meetings of orgs in the user's scope (PLAT-01)."""
+    from xianfeng.accounts.scope import path_q
+
+    return Meeting.objects.filter(path_q(user, "org__path")).select_related("org")
+
+
+def get_meeting_for_user(user: Any, pk: int) -> Meeting:
+    """The meeting `pk` if its org lies in the user's scope, else 404."""
+    from django.http import Http404
+
+    meeting = meetings_for_user(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("没有找到该会议，或不在您的管辖范围内")
+    return meeting
+
+
+def filter_meetings(
+    queryset: QuerySet[Meeting],
+    *,
+    kind: str = "",
+    year: int | None = None,
+    month: int | None = None,
+    status: str = "",
+) -> QuerySet[Meeting]:
+    """Filter by kind, status and the year (and month) of the meeting day."""
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if year:
+        day = Q(held_on__year=year) | Q(held_on__isnull=True, planned_on__year=year)
+        queryset = queryset.filter(day)
+    if year and month:
+        day = Q(held_on__month=month) | Q(held_on__isnull=True, planned_on__month=month)
+        queryset = queryset.filter(day)
+    return queryset
+
+
+def meetings_of(org: Any) -> QuerySet[Meeting]:
+    """The meetings of `org` and of its party groups, newest first."""
+    from django.db.models.functions import Coalesce
+
+    return (
+        Meeting.objects.filter(org__path__startswith=org.path, org__depth__lte=org.depth + 1)
+        .filter(Q(org=org) | Q(org__kind="party_group"))
+        .select_related("org", "host")
+        .annotate(day_of=Coalesce("held_on", "planned_on"))
+        .order_by(F("day_of").desc(nulls_last=True), "-pk")
+    )
+
+
+def attendance_sheet(meeting: Meeting) -> list[dict[str, Any]]:
+    """One row per member on the roster (rows written, else the expected roster): the
+    member, the recorded status ("" when none yet) and whether they vote."""
+    rows = list(meeting.attendance.select_related("member").order_by("member__name"))
+    if rows:
+        return [{"member": r.member, "status": r.status, "voting": r.voting} for r in rows]
+    day = meeting.day
+    if day is None:
+        return []
+    members = roster_for(meeting.org, day, meeting.kind)
+    status = statuses_on([m.pk for m in members], day)
+    return [{"member": m, "status": "", "voting": status.get(m.pk) == Status.FULL} for m in members]
+
+
+def upcoming_for_member(member: Any, day: dt.date) -> list[Meeting]:
+    """Planned meetings from `day` on of the member's branch and party group, each with
+    the member's leave request (or None) as `leave`."""
+    orgs = [member.org_id] + ([member.party_group_id] if member.party_group_id else [])
+    meetings = list(
+        Meeting.objects.filter(
+            org_id__in=orgs, status=MeetingStatus.PLANNED, planned_on__gte=day
+        ).order_by("planned_on", "starts_at", "pk")
+    )
+    leaves = {
+        r.meeting_id: r for r in member.leave_requests.filter(meeting__in=[m.pk for m in meetings])
+    }
+    for meeting in meetings:
+        meeting.leave = leaves.get(meeting.pk)  # type: ignore[attr-defined]
+    return meetings
+
+
+def leave_requests_of(org: Any) -> QuerySet[Any]:
+    """Leave requests for meetings of `org` and its party groups, pending first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import LeaveRequest
+
+    pending = Case(
+        When(status=RequestStatus.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        LeaveRequest.objects.filter(meeting__in=meetings_of(org).values("pk"))
+        .select_related("meeting", "member", "decided_by")
+        .order_by(pending, "-asked_at")
+    )
+
+
+def get_leave_for_user(user: Any, pk: int) -> Any:
+    from django.http import Http404
+
+    from .models import LeaveRequest
+
+    found = LeaveRequest.objects.filter(meeting__in=meetings_for_user(user), pk=pk)
+    leave = found.select_related("meeting__org", "member").first()
+    if leave is None:
+        raise Http404("没有找到该请假申请，或不在您的管辖范围内")
+    return leave
+
+
+def exemptions_of(org: Any) -> QuerySet[Exemption]:
+    return (
+        Exemption.objects.filter(member__org__path__startswith=org.path)
+        .select_related("member", "decided_by")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def get_exemption_for_user(user: Any, pk: int) -> Exemption:
+    from django.http import Http404
+
+    from xianfeng.accounts.scope import path_q
+
+    found = Exemption.objects.filter(path_q(user, "member__org__path"), pk=pk)
+    exemption = found.select_related("member__org").first()
+    if exemption is None:
+        raise Http404("没有找到该免于参加记录，或不在您的管辖范围内")
+    return exemption
+
+
+def materials_for(org: Any) -> QuerySet[Any]:
+    """Lesson materials published to `org`: by itself or any org above it (LIFE-06)."""
+    from .models import LessonMaterial
+
+    step = type(org).steplen
+    paths = [org.path[:i] for i in range(step, len(org.path) + 1, step)]
+    return LessonMaterial.objects.filter(org__path__in=paths).select_related("org")
+
+
+def get_material_for_user(user: Any, pk: int) -> Any:
+    """A material published inside the user's scope or above it (to the user's orgs),
+    else 404."""
+    from django.http import Http404
+
+    from xianfeng.accounts.scope import scope_paths
+
+    from .models import LessonMaterial
+
+    material = LessonMaterial.objects.filter(pk=pk).select_related("org").first()
+    prefixes = scope_paths(user)
+    if material is not None and prefixes is not None:
+        path = material.org.path
+        if not any(path.startswith(p) or p.startswith(path) for p in prefixes):
+            material = None
+    if material is None:
+        raise Http404("没有找到该党课教材，或不在您的管辖范围内")
+    return material
+
+
+def material_usage(material: Any) -> list[dict[str, Any]]:
+    """Per org whose held lessons used `material`: the org, how many and the last day."""
+    rows = (
+        Meeting.objects.filter(material=material, status=MeetingStatus.HELD)
+        .values("org__code", "org__name")
+        .annotate(n=Count("id"), last=Max("held_on"))
+        .order_by("org__code")
+    )
+    return list(rows)
