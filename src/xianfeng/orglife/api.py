@@ -1,4 +1,5 @@
-"""Organizational-life endpoints (LIFE-01, LIFE-04, LIFE-06), scoped like the pages."""
+"""Organizational-life endpoints (LIFE-01, LIFE-04, LIFE-06, LIFE-07/08), scoped like the
+pages."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
-from .models import LeaveRequest, LessonMaterial, Meeting
+from .models import AffairsRecord, LeaveRequest, LessonMaterial, Meeting
 from .queries import (
+    affairs_of,
     filter_meetings,
     get_leave_for_user,
     get_meeting_for_user,
@@ -255,3 +257,34 @@ def publish_lesson_material(request: HttpRequest, code: str, payload: MaterialIn
     org = _editable_org(request, code)
     material = domain.publish_material(org=org, by=request.user, **payload.dict())
     return Status(201, material)
+
+
+class AffairsIn(Schema):
+    kind: str  # affairs_disclosure | report_to_members | report_upward | ideological_analysis
+    period: str  # 2025-06 | 2025-H1 | 2025, by kind
+    done_on: dt.date
+    summary: str
+
+
+class AffairsOut(Schema):
+    id: int
+    org: str = Field(alias="org.code")
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    period: str
+    done_on: dt.date
+    summary: str
+
+
+@router.get("/orgs/{code}/affairs", response=list[AffairsOut])
+def list_affairs_records(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+    """An org's party-affairs records of a year (default: this year) (LIFE-07, LIFE-08)."""
+    org = get_org_for_user(request.user, code)
+    return list(affairs_of(org, year or today().year).select_related("org"))
+
+
+@router.post("/orgs/{code}/affairs", response={201: AffairsOut})
+def create_affairs_record(request: HttpRequest, code: str, payload: AffairsIn):  # type: ignore[no-untyped-def]
+    org = _editable_org(request, code)
+    record: AffairsRecord = domain.record_affairs(org=org, by=request.user, **payload.dict())
+    return Status(201, record)

@@ -1,5 +1,6 @@
-"""Writes of organizational life (LIFE-01, LIFE-04, LIFE-06): meetings and their
-attendance, leave requests, exemptions, attachments and lesson materials.
+"""Writes of organizational life (LIFE-01, LIFE-04, LIFE-06, LIFE-07, LIFE-08): meetings and
+their attendance, leave requests, exemptions, attachments, lesson materials and the records
+of party-affairs work.
 
 Every function is keyword-only after its subject, atomic, validates with Chinese messages
 keyed by field, and saves through the ORM so that the history keeps who changed what.
@@ -16,12 +17,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from xianfeng.lib.dates import today
+from xianfeng.lib.dates import parse_period, today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.models import LEADERSHIP_KINDS, MEMBER_KINDS, Org, OrgKind
 
 from .models import (
+    AFFAIRS_PERIOD_SHAPES,
     YEARLY_KINDS,
+    AffairsKind,
+    AffairsRecord,
     Attachment,
     Attendance,
     AttendanceStatus,
@@ -442,3 +446,97 @@ def publish_material(
     material.full_clean()
     material.save()
     return material
+
+
+# --- party-affairs records (LIFE-07 党务公开, LIFE-08 思想状况分析) -----------------------------
+
+AFFAIRS_FIELDS = ("kind", "period", "done_on", "summary", "file")
+PERIOD_EXAMPLES = {"month": "月份，如 2025-06", "half": "半年，如 2025-H1", "year": "年度，如 2025"}
+
+
+def _period_shape(label: str) -> str:
+    part = label.partition("-")[2]
+    return {"": "year", "H": "half", "Q": "quarter"}.get(part[:1], "month")
+
+
+def _validate_affairs_period(record: AffairsRecord) -> None:
+    """The period is one of the kind's shape, and the work was not done before it began."""
+    kind = AffairsKind(record.kind)
+    shape = AFFAIRS_PERIOD_SHAPES[kind]
+    wrong = ValidationError({"period": f"{kind.label}的所属期间应为{PERIOD_EXAMPLES[shape]}"})
+    try:
+        period = parse_period(record.period)
+    except ValueError:
+        raise wrong from None
+    if _period_shape(period.label) != shape:
+        raise wrong
+    if record.done_on is not None and record.done_on < period.start:
+        message = f"完成日期不能早于所属期间的开始（{period.start.isoformat()}）"
+        raise ValidationError({"done_on": message})
+
+
+def _clean_affairs(record: AffairsRecord) -> None:
+    record.period = (record.period or "").strip().upper()
+    record.summary = (record.summary or "").strip()
+    if record.kind not in AffairsKind.values:
+        raise ValidationError({"kind": f"未知的党务工作类型“{record.kind}”"})
+    if record.org.kind not in LEADERSHIP_KINDS:
+        org_kind = OrgKind(record.org.kind).label
+        raise ValidationError({"org": f"{org_kind}不单独登记党务工作记录，请在所在党支部登记"})
+    if not record.summary:
+        raise ValidationError({"summary": "请填写内容摘要"})
+    if record.done_on is not None and record.done_on > today():
+        raise ValidationError({"done_on": "完成日期不能晚于今天"})
+    _validate_affairs_period(record)
+    same = AffairsRecord.objects.filter(org=record.org, kind=record.kind, period=record.period)
+    if same.exclude(pk=record.pk).exists():
+        label = AffairsKind(record.kind).label
+        message = f"{record.org.name}已登记{record.period}的{label}，请修改原记录"
+        raise ValidationError({"period": message})
+    record.full_clean(exclude=["org", "file"], validate_constraints=False)
+
+
+@transaction.atomic
+def record_affairs(
+    *,
+    org: Org,
+    kind: str,
+    period: str,
+    done_on: dt.date,
+    summary: str,
+    file: Any = None,
+    by: Any = None,
+) -> AffairsRecord:
+    """Record a piece of party-affairs work of `org` for `period`: the month's publication
+    (党务公开), the half-year report to all members, the annual written report upward
+    (LIFE-07) or the annual ideological analysis (LIFE-08). One record per org, kind and
+    period; the period's shape follows the kind (2025-06, 2025-H1, 2025)."""
+    if file:
+        validate_upload(file)
+    record = AffairsRecord(
+        org=org, kind=kind, period=period, done_on=done_on, summary=summary, file=file or ""
+    )
+    _clean_affairs(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def update_affairs(record: AffairsRecord, *, by: Any = None, **fields: Any) -> AffairsRecord:
+    """Change a party-affairs record (not its org); validated like `record_affairs`."""
+    unknown = set(fields) - set(AFFAIRS_FIELDS)
+    if unknown:
+        raise ValidationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
+    if fields.get("file"):
+        validate_upload(fields["file"])
+    for field, value in fields.items():
+        setattr(record, field, value)
+    _clean_affairs(record)
+    record.save(update_fields=[*fields, "period", "summary", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def delete_affairs(record: AffairsRecord, *, by: Any = None) -> None:
+    """Delete a party-affairs record entered by mistake (the history keeps it)."""
+    record.delete()

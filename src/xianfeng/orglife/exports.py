@@ -16,8 +16,15 @@ from openpyxl.styles import Font
 
 from xianfeng.core.importing import Column
 
-from .importers import ATTENDANCE_COLUMNS, MEETING_COLUMNS, AttendanceImporter, MeetingImporter
-from .models import Attendance, Meeting, MeetingStatus
+from .importers import (
+    AFFAIRS_COLUMNS,
+    ATTENDANCE_COLUMNS,
+    MEETING_COLUMNS,
+    AffairsImporter,
+    AttendanceImporter,
+    MeetingImporter,
+)
+from .models import AffairsRecord, Attendance, Meeting, MeetingStatus
 
 
 def held_meetings_of(orgs: QuerySet[Any]) -> QuerySet[Meeting]:
@@ -61,6 +68,26 @@ def write_meetings(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
     book = Workbook(write_only=True)
     count = _sheet(book, MeetingImporter.title, MEETING_COLUMNS, meeting_rows(meetings))
     count += _sheet(book, AttendanceImporter.title, ATTENDANCE_COLUMNS, attendance_rows(meetings))
+    book.save(target)
+    return count
+
+
+def affairs_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
+    records = AffairsRecord.objects.filter(org__in=orgs).select_related("org")
+    for record in records.order_by("org__path", "period", "kind", "pk").iterator(chunk_size=2000):
+        yield {
+            "org": record.org.code,
+            "kind": record.get_kind_display(),
+            "period": record.period,
+            "done_on": record.done_on,
+            "summary": record.summary,
+        }
+
+
+def write_affairs(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
+    """The party-affairs records of `orgs` (LIFE-07, LIFE-08), one sheet; returns the rows."""
+    book = Workbook(write_only=True)
+    count = _sheet(book, AffairsImporter.title, AFFAIRS_COLUMNS, affairs_rows(orgs))
     book.save(target)
     return count
 

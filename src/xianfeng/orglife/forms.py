@@ -12,6 +12,7 @@ from xianfeng.orgs.models import Org, OrgKind
 
 from .domain import allowed_kinds
 from .models import (
+    AffairsRecord,
     AttendanceStatus,
     Exemption,
     LessonMaterial,
@@ -162,3 +163,23 @@ class MaterialForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.RegexField(label="月份", regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+
+
+class AffairsForm(forms.Form):
+    """A party-affairs record of one org (LIFE-07, LIFE-08)."""
+
+    kind = model_field(AffairsRecord, "kind")
+    period = model_field(AffairsRecord, "period")
+    done_on = model_field(AffairsRecord, "done_on")
+    summary = model_field(AffairsRecord, "summary")
+    file = forms.FileField(
+        label="附件", required=False, help_text="jpg、png、pdf、docx、xlsx，不超过 20 MB"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].widget.attrs["rows"] = 3
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年度", required=False, min_value=1921, max_value=2100)

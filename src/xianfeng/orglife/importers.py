@@ -1,5 +1,5 @@
-"""Importing organizational life (PLAT-03 with LIFE-01): held meetings (sheet 组织生活) and
-their attendance (sheet 出勤).
+"""Importing organizational life (PLAT-03 with LIFE-01, LIFE-07/08): held meetings (sheet
+组织生活), their attendance (sheet 出勤), and party-affairs records (sheet 党务公开).
 
 A meeting row carries a 会议编号 that the attendance rows of the same file refer to; the
 number only links the two sheets (an export writes the meeting's id). A meeting is matched
@@ -33,7 +33,15 @@ from xianfeng.orgs.importers_support import (
     clean_member_ref,
 )
 
-from .models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingStatus
+from .models import (
+    AffairsKind,
+    AffairsRecord,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 
 # --------------------------------------------------------------------------- cells
 
@@ -346,3 +354,117 @@ class AttendanceImporter(SheetImporter):
     columns = ATTENDANCE_COLUMNS
     order = 70  # the meetings first
     sheet = _Attendance
+
+
+# --------------------------------------------------------------------------- 党务公开
+
+
+_AFFAIRS_PERIOD = re.compile(r"(\d{4})(?:[-/.年]?(?:(H[12])|(\d{1,2})))?")
+
+
+def clean_affairs_period(value: Any) -> str:
+    """A month, half or year: 2025-06 (also an Excel date, "2025年6月", "2025.6"), 2025-H1
+    ("2025年上半年"), 2025 ("2025年度")."""
+    if isinstance(value, dt.date):
+        return f"{value.year}-{value.month:02d}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(value).upper().replace("上半年", "H1").replace("下半年", "H2")
+    text = text.replace("年度", "").replace("月", "").rstrip("年")
+    match = _AFFAIRS_PERIOD.fullmatch(text)
+    if match is None or (match[3] and not 1 <= int(match[3]) <= 12):
+        raise CellError(f"所属期间应为 2025-06、2025-H1 或 2025，实际为“{clean_text(value)}”")
+    if match[2]:
+        return f"{match[1]}-{match[2]}"
+    return f"{match[1]}-{int(match[3]):02d}" if match[3] else match[1]
+
+
+AFFAIRS_ALIASES = {
+    "党务公开（月度）": AffairsKind.DISCLOSURE,
+    "月度党务公开": AffairsKind.DISCLOSURE,
+    "党务工作月公开": AffairsKind.DISCLOSURE,
+    "半年通报": AffairsKind.REPORT_TO_MEMBERS,
+    "向党员通报": AffairsKind.REPORT_TO_MEMBERS,
+    "向全体党员通报": AffairsKind.REPORT_TO_MEMBERS,
+    "党建工作情况通报": AffairsKind.REPORT_TO_MEMBERS,
+    "年度书面报告": AffairsKind.REPORT_UPWARD,
+    "向上级报告": AffairsKind.REPORT_UPWARD,
+    "向市委书面报告": AffairsKind.REPORT_UPWARD,
+    "思想状况分析研判": AffairsKind.IDEOLOGICAL_ANALYSIS,
+    "党员干部思想状况分析": AffairsKind.IDEOLOGICAL_ANALYSIS,
+}
+AFFAIRS_COLUMNS = (
+    _org(),
+    Column(
+        "kind",
+        "类型",
+        choice_cleaner(AffairsKind.choices, aliases=AFFAIRS_ALIASES),
+        ("记录类型", "工作类型"),
+        required=True,
+        choices=[str(label) for label in AffairsKind.labels],
+    ),
+    Column(
+        "period",
+        "所属期间",
+        clean_affairs_period,
+        ("所属月份", "所属年度", "期间"),
+        required=True,
+        note="党务公开填月份如 2025-06；通报填半年如 2025-H1；报告和分析填年度如 2025",
+        text=True,
+    ),
+    Column("done_on", "完成日期", clean_date, ("公开日期", "报告日期", "日期"), required=True),
+    Column("summary", "内容摘要", clean_long_text, ("内容", "公开内容", "摘要"), required=True),
+)
+
+
+def _affairs_by_key(org: Any) -> dict[tuple[str, str], AffairsRecord]:
+    return {(r.kind, r.period): r for r in AffairsRecord.objects.filter(org=org)}
+
+
+class _Affairs(_Sheet):
+    """A row matching a stored record (org, kind, period) updates its date or summary when
+    they differ; otherwise a new record through `record_affairs`."""
+
+    columns = AFFAIRS_COLUMNS
+
+    def one(self, record: Record) -> str:
+        v = record.values
+        org = self.org(record)
+        if org is None or not self.unique(record, (org.pk, v["kind"], v["period"]), "period"):
+            return "error"
+        stored = self.stored(org, _affairs_by_key)
+        found = stored.get((v["kind"], v["period"]))
+        if found is None:
+            fields = {k: v[k] for k in ("kind", "period", "done_on", "summary")}
+            created = self.call(record, _domain().record_affairs, org=org, **fields)
+            if created is None:
+                return "error"
+            stored[(created.kind, created.period)] = created
+            return "created"
+        changes = {
+            k: v[k]
+            for k in ("done_on", "summary")
+            if v[k] not in (None, "") and _stored_affairs(found, k) != v[k]
+        }
+        if not changes:
+            return "unchanged"
+        try:
+            _domain().update_affairs(found, by=self.by, **changes)
+        except ValidationError as error:
+            self.report(record, error)
+            return "error"
+        return "updated"
+
+
+def _stored_affairs(record: AffairsRecord, key: str) -> Any:
+    value = getattr(record, key)
+    return clean_long_text(value) if key == "summary" else value
+
+
+class AffairsImporter(SheetImporter):
+    kind = "affairs"
+    title = "党务公开"
+    sheet_names = ("党务公开记录", "党务工作记录", "affairs")
+    columns = AFFAIRS_COLUMNS
+    order = 75
+    sheet = _Affairs

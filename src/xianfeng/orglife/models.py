@@ -1,5 +1,6 @@
 """Organizational life (LIFE-01 … LIFE-08): meetings of every type with their attendance,
-leave requests, exemptions from theme days, and monthly lesson materials.
+leave requests, exemptions from theme days, monthly lesson materials, and the records of
+party-affairs work (党务公开, reports, ideological analysis).
 
 A meeting belongs to the org that holds it (a branch; its party group for a party-group
 meeting; a committee for its leadership life meeting). Its attendance roster lists the
@@ -282,3 +283,62 @@ class Exemption(models.Model):
     class Meta:
         verbose_name = _("免于参加组织生活")
         verbose_name_plural = _("免于参加组织生活")
+
+
+class AffairsKind(models.TextChoices):
+    """Kinds of party-affairs records (LIFE-07, LIFE-08), each for a month, half or year."""
+
+    DISCLOSURE = "affairs_disclosure", _("党务公开")
+    REPORT_TO_MEMBERS = "report_to_members", _("向全体党员通报党建工作")
+    REPORT_UPWARD = "report_upward", _("向上级党组织书面报告")
+    IDEOLOGICAL_ANALYSIS = "ideological_analysis", _("思想状况分析")
+
+
+# The shape of the period each kind is recorded for: month 2025-06, half 2025-H1, year 2025.
+AFFAIRS_PERIOD_SHAPES = {
+    AffairsKind.DISCLOSURE: "month",
+    AffairsKind.REPORT_TO_MEMBERS: "half",
+    AffairsKind.REPORT_UPWARD: "year",
+    AffairsKind.IDEOLOGICAL_ANALYSIS: "year",
+}
+
+
+class AffairsRecord(models.Model):
+    """One piece of party-affairs work done by an org for a period: the month's
+    publication (党务公开), the half-year report to all members, the annual written report
+    upward (LIFE-07), or the annual ideological-status analysis (LIFE-08)."""
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        related_name="affairs_records",
+        verbose_name=_("党组织"),
+    )
+    kind = models.CharField(_("类型"), max_length=30, choices=AffairsKind)
+    period = models.CharField(
+        _("所属期间"),
+        max_length=7,
+        validators=[period_validator],
+        help_text=_("党务公开填月份（2025-06），通报填半年（2025-H1），报告和分析填年度（2025）"),
+    )
+    done_on = models.DateField(_("完成日期"))
+    summary = models.TextField(_("内容摘要"))
+    file = models.FileField(_("附件"), upload_to="affairs/%Y/%m/", blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = tracked(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("党务工作记录")
+        verbose_name_plural = _("党务工作记录")
+        ordering = ["-period", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "kind", "period"], name="orglife_one_affairs_record_each"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_kind_display()}"

@@ -31,8 +31,12 @@ from .models import (
 # members: presence counts at any org, and without statistics SQLite plans such a join
 # from the members' side, probing the (meeting, member) index once per member and meeting
 # (quadratic at city scale). The rules intersect with the members placed in scope.
+# For a small scope (a branch re-checked after one meeting is saved) the rules pass
+# `members`, the few members ever placed there: the read then goes by the member index and
+# touches only their rows instead of every org's attendance of the span.
 
 ACTIVE = (Status.FULL, Status.PROBATIONARY)
+Members = list[int] | None  # restrict attendance reads to these members (small scopes)
 PRESENT, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
 
 
@@ -43,11 +47,13 @@ def _covering(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def _attended(start: dt.date, end: dt.date) -> QuerySet[Attendance]:
-    """Roster rows of held meetings (at any org) dated in [start, end)."""
-    return Attendance.objects.filter(
+def _attended(start: dt.date, end: dt.date, members: Members = None) -> QuerySet[Attendance]:
+    """Roster rows of held meetings (at any org) dated in [start, end), of `members` only
+    when given."""
+    rows = Attendance.objects.filter(
         meeting__status=MeetingStatus.HELD, meeting__held_on__gte=start, meeting__held_on__lt=end
     )
+    return rows if members is None else rows.filter(member_id__in=members)
 
 
 def held_meetings(orgs_q: Q, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
@@ -181,6 +187,14 @@ def members_placed_on(orgs_q: Q, day: dt.date) -> QuerySet[Placement]:
     return Placement.objects.filter(orgs_q, _covering(day)).filter(active).order_by()
 
 
+def members_placed_during(orgs_q: Q, first: dt.date, last: dt.date) -> list[int]:
+    """Members with a placement in the subtree at some time from `first` to `last`."""
+    rows = Placement.objects.filter(
+        orgs_q, Q(ended_on__isnull=True) | Q(ended_on__gt=first), started_on__lte=last
+    )
+    return list(rows.order_by().values_list("member_id", flat=True).distinct())
+
+
 def leading_cadres_on(orgs_q: Q, day: dt.date) -> list[tuple[int, int]]:
     """(member, org) of the leading cadres placed in the subtree on `day` (one query)."""
     rows = members_placed_on(orgs_q, day).filter(member__leading_cadre=True)
@@ -202,11 +216,11 @@ def members_placed_since(orgs_q: Q, first: dt.date, last: dt.date) -> list[tuple
     return list(rows.values_list("member_id", "org_id"))
 
 
-def lessons_attended(start: dt.date, end: dt.date) -> dict[int, int]:
+def lessons_attended(start: dt.date, end: dt.date, members: Members = None) -> dict[int, int]:
     """Held party lessons (at any org) dated in [start, end) each member was present at;
     members with none are left out (one grouped query)."""
     rows = (
-        _attended(start, end)
+        _attended(start, end, members)
         .filter(status=PRESENT, meeting__kind=MeetingKind.PARTY_LESSON)
         .values("member_id")
         .annotate(n=Count("id"))
@@ -215,9 +229,9 @@ def lessons_attended(start: dt.date, end: dt.date) -> dict[int, int]:
     return {row["member_id"]: row["n"] for row in rows}
 
 
-def members_present_between(first: dt.date, last: dt.date) -> set[int]:
+def members_present_between(first: dt.date, last: dt.date, members: Members = None) -> set[int]:
     """Members present at any held meeting (at any org) dated `first` … `last`."""
-    rows = _attended(first, last + dt.timedelta(days=1)).filter(status=PRESENT)
+    rows = _attended(first, last + dt.timedelta(days=1), members).filter(status=PRESENT)
     return set(rows.order_by().values_list("member_id", flat=True).distinct())
 
 
@@ -237,7 +251,7 @@ def exemptions_covering(first: dt.date, last: dt.date) -> dict[int, dict[str, An
 
 
 def latest_roster_entries(
-    start: dt.date, day: dt.date, limit: int
+    start: dt.date, day: dt.date, limit: int, members: Members = None
 ) -> dict[int, list[tuple[int, dt.date, str]]]:
     """Per member whose latest roster entry since `start` (present or absent; leave and
     exempted are skipped) is an absence: (meeting, held_on, status) of their `limit` most
@@ -252,6 +266,8 @@ def latest_roster_entries(
         meeting__status=MeetingStatus.HELD,
         meeting__held_on__lte=day,
     )
+    if members is not None:
+        counted = counted.filter(member_id__in=members)
     candidates = (
         counted.filter(meeting__held_on__gte=start)
         .values("member_id")
@@ -281,6 +297,74 @@ def latest_roster_entries(
     for rows_of_member in entries.values():
         rows_of_member.sort(key=lambda row: (row[1], row[0]), reverse=True)
     return entries
+
+
+def affairs_records(orgs_q: Q, kinds: Any, labels: Any) -> dict[tuple[int, str, str], int]:
+    """Party-affairs records of the subtree per (org, kind, period) → the record's id, for
+    the kinds and period labels asked (one query; at most one record each, LIFE-07/08)."""
+    from .models import AffairsRecord
+
+    rows = AffairsRecord.objects.filter(
+        orgs_q, kind__in=list(kinds), period__in=list(labels)
+    ).values_list("id", "org_id", "kind", "period")
+    return {(org_id, kind, period): pk for pk, org_id, kind, period in rows}
+
+
+def parent_kinds(paths: Any, steplen: int) -> dict[str, str]:
+    """The kind of the parent of each org path (roots: none), by the parent's path (one
+    query)."""
+    from xianfeng.orgs.models import Org
+
+    parents = {path[:-steplen] for path in paths if len(path) > steplen}
+    return dict(Org.objects.filter(path__in=parents).values_list("path", "kind"))
+
+
+def _talk_rows(start: dt.date, end: dt.date, members: Members = None) -> QuerySet[Attendance]:
+    """Present participants of held heart-to-heart talks (at any org) dated in [start, end);
+    with `members`, of the talks one of them took part in."""
+    rows = _attended(start, end).filter(status=PRESENT, meeting__kind=MeetingKind.HEART_TALK)
+    if members is None:
+        return rows
+    theirs = Attendance.objects.filter(member_id__in=members, meeting__kind=MeetingKind.HEART_TALK)
+    return rows.filter(meeting_id__in=theirs.values("meeting_id"))
+
+
+def heart_talks(start: dt.date, end: dt.date, members: Members = None) -> dict[int, dict[str, Any]]:
+    """Held heart-to-heart talks dated in [start, end) (at any org) with their present
+    participants: meeting id → org path, day, host and participants (one query)."""
+    rows = _talk_rows(start, end, members).values_list(
+        "meeting_id", "meeting__org__path", "meeting__held_on", "meeting__host_id", "member_id"
+    )
+    talks: dict[int, dict[str, Any]] = {}
+    for meeting_id, path, held_on, host_id, member_id in rows.order_by():
+        talk = talks.setdefault(
+            meeting_id, {"path": path, "day": held_on, "host": host_id, "people": set()}
+        )
+        talk["people"].add(member_id)
+    return talks
+
+
+def talkers_seats(
+    start: dt.date, end: dt.date, members: Members = None
+) -> dict[int, list[dict[str, Any]]]:
+    """Seats (any org) held at some time in [start, end) by the participants of the heart
+    talks of that span, per member, with the seat org's path (one query)."""
+    people = _talk_rows(start, end, members).values("member_id")
+    rows = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lt=end),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        member_id__in=people,
+    ).values("member_id", "org__path", "started_on", "ended_on")
+    seats: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        seats[row["member_id"]].append(dict(row))
+    return seats
+
+
+def member_names(ids: Any) -> dict[int, str]:
+    from xianfeng.members.models import Member
+
+    return dict(Member.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
 # --- page reads ---------------------------------------------------------------------------
@@ -510,3 +594,45 @@ def material_usage(material: Any) -> list[dict[str, Any]]:
         .order_by("org__code")
     )
     return list(rows)
+
+
+def affairs_of(org: Any, year: int) -> QuerySet[Any]:
+    """The party-affairs records of `org` for periods of `year` (LIFE-07, LIFE-08)."""
+    from .models import AffairsRecord
+
+    found = AffairsRecord.objects.filter(org=org, period__startswith=str(year))
+    return found.order_by("period", "kind")
+
+
+def affairs_overview(org: Any, year: int) -> list[dict[str, Any]]:
+    """One row per slot of `year` (12 monthly publications, 2 half-year reports, the
+    annual report upward and the annual analysis) with its record or None."""
+    from .models import AffairsKind
+
+    records = {(r.kind, r.period): r for r in affairs_of(org, year)}
+    slots = [(AffairsKind.DISCLOSURE, f"{year}-{m:02d}") for m in range(1, 13)]
+    slots += [(AffairsKind.REPORT_TO_MEMBERS, f"{year}-H{h}") for h in (1, 2)]
+    slots += [(AffairsKind.REPORT_UPWARD, str(year)), (AffairsKind.IDEOLOGICAL_ANALYSIS, str(year))]
+    return [
+        {"kind": kind, "label": kind.label, "period": period, "record": records.get((kind, period))}
+        for kind, period in slots
+    ]
+
+
+def affairs_for_user(user: Any) -> QuerySet[Any]:
+    """Party-affairs records of orgs in the user's scope (PLAT-01)."""
+    from xianfeng.accounts.scope import path_q
+
+    from .models import AffairsRecord
+
+    return AffairsRecord.objects.filter(path_q(user, "org__path")).select_related("org")
+
+
+def get_affairs_for_user(user: Any, pk: int) -> Any:
+    """The party-affairs record `pk` if its org lies in the user's scope, else 404."""
+    from django.http import Http404
+
+    record = affairs_for_user(user).filter(pk=pk).first()
+    if record is None:
+        raise Http404("没有找到该党务工作记录，或不在您的管辖范围内")
+    return record

@@ -13,6 +13,12 @@ Which finding lives under which ID (IDs of requirements.md, none invented):
 - LIFE-04 (请销假): a member absent without leave at the last life.absence.consecutive_limit
   meetings on their roster — warning, member-level.
 - LIFE-05: the yearly life meeting (branches) and leadership life meeting (党委, 党总支).
+- LIFE-07 (党务公开): a month without a publication at the kinds life.disclosure.monthly_kinds
+  names; a half without the report to all members and a year without the written report
+  upward at a unit's party org — warnings, org-level.
+- LIFE-08 (谈心谈话, 思想状况分析): leadership pairs without a talk in the year (one finding per
+  org listing the pairs), members without a talk with a leadership member (member-level),
+  a unit's government org without the year's ideological analysis — warnings.
 
 A duty per month, quarter or year is judged for the sub-periods of the evaluated period
 that have ended by as_of (end exclusive <= as_of), for orgs that existed on the
@@ -34,21 +40,27 @@ from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.lib.dates import Period, add_months, parse_period
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind, SeatRole
 
-from .models import MeetingKind
+from .models import AffairsKind, MeetingKind
 from .queries import (
+    affairs_records,
     counts_by_month,
     exemptions_covering,
     general_meetings,
+    heart_talks,
     latest_roster_entries,
     leading_cadres_on,
     lectures_by_leading_cadres,
     lessons_attended,
     lessons_with_secretary,
+    member_names,
+    members_placed_during,
     members_placed_on,
     members_placed_since,
     members_placed_through,
     members_present_between,
+    parent_kinds,
     seats_during,
+    talkers_seats,
     theme_days,
     yearly_meetings,
 )
@@ -59,9 +71,25 @@ COMMITTEE_KINDS = MEMBER_KINDS | {K.GENERAL_BRANCH}  # orgs that may hold 支委
 LEADERSHIP_LIFE_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH})  # 民主生活会
 MONTHLY = (M.COMMITTEE_MEETING, M.PARTY_GROUP_MEETING, M.THEME_DAY)
 ONE_DAY = dt.timedelta(days=1)
+# A scope of at most this many orgs (a branch re-checked after one meeting is saved) reads
+# attendance by its members; a larger one by date (see queries).
+SMALL_SCOPE = 200
 
 
 # --- shared ------------------------------------------------------------------------------
+
+
+def _scope_members(ctx: Context) -> list[int] | None:
+    """The members placed in a small scope at some time since a year before the period
+    (the furthest any LIFE rule looks back), to restrict attendance reads to; None for a
+    large scope. A superset is harmless: the rules intersect with the members they judge."""
+    if len(ctx.orgs()) > SMALL_SCOPE:
+        return None
+    first = add_months(ctx.period.start, -12)
+    return ctx.memo(
+        ("life", "scope_members"),
+        lambda: members_placed_during(ctx.path_q("org__path"), first, ctx.as_of),
+    )
 
 
 def _orgs(ctx: Context) -> list[dict[str, Any]]:
@@ -90,6 +118,7 @@ def _parts(ctx: Context, size: str) -> list[Period]:
     labels = {
         "month": lambda y: [f"{y}-{m:02d}" for m in range(1, 13)],
         "quarter": lambda y: [f"{y}-Q{q}" for q in range(1, 5)],
+        "half": lambda y: [f"{y}-H1", f"{y}-H2"],
         "year": lambda y: [str(y)],
     }[size]
     last_year = (ctx.period.end - ONE_DAY).year
@@ -340,7 +369,7 @@ def _member_lessons(ctx: Context, orgs: list[dict], year: Period) -> Iterator[Fo
         return
     last = year.end - ONE_DAY
     placed = members_placed_through(ctx.path_q("org__path"), year.start, last)
-    attended = lessons_attended(year.start, year.end) if placed else {}
+    attended = lessons_attended(year.start, year.end, _scope_members(ctx)) if placed else {}
     for member_id, org_id in placed:
         need = need_of.get(org_id)
         count = attended.get(member_id, 0)
@@ -544,7 +573,7 @@ def life_04_consecutive_absence(ctx: Context) -> Iterator[Found]:
     if not orgs:
         return
     limit = max(ctx.policy.value(key, org["path"]) for org in orgs.values())
-    entries = latest_roster_entries(ctx.period.start, ctx.day, limit)
+    entries = latest_roster_entries(ctx.period.start, ctx.day, limit, _scope_members(ctx))
     if not entries:
         return
     for member_id, org_id in _placed_on_day(ctx):
@@ -599,7 +628,7 @@ def life_01_no_organizational_life(ctx: Context) -> Iterator[Found]:
         placed = members_placed_since(ctx.path_q("org__path"), first, day)
         if not placed:
             continue
-        present = members_present_between(first, day)
+        present = members_present_between(first, day, _scope_members(ctx))
         exempted = exemptions_covering(first, day)
         for member_id, org_id in placed:
             entry = entries.get(org_id)
@@ -623,3 +652,293 @@ def _no_life_found(
         f"{exemption['starts_on'].isoformat()}至{ends}）"
     )
     return Found(org_id, ctx.period.label, "info", message, evidence, member_id)
+
+
+# --- LIFE-07 party-affairs openness (党务公开) -----------------------------------------------
+
+A = AffairsKind
+HALF_NAMES = {"H1": "上半年", "H2": "下半年"}
+
+
+def _sourced(evidence: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """Evidence citing the parameter that makes the duty (its value is not a threshold)."""
+    return {**evidence, "policy": entry["policy"], "source": entry["source"]}
+
+
+def _due_after(ctx: Context, part: Period, key: str, org: dict) -> dt.date:
+    """The first day `part` is judged: its end plus the policy's grace days."""
+    return part.end + dt.timedelta(days=ctx.policy.value(key, org["path"]))
+
+
+def _judged(ctx: Context, org: dict, parts: list[Period], key: str) -> list[Period]:
+    """The parts the org existed through whose grace (`key`, days) has passed by as_of."""
+    return [p for p in parts if _existed(org, p) and ctx.as_of >= _due_after(ctx, p, key, org)]
+
+
+def _unit_orgs(ctx: Context, orgs: list[dict]) -> list[dict]:
+    """A unit's party org: kind in life.affairs_report.kinds and a parent that is not (the
+    机关党委, 党总支 or lone 党支部 of a department under a working committee); the branches
+    under it belong to the same unit and are not judged again (shared by LIFE-07/08)."""
+
+    def load() -> list[dict]:
+        by_path = {org["path"]: org["kind"] for org in orgs}
+        missing = [org["path"] for org in orgs if org["path"][: -Org.steplen] not in by_path]
+        parents = {**by_path, **parent_kinds(missing, Org.steplen)} if missing else by_path
+        units = []
+        for org in orgs:
+            kinds = ctx.policy.value("life.affairs_report.kinds", org["path"])
+            if org["kind"] in kinds and parents.get(org["path"][: -Org.steplen]) not in kinds:
+                units.append(org)
+        return units
+
+    return ctx.memo(("life", "units"), load)
+
+
+@rule(
+    "LIFE-07",
+    local=True,
+    title="党务公开",
+    text="健全党务公开和民主监督，推行党务公开栏和党日活动中党务工作月公开制度，部门党组"
+    "（党委）每半年向全体党员进行1次党建工作情况通报，每年向市委书面报告年度抓机关党建工作"
+    "情况。",
+    source="seed 003 §4.2；《中国共产党党务公开条例（试行）》",
+    period="year",
+    severity="warning",
+    kinds=sorted(COMMITTEE_KINDS | LEADERSHIP_LIFE_KINDS),
+)
+def life_07_affairs_openness(ctx: Context) -> Iterator[Found]:
+    """Months without a publication at orgs of life.disclosure.monthly_kinds; halves
+    without the report to all members and years without the written report upward at a
+    unit's party org in life.affairs_report.sectors (LIFE-07). A part is judged once its
+    grace days have passed by as_of; a record counts for the period it is recorded for."""
+    orgs = _orgs(ctx)
+    months = _parts(ctx, "month")
+    monthly = [
+        org
+        for org in orgs
+        if org["kind"] in ctx.policy.value("life.disclosure.monthly_kinds", org["path"])
+    ]
+    if monthly and months:
+        yield from _disclosures(ctx, monthly, months)
+    units = [
+        org
+        for org in _unit_orgs(ctx, orgs)
+        if org["sector"] in ctx.policy.value("life.affairs_report.sectors", org["path"])
+    ]
+    if units:
+        yield from _reports(ctx, units)
+
+
+def _disclosures(ctx: Context, orgs: list[dict], months: list[Period]) -> Iterator[Found]:
+    key = "life.disclosure.grace_days"
+    found = affairs_records(ctx.path_q("org__path"), [A.DISCLOSURE], [m.label for m in months])
+    for org in orgs:
+        entry = ctx.policy.entry("life.disclosure.monthly_kinds", org["path"])
+        for month in _judged(ctx, org, months, key):
+            if (org["id"], A.DISCLOSURE, month.label) in found:
+                continue
+            deadline = _due_after(ctx, month, key, org) - ONE_DAY
+            message = f"{_month_name(month)}未进行党务公开（党务工作应按月公开）"
+            evidence = _sourced({"deadline": deadline.isoformat(), "records": 0}, entry)
+            yield Found(org["id"], month.label, "warning", message, evidence)
+
+
+REPORTS = (
+    # (kind, part size, parameter, what is missing)
+    (
+        A.REPORT_TO_MEMBERS,
+        "half",
+        "life.affairs_report.to_members_per_half",
+        "向全体党员通报党建工作",
+    ),
+    (
+        A.REPORT_UPWARD,
+        "year",
+        "life.affairs_report.upward_per_year",
+        "向上级党组织书面报告党建工作",
+    ),
+)
+
+
+def _part_name(part: Period) -> str:
+    year, _sep, half = part.label.partition("-")
+    return f"{year}年{HALF_NAMES[half]}" if half else f"{year}年度"
+
+
+def _reports(ctx: Context, units: list[dict]) -> Iterator[Found]:
+    key = "life.affairs_report.grace_days"
+    parts = {size: _parts(ctx, size) for size in ("half", "year")}
+    labels = [p.label for ps in parts.values() for p in ps]
+    found = affairs_records(ctx.path_q("org__path"), [r[0] for r in REPORTS], labels)
+    for org in units:
+        for kind, size, param, what in REPORTS:
+            need = ctx.policy.entry(param, org["path"])
+            if need["value"] <= 0:
+                continue
+            for part in _judged(ctx, org, parts[size], key):
+                if (org["id"], kind, part.label) not in found:
+                    deadline = _due_after(ctx, part, key, org) - ONE_DAY
+                    message = f"{_part_name(part)}未{what}（最迟应于{deadline.isoformat()}前完成）"
+                    evidence = _cited({"deadline": deadline.isoformat(), "records": 0}, need)
+                    yield Found(org["id"], part.label, "warning", message, evidence)
+
+
+# --- LIFE-08 heart-to-heart talks (谈心谈话) and ideological analysis ----------------------
+
+
+def _talk_pairs(talk: dict[str, Any]) -> set[frozenset[int]]:
+    """Who talked with whom: the two people of a one-to-one talk; in a talk with more people
+    present, the host (谈话人) with each of the others ("一对多"); none without a host."""
+    people, host = talk["people"], talk["host"]
+    if len(people) == 2:
+        return {frozenset(people)}
+    if host in people:
+        return {frozenset((host, other)) for other in people - {host}}
+    return set()
+
+
+@rule(
+    "LIFE-08",
+    local=True,
+    title="谈心谈话和思想状况分析",
+    text="党组织领导班子成员之间、班子成员和党员之间、党员和党员之间要开展经常性的谈心谈话"
+    "（每年一般不少于1次）；每年开展1次机关党员干部思想状况分析研判，落实领导干部和下属"
+    "谈心谈话制度（seed 003）。",
+    source="《关于新形势下党内政治生活的若干准则》；seed 003 §4.4、附件第10条",
+    period="year",
+    severity="warning",
+    kinds=sorted(COMMITTEE_KINDS | LEADERSHIP_LIFE_KINDS),
+)
+def life_08_heart_talks(ctx: Context) -> Iterator[Found]:
+    """Per ended year: pairs of leadership members without a talk (one finding per org),
+    members without a talk with a leadership member (member-level); per year past its
+    grace days: a unit's party org in life.ideological_analysis.sectors without the
+    year's ideological analysis (LIFE-08). Talks are held heart_talk meetings at any org;
+    their participants are the roster rows marked present."""
+    orgs = _orgs(ctx)
+    for year in _ended(ctx, "year"):
+        talks = heart_talks(year.start, year.end, _scope_members(ctx))
+        pairs = [pair for talk in talks.values() for pair in _talk_pairs(talk)]
+        yield from _leadership_pairs(ctx, orgs, year, pairs)
+        yield from _members_without_talk(ctx, orgs, year, talks)
+    yield from _ideological_analysis(ctx, orgs)
+
+
+def _together(ctx: Context, org: dict, year: Period) -> list[tuple[int, int]]:
+    """Pairs of people in the org's seats on the year's last day who had both been seated
+    for min_months_together months by then (seats started on an unknown day: long since)."""
+    last = year.end - ONE_DAY
+    since: dict[int, dt.date] = {}
+    for seat in _seats(ctx).get(org["id"], []):
+        if _is_active(seat, last):
+            started = seat["started_on"] or dt.date.min
+            since[seat["member_id"]] = min(since.get(seat["member_id"], started), started)
+    months = ctx.policy.value("life.heart_talk.min_months_together", org["path"])
+    people = sorted(since)
+    return [
+        (a, b)
+        for i, a in enumerate(people)
+        for b in people[i + 1 :]
+        if add_months(max(since[a], since[b]), months) <= year.end
+    ]
+
+
+def _leadership_pairs(
+    ctx: Context, orgs: list[dict], year: Period, pairs: list[frozenset[int]]
+) -> Iterator[Found]:
+    key = "life.heart_talk.leadership_pairs_min_per_year"
+    counts: dict[frozenset[int], int] = defaultdict(int)
+    for pair in pairs:
+        counts[pair] += 1
+    missing: dict[int, list[tuple[int, int]]] = {}
+    for org in orgs:
+        need = ctx.policy.value(key, org["path"])
+        if need > 0 and _existed(org, year):
+            short = [p for p in _together(ctx, org, year) if counts[frozenset(p)] < need]
+            if short:
+                missing[org["id"]] = short
+    if not missing:
+        return
+    names = member_names({m for short in missing.values() for p in short for m in p})
+    by_id = {org["id"]: org for org in orgs}
+    for org_id, short in missing.items():
+        need = ctx.policy.entry(key, by_id[org_id]["path"])
+        listed = "、".join(f"{names.get(a, a)}与{names.get(b, b)}" for a, b in short[:10])
+        more = f"等{len(short)}对" if len(short) > 10 else ""
+        message = f"{year.label}年班子成员之间未按要求谈心谈话：{listed}{more}"
+        evidence = _cited({"pairs": [list(p) for p in short], "year": year.label}, need)
+        yield Found(org_id, year.label, "warning", message, evidence)
+
+
+def _with_leaders(
+    year: Period, talks: dict[int, dict], members: list[int] | None
+) -> dict[int, list[tuple[int, str, set]]]:
+    """Per participant: (talk, the talk org's path, paths of the orgs where the other
+    person held a seat on the talk day), for each person they talked with."""
+    seats = talkers_seats(year.start, year.end, members) if talks else {}
+    found: dict[int, list[tuple[int, str, set]]] = defaultdict(list)
+    for talk_id, talk in talks.items():
+        for pair in _talk_pairs(talk):
+            for member, other in (tuple(pair), tuple(pair)[::-1]):
+                held = {s["org__path"] for s in seats.get(other, []) if _is_active(s, talk["day"])}
+                if held:
+                    found[member].append((talk_id, talk["path"], held))
+    return found
+
+
+def _members_without_talk(
+    ctx: Context, orgs: list[dict], year: Period, talks: dict[int, dict]
+) -> Iterator[Found]:
+    """Members full or probationary on the year's last day, placed in the subtree then and
+    placed somewhere on its first day, with fewer talks than required with someone who on
+    the talk day held a seat at an org above or equal to the member's org or the talk's."""
+    key = "life.heart_talk.member_min_per_year"
+    entries = {org["id"]: ctx.policy.entry(key, org["path"]) for org in orgs}
+    if not any(entry["value"] > 0 for entry in entries.values()):
+        return
+    paths = {org["id"]: org["path"] for org in orgs}
+    placed = members_placed_since(ctx.path_q("org__path"), year.start, year.end - ONE_DAY)
+    talked = _with_leaders(year, talks, _scope_members(ctx))
+    for member_id, org_id in placed:
+        entry, path = entries.get(org_id), paths.get(org_id, "")
+        if entry is None or entry["value"] <= 0:
+            continue
+        counted = {
+            talk_id
+            for talk_id, talk_path, held in talked.get(member_id, [])
+            if any(path.startswith(p) or talk_path.startswith(p) for p in held)
+        }
+        if len(counted) < entry["value"]:
+            message = (
+                f"{year.label}年未与党组织班子成员谈心谈话"
+                f"（{len(counted)}次，应不少于{entry['value']}次）"
+            )
+            evidence = _cited({"talks": sorted(counted), "year": year.label}, entry)
+            yield Found(org_id, year.label, "warning", message, evidence, member_id)
+
+
+def _ideological_analysis(ctx: Context, orgs: list[dict]) -> Iterator[Found]:
+    """A unit's party org in life.ideological_analysis.sectors, per year past its grace."""
+    key, grace = "life.ideological_analysis.min_per_year", "life.ideological_analysis.grace_days"
+    units = [
+        org
+        for org in _unit_orgs(ctx, orgs)
+        if ctx.policy.value(key, org["path"]) > 0
+        and org["sector"] in ctx.policy.value("life.ideological_analysis.sectors", org["path"])
+    ]
+    years = _parts(ctx, "year")
+    if not units or not years:
+        return
+    labels = [y.label for y in years]
+    found = affairs_records(ctx.path_q("org__path"), [A.IDEOLOGICAL_ANALYSIS], labels)
+    for org in units:
+        need = ctx.policy.entry(key, org["path"])
+        for year in _judged(ctx, org, years, grace):
+            if (org["id"], A.IDEOLOGICAL_ANALYSIS, year.label) not in found:
+                deadline = _due_after(ctx, year, grace, org) - ONE_DAY
+                message = (
+                    f"{year.label}年度未开展党员干部思想状况分析研判"
+                    f"（最迟应于{deadline.isoformat()}前完成）"
+                )
+                evidence = _cited({"deadline": deadline.isoformat(), "records": 0}, need)
+                yield Found(org["id"], year.label, "warning", message, evidence)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 
 app_name = "orglife"
 urlpatterns = [
@@ -21,4 +21,11 @@ urlpatterns = [
     path("<str:code>/leave/", views.leave_list, name="leave_list"),
     path("<str:code>/exemptions/", views.exemptions, name="exemptions"),
     path("<str:code>/materials/", views.materials, name="materials"),
+    path("affairs/<int:pk>/delete/", views.affairs_delete, name="affairs_delete"),
+    path("<str:code>/affairs/", views.affairs, name="affairs"),
+    path("<str:code>/plan/<int:year>/", views_plan.plan, name="plan"),
+    path("<str:code>/plan/<int:year>/generate/", views_plan.plan_generate, name="plan_generate"),
+    path("<str:code>/plan/<int:year>/export/", views_plan.plan_export, name="plan_export"),
+    path("<str:code>/overview/", views_plan.overview_page, name="overview"),
+    path("<str:code>/overview/export/", views_plan.overview_export, name="overview_export"),
 ]

@@ -26,6 +26,7 @@ from xianfeng.orgs.views import page_or_fragment, redirect_after_post
 
 from . import domain
 from .forms import (
+    AffairsForm,
     AttachmentForm,
     AttendanceForm,
     DecideForm,
@@ -36,13 +37,16 @@ from .forms import (
     MeetingFilterForm,
     MeetingForm,
     MonthForm,
+    YearForm,
     meeting_initial,
 )
 from .models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
 from .queries import (
+    affairs_overview,
     attendance_sheet,
     exemptions_of,
     filter_meetings,
+    get_affairs_for_user,
     get_exemption_for_user,
     get_leave_for_user,
     get_material_for_user,
@@ -309,12 +313,12 @@ def theme_day_due(org: Org, first: dt.date) -> dict[str, Any] | None:
     sectors = policy.value("life.theme_day.fixed_day_sectors", org.path)
     if not fixed or (sectors and org.sector not in sectors):
         return None
+    from .planning import moved_to_workday  # the yearly plan's reading (LIFE-03)
+
     last = month_calendar.monthrange(first.year, first.month)[1]
     day = first.replace(day=min(fixed, last))
-    workdays = Calendar()
-    due = day if workdays.is_workday(day) else workdays.shift(day, 1)
-    if due.month != first.month:
-        due = workdays.shift(day, -1)
+    window = policy.value("life.theme_day.shift_window_days", org.path)
+    due = moved_to_workday(Calendar(), day, window)
     return {"fixed": day, "due": due, "moved": due != day}
 
 
@@ -514,3 +518,58 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumb": _breadcrumb(request.user, material.org),
     }
     return render(request, "orglife/material_detail.html", context)
+
+
+# --- party-affairs records (LIFE-07 党务公开, LIFE-08 思想状况分析) -----------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    form = YearForm(request.GET)
+    year = form.cleaned_data["year"] if form.is_valid() else None
+    return year or today().year
+
+
+def _affairs_page(
+    request: HttpRequest, org: Org, year: int, form: Any, status: int = 200
+) -> HttpResponse:
+    context = {
+        "org": org,
+        "year": year,
+        "slots": affairs_overview(org, year),
+        "form": form,
+        "can_edit": can_edit_org(request.user, org) and org.dissolved_on is None,
+        "breadcrumb": _breadcrumb(request.user, org),
+    }
+    return render(request, "orglife/affairs.html", context, status=status)
+
+
+@login_required
+def affairs(request: HttpRequest, code: str) -> HttpResponse:
+    """An org's party-affairs records of a year, slot by slot, and the form to add one."""
+    org = get_org_for_user(request.user, code)
+    year = _year(request)
+    if request.method != "POST":
+        initial = {"kind": request.GET.get("kind", ""), "period": request.GET.get("period", "")}
+        return _affairs_page(request, org, year, AffairsForm(initial=initial))
+    _editable(request, org)
+    form = AffairsForm(request.POST, request.FILES)
+    action = lambda data: domain.record_affairs(org=org, by=request.user, **data)  # noqa: E731
+    record = apply_form(form, action)
+    if record is None:
+        return _affairs_page(request, org, year, form, status=400)
+    messages.success(request, f"已登记{record.period}的{record.get_kind_display()}")
+    url = reverse("orglife:affairs", args=[org.code]) + f"?year={record.period[:4]}"
+    return redirect_after_post(request, url)
+
+
+@login_required
+@require_POST
+def affairs_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_affairs_for_user(request.user, pk)
+    org = _editable(request, record.org)
+    year = record.period[:4]
+    domain.delete_affairs(record, by=request.user)
+    messages.success(request, "已删除该记录")
+    return redirect_after_post(
+        request, reverse("orglife:affairs", args=[org.code]) + f"?year={year}"
+    )
