@@ -15,12 +15,14 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
                 (_("组织树"), reverse("orgs:tree")),
                 (pgettext("nav", "党员"), reverse("members:list")),
                 (pgettext("nav", "组织关系转接"), reverse("members:transfers")),
+                (_("学习教育"), reverse("study:home")),
                 (_("合规检查"), reverse("compliance:rules")),
                 (_("数据导入导出"), reverse("data")),
                 (_("账号管理"), reverse("accounts:list")),
             ]
         if getattr(user, "member_id", None):
             items.append((_("我的档案"), reverse("members:me")))
+            items.append((_("我的学习"), reverse("study:my")))
         items.append((_("接口文档"), "/api/docs"))
     return items
 

@@ -1,0 +1,368 @@
+"""Reads of study and training (STUDY-01 … STUDY-04) reused by pages, API and rules.
+
+Study hours are read where they are recorded, each with its source: attended training
+classes (`Enrollment`), party lessons and study sessions attended (orglife `Attendance`),
+and `StudyRecord` rows (online, self-study once approved, imported). `counted_hours`
+applies a policy to the raw sums: which sources count as concentrated study, the cap of
+each source and the hours of a meeting without credited hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from xianfeng.orglife.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus
+from xianfeng.orgs.models import Org, Seat
+
+from .models import (
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    MustLearnList,
+    PlanItem,
+    PlanKind,
+    RecordSource,
+    RecordStatus,
+    StudyPlan,
+    StudyRecord,
+    TrainingClass,
+    TrainingStatus,
+)
+
+ZERO = Decimal("0.0")
+TENTH = Decimal("0.1")
+STUDY_MEETING_KINDS = (MeetingKind.PARTY_LESSON, MeetingKind.STUDY_SESSION)
+HOURS_FIELD: DecimalField = DecimalField(max_digits=9, decimal_places=1)
+
+
+def tenths(value: Any) -> Decimal:
+    """A number of hours as a Decimal with one decimal place, rounded half up."""
+    return Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+# --- hours per member ---------------------------------------------------------------------
+
+
+@dataclass
+class RawHours:
+    """A member's study in a date range, source by source, before any policy applies."""
+
+    records: dict[str, Decimal] = field(default_factory=dict)  # source → hours (approved)
+    training: Decimal = ZERO
+    trainings: int = 0  # attended held training classes
+    meetings: dict[str, int] = field(default_factory=dict)  # kind → attended, no credit
+    credited: Decimal = ZERO  # hours of attended meetings with credited hours
+
+
+def raw_hours(members: Any, start: dt.date, end: dt.date) -> dict[int, RawHours]:
+    """Study of `members` (ids or an id subquery) dated in [start, end): three grouped
+    queries, one per kind of source. A training class counts on its last day."""
+    found: dict[int, RawHours] = defaultdict(RawHours)
+    records = (
+        StudyRecord.objects.filter(
+            member_id__in=members,
+            studied_on__gte=start,
+            studied_on__lt=end,
+            status=RecordStatus.APPROVED,
+        )
+        .values("member_id", "source")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    for row in records:
+        found[row["member_id"]].records[row["source"]] = tenths(row["hours"] or 0)
+    for row in _trainings(members, start, end):
+        found[row["member_id"]].training = tenths(row["hours"] or 0)
+        found[row["member_id"]].trainings = row["n"]
+    for row in _meetings(members, start, end):
+        raw = found[row["member_id"]]
+        raw.meetings[row["meeting__kind"]] = row["plain"]
+        raw.credited += tenths(row["credited"] or 0)
+    return dict(found)
+
+
+def attended_enrollments(members: Any, start: dt.date, end: dt.date) -> QuerySet[Enrollment]:
+    """Attended enrolments of held classes ending in [start, end)."""
+    return Enrollment.objects.filter(
+        member_id__in=members,
+        status=EnrollmentStatus.ATTENDED,
+        training_class__status=TrainingStatus.HELD,
+        training_class__ends_on__gte=start,
+        training_class__ends_on__lt=end,
+    )
+
+
+def _trainings(members: Any, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    hours = Coalesce("hours", "training_class__hours", output_field=HOURS_FIELD)
+    return (
+        attended_enrollments(members, start, end)
+        .values("member_id")
+        .annotate(hours=Sum(hours), n=Count("id"))
+        .order_by()
+    )
+
+
+def _study_attendance(members: Any, start: dt.date, end: dt.date) -> QuerySet[Attendance]:
+    """Presence at held lessons and study sessions (any org) dated in [start, end).
+
+    Given a member subquery (the rules), attendance is read by the meetings' kinds and
+    dates only, as in orglife.queries: SQLite would otherwise probe the (meeting, member)
+    index once per meeting and member. Given a few ids (pages), it filters on them."""
+    rows = Attendance.objects.filter(
+        status=AttendanceStatus.PRESENT,
+        meeting__status=MeetingStatus.HELD,
+        meeting__kind__in=STUDY_MEETING_KINDS,
+        meeting__held_on__gte=start,
+        meeting__held_on__lt=end,
+    )
+    return rows if isinstance(members, QuerySet) else rows.filter(member_id__in=members)
+
+
+def _meetings(members: Any, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return (
+        _study_attendance(members, start, end)
+        .values("member_id", "meeting__kind")
+        .annotate(
+            plain=Count("id", filter=Q(meeting__study_credit__isnull=True)),
+            credited=Sum("meeting__study_credit__hours"),
+        )
+        .order_by()
+    )
+
+
+Lookup = Callable[[str], Any]  # a policy key → its value for the member's org
+
+
+def hours_by_source(raw: RawHours, value: Lookup) -> dict[str, Decimal]:
+    """The member's hours per source (meetings at their credited or policy hours)."""
+    meeting = raw.credited + sum(
+        (n * tenths(value(f"study.meeting_hours.{kind}")) for kind, n in raw.meetings.items()),
+        ZERO,
+    )
+    hours = {RecordSource.TRAINING.value: raw.training, RecordSource.MEETING.value: meeting}
+    for source in (RecordSource.ONLINE, RecordSource.SELF_STUDY, RecordSource.IMPORTED):
+        hours[source.value] = raw.records.get(source.value, ZERO)
+    return hours
+
+
+def counted_hours(raw: RawHours, value: Lookup) -> tuple[Decimal, dict[str, Decimal]]:
+    """(total concentrated hours, counted hours per source) under the policy: only the
+    sources of study.concentrated_sources, each capped at study.cap.<source> (0: no cap)."""
+    counted: dict[str, Decimal] = {}
+    for source, hours in hours_by_source(raw, value).items():
+        if source not in value("study.concentrated_sources"):
+            continue
+        cap = tenths(value(f"study.cap.{source}"))
+        counted[source] = min(hours, cap) if cap > 0 else hours
+    return sum(counted.values(), ZERO), counted
+
+
+# --- seats --------------------------------------------------------------------------------
+
+
+def seat_spells(members: Any, start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
+    """Per member, the [first, after-last) day ranges of seats held (any org) overlapping
+    [start, end), clipped to it (one query). A tenure's `ended_on` is its last day."""
+    rows = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lt=end),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        member_id__in=members,
+    ).values_list("member_id", "started_on", "ended_on")
+    spells: dict[int, list[tuple]] = defaultdict(list)
+    for member_id, started, ended in rows:
+        first = max(started or start, start)
+        after = min(ended + dt.timedelta(days=1), end) if ended else end
+        if first < after:
+            spells[member_id].append((first, after))
+    return dict(spells)
+
+
+def days_covered(spells: Iterable[tuple], start: dt.date, end: dt.date) -> int:
+    """Days of [start, end) inside the union of the spells."""
+    days, reached = 0, start
+    for first, after in sorted(spells):
+        first, after = max(first, reached), min(after, end)
+        if first < after:
+            days += (after - first).days
+            reached = after
+    return days
+
+
+# --- training classes ---------------------------------------------------------------------
+
+
+def held_classes(orgs_q: Q, kinds: Iterable[str], start: dt.date, end: dt.date) -> list[dict]:
+    """Held classes of `kinds` starting in [start, end) at the orgs of `orgs_q` (on
+    `org__path`), with their org's path (one query)."""
+    rows = TrainingClass.objects.filter(
+        orgs_q,
+        kind__in=list(kinds),
+        status=TrainingStatus.HELD,
+        starts_on__gte=start,
+        starts_on__lt=end,
+    ).order_by("starts_on", "id")
+    return [
+        dict(row) for row in rows.values("id", "org_id", "org__path", "kind", "starts_on", "days")
+    ]
+
+
+def classes_attended(
+    members: Any, kinds: Iterable[str], start: dt.date, end: dt.date
+) -> dict[int, list[tuple[int, Decimal]]]:
+    """Per member, (class, days) of the held classes of `kinds` ending in [start, end)
+    they attended (one query)."""
+    rows = (
+        attended_enrollments(members, start, end)
+        .filter(training_class__kind__in=list(kinds))
+        .values_list("member_id", "training_class_id", "training_class__days")
+        .order_by("training_class__ends_on", "training_class_id")
+    )
+    found: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for member_id, class_id, days in rows:
+        found[member_id].append((class_id, days))
+    return dict(found)
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanState:
+    id: int
+    org_id: int
+    member_id: int | None
+    adopted_on: dt.date
+    items: list[tuple[str, dt.date | None]] = field(default_factory=list)  # (period, done_on)
+
+
+def plans_of_year(year: int, kind: str, **filters: Any) -> dict[int, PlanState]:
+    """Plans of `kind` for `year` keyed by org (org plans) or member (personal plans),
+    with their items' periods and completion dates (two queries)."""
+    plans = StudyPlan.objects.filter(year=year, kind=kind, **filters).values_list(
+        "id", "org_id", "member_id", "adopted_on"
+    )
+    states = {row[0]: PlanState(*row) for row in plans}
+    items = PlanItem.objects.filter(plan_id__in=list(states)).values_list(
+        "plan_id", "period", "done_on"
+    )
+    for plan_id, period, done_on in items.order_by("period", "id"):
+        states[plan_id].items.append((period, done_on))
+    key = "org_id" if kind == PlanKind.ORG else "member_id"
+    return {getattr(state, key): state for state in states.values()}
+
+
+# --- page reads ---------------------------------------------------------------------------
+
+
+def records_for_member(member: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Every source of a member's study dated in [start, end), newest first: rows of
+    (source, date, title, hours, status, ref) where `hours` of a meeting without credited
+    hours is None (the policy gives it), `ref` the model row it comes from."""
+    rows: list[dict[str, Any]] = []
+    records = StudyRecord.objects.filter(
+        member=member, studied_on__gte=start, studied_on__lt=end
+    ).select_related("course")
+    for r in records:
+        rows.append(_row(r.source, r.studied_on, r.title, r.hours, r.status, r))
+    enrollments = Enrollment.objects.filter(
+        member=member,
+        training_class__ends_on__gte=start,
+        training_class__ends_on__lt=end,
+    ).select_related("training_class")
+    for e in enrollments:
+        cls = e.training_class
+        status = "approved" if e.status == EnrollmentStatus.ATTENDED else e.status
+        hours = e.hours if e.hours is not None else cls.hours
+        rows.append(_row(RecordSource.TRAINING, cls.ends_on, cls.title, hours, status, e))
+    attended = _study_attendance([member.pk], start, end).select_related("meeting__study_credit")
+    for a in attended:
+        credit = getattr(a.meeting, "study_credit", None)
+        credited = credit.hours if credit is not None else None
+        held_on = a.meeting.held_on
+        row = _row(RecordSource.MEETING, held_on, a.meeting.topic, credited, "approved", a)
+        rows.append({**row, "kind": a.meeting.kind})
+    return sorted(rows, key=lambda row: row["date"], reverse=True)
+
+
+def counted_for_members(
+    members: Iterable[Any], start: dt.date, end: dt.date
+) -> dict[int, tuple[Decimal, dict[str, Decimal]]]:
+    """Per member (with `org` loaded), (counted concentrated hours, counted hours per
+    source) of study dated in [start, end) under the policy in force for the member's
+    current org on the day before `end` — what STUDY-01 counts, for pages and exports."""
+    from xianfeng.compliance.policy import resolver
+
+    chosen = list(members)
+    policy = resolver(day=end - dt.timedelta(days=1))
+    raw = raw_hours([m.pk for m in chosen], start, end)
+    found = {}
+    for member in chosen:
+        value = lambda key, path=member.org.path: policy.value(key, path)  # noqa: E731
+        found[member.pk] = counted_hours(raw.get(member.pk, RawHours()), value)
+    return found
+
+
+def _row(source: str, day: dt.date | None, title: str, hours: Any, status: str, ref: Any) -> dict:
+    return {
+        "source": str(source),
+        "date": day,
+        "title": title,
+        "hours": hours,
+        "status": str(status),
+        "ref": ref,
+    }
+
+
+def _ancestor_paths(org: Any) -> list[str]:
+    step = Org.steplen
+    return [org.path[:n] for n in range(step, len(org.path) + 1, step)]
+
+
+def courses_visible_to(org: Any) -> QuerySet[Course]:
+    """Active catalogue courses published by `org` or one of its ancestors (STUDY-02)."""
+    return Course.objects.filter(org__path__in=_ancestor_paths(org), active=True)
+
+
+def must_learn_lists_for(org: Any, year: int) -> QuerySet[MustLearnList]:
+    """The must-learn lists of `year` published to `org` (by it or an ancestor)."""
+    return MustLearnList.objects.filter(org__path__in=_ancestor_paths(org), year=year)
+
+
+def must_learn_completion(must_learn: Any, members: Any) -> dict[int, set[int]]:
+    """Per member, the courses of the list they have an approved study record of in the
+    list's year (one query); members with none are left out."""
+    courses = must_learn.items.values("course_id")
+    rows = StudyRecord.objects.filter(
+        member_id__in=members,
+        course_id__in=courses,
+        status=RecordStatus.APPROVED,
+        studied_on__year=must_learn.year,
+    ).values_list("member_id", "course_id")
+    done: dict[int, set[int]] = defaultdict(set)
+    for member_id, course_id in rows:
+        done[member_id].add(course_id)
+    return dict(done)
+
+
+def plan_progress(plan: Any) -> dict[str, Any]:
+    """Plan vs. done: items, how many are done, and per period whether all are done."""
+    items = list(plan.items.select_related("course").order_by("period", "pk"))
+    periods: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        periods[item.period].append(item)
+    return {
+        "items": items,
+        "done": sum(1 for item in items if item.done_on is not None),
+        "total": len(items),
+        "periods": {
+            period: all(i.done_on is not None for i in rows) for period, rows in periods.items()
+        },
+    }
