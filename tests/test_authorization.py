@@ -316,6 +316,11 @@ MATRIX: dict[str, list[Endpoint]] = {
     "orglife:exemption_decide": [P("/orglife/exemptions/{exemption}/decide/", "post")],
     "orglife:materials": [P("/orglife/{town}/materials/"), P("/orglife/{town}/materials/", "post")],
     "orglife:material_detail": [P("/orglife/materials/{material}/")],
+    "orglife:affairs": [
+        P("/orglife/{org}/affairs/?year=2025"),
+        P("/orglife/{org}/affairs/", "post"),
+    ],
+    "orglife:affairs_delete": [P("/orglife/affairs/{affairs}/delete/", "post")],
     "api:list_meetings": [P("/api/orglife/orgs/{org}/meetings")],
     "api:create_meeting": [
         P(
@@ -338,6 +343,19 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:decide_meeting_leave": [
         P("/api/orglife/leave/{leave}/decide", "post", data=(("approve", "true"),))
     ],
+    "api:list_affairs_records": [P("/api/orglife/orgs/{org}/affairs?year=2025")],
+    "api:create_affairs_record": [
+        P(
+            "/api/orglife/orgs/{org}/affairs",
+            "post",
+            data=(
+                ("kind", "affairs_disclosure"),
+                ("period", "2025-06"),
+                ("done_on", "2025-06-30"),
+                ("summary", "公开6月党务"),
+            ),
+        )
+    ],
     "api:list_lesson_materials": [P("/api/orglife/orgs/{org}/materials")],
     "api:publish_lesson_material": [
         P(
@@ -346,6 +364,96 @@ MATRIX: dict[str, list[Endpoint]] = {
             data=(("month", "2025-06"), ("title", "学习党章")),
         )
     ],
+    "orglife:plan": [P("/orglife/{org}/plan/2025/")],
+    "orglife:plan_generate": [P("/orglife/{org}/plan/2025/generate/", "post")],
+    "orglife:plan_export": [P("/orglife/{org}/plan/2025/export/")],
+    "orglife:overview": [
+        P("/orglife/{town}/overview/?period=2025"),
+        P("/orglife/{town}/overview/?period=2025-Q3&rows=branches&sort=-theme_day"),
+    ],
+    "orglife:overview_export": [P("/orglife/{town}/overview/export/?period=2025")],
+    # Study and training (STUDY-01 … STUDY-04). A member's own study page: tested in
+    # tests/study/test_pages.py.
+    "study:home": [P("/study/", scoped=False)],
+    "study:my": [P("/study/my/", scoped=False)],
+    "study:member": [P("/study/members/{member}/"), P("/study/members/{member}/?year=2024")],
+    "study:record_add": [P("/study/members/{member}/records/", "post")],
+    "study:personal_plan": [P("/study/members/{member}/plan/")],
+    "study:personal_plan_create": [P("/study/members/{member}/plan/new/", "post")],
+    "study:record_decide": [P("/study/records/{record}/decide/", "post")],
+    "study:course_detail": [P("/study/courses/{course}/")],
+    "study:course_edit": [
+        P("/study/courses/{course}/edit/", form=True),
+        P("/study/courses/{course}/edit/", "post"),
+    ],
+    "study:course_file": [P("/study/courses/{course}/file/")],
+    "study:plan_item_add": [P("/study/plans/{plan}/items/", "post")],
+    "study:plan_item_done": [P("/study/plan-items/{plan_item}/done/", "post")],
+    "study:class_detail": [P("/study/classes/{training}/")],
+    "study:class_enroll": [P("/study/classes/{training}/enroll/", "post")],
+    "study:class_attendance": [
+        P("/study/classes/{training}/attendance/", form=True),
+        P("/study/classes/{training}/attendance/", "post"),
+    ],
+    "study:org": [P("/study/orgs/{org}/"), P("/study/orgs/{org}/?year=2025")],
+    "study:compliance": [P("/study/orgs/{town}/compliance/?sort=share")],
+    "study:compliance_export": [P("/study/orgs/{town}/compliance.xlsx?year=2025")],
+    "study:courses": [P("/study/orgs/{org}/courses/?kind=text")],
+    "study:course_create": [
+        P("/study/orgs/{org}/courses/new/", form=True),
+        P("/study/orgs/{org}/courses/new/", "post"),
+    ],
+    "study:must_learn": [
+        P("/study/orgs/{town}/must-learn/?year=2025"),
+        P("/study/orgs/{town}/must-learn/", "post"),
+    ],
+    "study:org_plan": [P("/study/orgs/{org}/plan/?year=2025")],
+    "study:org_plan_create": [P("/study/orgs/{org}/plan/new/", "post")],
+    "study:classes": [P("/study/orgs/{org}/classes/")],
+    "study:class_create": [
+        P("/study/orgs/{org}/classes/new/", form=True),
+        P("/study/orgs/{org}/classes/new/", "post"),
+    ],
+    "api:list_study_records": [P("/api/study/orgs/{org}/records?year=2025")],
+    "api:create_study_record": [
+        P(
+            "/api/study/orgs/{org}/records",
+            "post",
+            data=(
+                ("member", "{member}"),
+                ("source", "imported"),
+                ("studied_on", "2025-04-01"),
+                ("hours", "3"),
+                ("title", "党校培训"),
+            ),
+        )
+    ],
+    "api:list_courses": [P("/api/study/orgs/{org}/courses")],
+    "api:create_course": [
+        P(
+            "/api/study/orgs/{org}/courses",
+            "post",
+            data=(("title", "学习准则"), ("kind", "lecture"), ("hours", "2")),
+        )
+    ],
+    "api:list_training_classes": [P("/api/study/orgs/{org}/classes?year=2025")],
+    "api:create_training_class": [
+        P(
+            "/api/study/orgs/{org}/classes",
+            "post",
+            data=(
+                ("kind", "rotation"),
+                ("title", "集中轮训"),
+                ("starts_on", "2025-05-06"),
+                ("ends_on", "2025-05-06"),
+                ("days", "1"),
+                ("hours", "8"),
+            ),
+        )
+    ],
+    "api:get_training_class": [P("/api/study/classes/{training}")],
+    "api:record_class_attendance": [P("/api/study/classes/{training}/attendance", "post")],
+    "api:member_hours": [P("/api/study/members/{member}/hours?year=2025")],
 }
 
 
@@ -410,6 +518,7 @@ def world(tree):
     staff_in = add_staff_post(org=tree.branch_a, name="陈六", started_on=day)
     staff_out = add_staff_post(org=tree.branch_b, name="钱八", started_on=day)
     life = _orglife_objects(tree)
+    study = _study_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -428,6 +537,7 @@ def world(tree):
         "venue": venue_in.pk,
         "staff": staff_in.pk,
         **life["in"],
+        **study["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -446,6 +556,7 @@ def world(tree):
         "venue": venue_out.pk,
         "staff": staff_out.pk,
         **life["out"],
+        **study["out"],
     }
     return w
 
@@ -472,11 +583,61 @@ def _orglife_objects(tree) -> dict[str, dict[str, object]]:
             member=member, kind="theme_day", reason="年老体弱", starts_on=dt.date(2025, 1, 1)
         )
         material = life.publish_material(org=town, month="2025-06", title="学习党章")
+        affairs = life.record_affairs(
+            org=branch,
+            kind="affairs_disclosure",
+            period="2025-05",
+            done_on=dt.date(2025, 5, 30),
+            summary="公开5月党务",
+        )
         found[side] = {
             "meeting": held.pk,
             "leave": leave.pk,
             "exemption": exemption.pk,
             "material": material.pk,
+            "affairs": affairs.pk,
+        }
+    return found
+
+
+def _study_objects(tree) -> dict[str, dict[str, object]]:
+    """A course with a file, an org plan with an item, a training class with an enrolled
+    member and a pending self-study record on each side."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xianfeng.study import domain as study
+
+    found: dict[str, dict[str, object]] = {}
+    for side, branch, member in [
+        ("in", tree.branch_a, tree.member_a),
+        ("out", tree.branch_b, tree.member_b),
+    ]:
+        day = dt.date(2025, 3, 1)
+        course = study.create_course(
+            org=branch,
+            title="学习党章",
+            kind="file",
+            hours=2,
+            published_on=day,
+            file=SimpleUploadedFile("党章.pdf", b"%PDF-1.4"),
+        )
+        plan = study.create_study_plan(
+            kind="org", org=branch, year=2025, title="学习计划", adopted_on=dt.date(2025, 1, 10)
+        )
+        item = study.add_plan_item(plan, period="2025-Q1", title="学习党章")
+        training = study.create_training_class(
+            org=branch, kind="other", title="培训班", starts_on=day, ends_on=day, days=1, hours=8
+        )
+        study.enroll_members(training, members=[member])
+        record = study.record_study(
+            member=member, source="self_study", studied_on=day, hours=2, title="自学党章"
+        )
+        found[side] = {
+            "course": course.pk,
+            "plan": plan.pk,
+            "plan_item": item.pk,
+            "training": training.pk,
+            "record": record.pk,
         }
     return found
 

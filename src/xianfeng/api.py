@@ -75,6 +75,7 @@ def _register_routers() -> None:
     from xianfeng.notices.api import router as notices_router
     from xianfeng.orglife.api import router as orglife_router
     from xianfeng.orgs.api import router as orgs_router
+    from xianfeng.study.api import router as study_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
@@ -82,6 +83,7 @@ def _register_routers() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/notices", notices_router)
     api.add_router("/orglife", orglife_router)
+    api.add_router("/study", study_router)
 
 
 _register_routers()

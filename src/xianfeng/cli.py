@@ -21,6 +21,7 @@ OWN = (
     "import",
     "export",
     "bench",
+    "remind",
     "rotate_id_keys",
     "systemcheck",
 )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "xianfeng.compliance",
     "xianfeng.notices",
     "xianfeng.orglife",
+    "xianfeng.study",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,10 @@ TASKS = {
     }
 }
 
+# Working memory per sort or hash that a compliance check asks PostgreSQL for (its own
+# transaction only); the server default of 4MB makes city-sized grouped reads spill to disk.
+XIANFENG_CHECK_WORK_MEM = os.environ.get("XIANFENG_CHECK_WORK_MEM", "64MB")
+
 # E-mail of notices: sent only when a mail server is named (XIANFENG_EMAIL_HOST).
 EMAIL_HOST = os.environ.get("XIANFENG_EMAIL_HOST", os.environ.get("EMAIL_HOST", ""))
 EMAIL_PORT = int(os.environ.get("XIANFENG_EMAIL_PORT", "25"))
@@ -206,10 +211,13 @@ IMPORTERS = [
     "xianfeng.orgs.importers_support.SpendingImporter",
     "xianfeng.orglife.importers.MeetingImporter",
     "xianfeng.orglife.importers.AttendanceImporter",
+    "xianfeng.study.importers.StudyRecordImporter",
+    "xianfeng.orglife.importers.AffairsImporter",
 ]
 
 # Modules whose compliance rules are registered (PLAT-04).
 RULE_MODULES = [
     "xianfeng.orgs.rules",
     "xianfeng.orglife.rules",
+    "xianfeng.study.rules",
 ]

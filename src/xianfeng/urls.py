@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("xianfeng.orgs.urls")),
     path("members/", include("xianfeng.members.urls")),
     path("orglife/", include("xianfeng.orglife.urls")),
+    path("study/", include("xianfeng.study.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
     path("notices/", include("xianfeng.notices.urls")),
     path("api/", api.urls),

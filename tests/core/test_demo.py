@@ -487,6 +487,7 @@ def test_town_demo_has_meetings_and_attendance(db):
         "party_lesson",
         "life_meeting",
         "leadership_life_meeting",
+        "heart_talk",  # LIFE-08: core.demo_affairs
     }
     first = dt.date(AS_OF.year - 1, 1, 1)
     assert not meetings.exclude(held_on__range=(first, AS_OF)).exists()
@@ -568,3 +569,21 @@ def test_county_demo_life_findings_only_where_planned(db):
     severities = {(f["rule"], f["severity"]) for f in org_level}
     assert {("LIFE-02", "error"), ("LIFE-03", "error"), ("LIFE-03", "warning")} <= severities
     assert ("LIFE-05", "error") in severities
+
+
+def test_town_demo_has_study_records_and_a_study_finding(db):
+    from xianfeng.compliance.engine import evaluate
+    from xianfeng.lib.dates import parse_period
+    from xianfeng.study.models import StudyRecord
+
+    summary = town()
+    records = StudyRecord.objects.all()
+    assert records.count() > 10 * summary.members
+    assert set(records.values_list("source", flat=True)) == {"online", "imported", "self_study"}
+    found, _orgs = evaluate(
+        roots=list(Org.objects.get_root_nodes()),
+        period=parse_period(str(AS_OF.year - 1)),
+        as_of=AS_OF,
+        rule_ids=["STUDY-01"],
+    )
+    assert any(f.severity == "error" and "学时" in f.message for _rule, f in found)

@@ -34,7 +34,8 @@ class _Batch:
     """One commit callback per transaction and action, gathering the org ids of its writes."""
 
     def __init__(self, action: Any, key: str) -> None:
-        self.action, self.key, self.ids = action, key, set()
+        self.action, self.key = action, key
+        self.ids: set[int] = set()
 
     def __call__(self) -> None:
         self.action(self.ids)
@@ -78,8 +79,13 @@ def _queue_patch(org_ids: set[int], app: str) -> None:
         log.exception("could not queue the re-evaluation of %s for orgs %s", app, org_ids)
 
 
+# Apps whose rules also read another app's data: a write in the key app re-evaluates them
+# too (study hours count the party lessons and study sessions members attended).
+READERS: dict[str, tuple[str, ...]] = {"orglife": ("study",)}
+
+
 def patch(org_ids: Iterable[int], app: str) -> int:
-    """Re-evaluate `app`'s rules over each touched org's subtree inside the current runs.
+    """Re-evaluate the rules of `app` and its READERS over each touched subtree in the current runs.
 
     Only when every rule of the app is local (a write there changes findings of that
     subtree alone); otherwise the covering runs are marked for a full re-check. A party
@@ -89,7 +95,8 @@ def patch(org_ids: Iterable[int], app: str) -> int:
     from .engine import patch_run
     from .registry import load_rules
 
-    rules = [r for r in load_rules().values() if r.app == app]
+    apps = {app, *READERS.get(app, ())}
+    rules = [r for r in load_rules().values() if r.app in apps]
     if not rules:
         return 0
     if not all(r.local for r in rules):
@@ -200,7 +207,7 @@ def _same_scope(run: Run) -> list[Run]:
     return [r for r in recent if r.scope == run.scope]
 
 
-OWNERS = ("contact_point", "meeting", "member")  # rows whose org is their owner's
+OWNERS = ("plan", "contact_point", "meeting", "member")  # rows whose org is their owner's
 
 
 def _orgs_of(instance: Any) -> list[int]:

@@ -71,6 +71,8 @@ VENUE_ITEMS = (
     "has_reading",
     "has_disclosure_board",
 )
+STUDY_SOURCES = ("training", "meeting", "online", "self_study", "imported")  # RecordSource
+LEVELS = ("province", "city", "county", "town", "village", "unit")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 PARAMETERS: dict[str, Param] = {
@@ -136,10 +138,64 @@ PARAMETERS: dict[str, Param] = {
     "life.leadership_life_meeting.min_per_year": Param(int, "民主生活会每年最少次数", "次", 0, 4),
     "life.absence.consecutive_limit": Param(int, "连续无故缺席次数上限", "次", 1, 24),
     "life.no_org_life.months": Param(int, "连续未参加组织生活月数（自行脱党情形）", "月", 1, 24),
+    # LIFE-07 party-affairs openness, LIFE-08 heart-to-heart talks and ideological analysis
+    "life.disclosure.monthly_kinds": Param(list, "须每月党务公开的党组织类别", choices=ORG_KINDS),
+    "life.disclosure.grace_days": Param(int, "月度党务公开的补登天数", "天", 0, 60),
+    "life.affairs_report.kinds": Param(list, "单位党组织（通报、报告）的类别", choices=ORG_KINDS),
+    "life.affairs_report.sectors": Param(list, "须通报、报告党建工作的领域", choices=SECTORS),
+    "life.affairs_report.to_members_per_half": Param(
+        int, "每半年向全体党员通报党建工作次数", "次", 0, 1
+    ),
+    "life.affairs_report.upward_per_year": Param(int, "每年向上级书面报告党建工作次数", "次", 0, 1),
+    "life.affairs_report.grace_days": Param(int, "通报、报告的补交天数", "天", 0, 120),
+    "life.heart_talk.leadership_pairs_min_per_year": Param(
+        int, "班子成员两两之间每年谈心谈话次数", "次", 0, 12
+    ),
+    "life.heart_talk.member_min_per_year": Param(
+        int, "党员每年与班子成员谈心谈话次数", "次", 0, 12
+    ),
+    "life.heart_talk.min_months_together": Param(
+        int, "班子成员共同任职满多少个月才检查谈话", "月", 0, 12
+    ),
+    "life.ideological_analysis.min_per_year": Param(int, "每年思想状况分析次数", "次", 0, 1),
+    "life.ideological_analysis.sectors": Param(list, "须开展思想状况分析的领域", choices=SECTORS),
+    "life.ideological_analysis.grace_days": Param(int, "思想状况分析的补登天数", "天", 0, 120),
+    "life.reminder.days_before": Param(int, "组织生活到期前提醒天数", "天", 0, 60),
     # STUDY-01
     "study.hours.member_min": Param(float, "党员每年集中学习培训学时", "学时", 0, 500),
     "study.hours.leader_min": Param(float, "书记、班子成员每年集中学习培训学时", "学时", 0, 500),
     "study.training.leader_min_per_year": Param(int, "班子成员每年集中培训次数", "次", 0, 12),
+    "study.concentrated_sources": Param(list, "计入集中学习培训的学时来源", choices=STUDY_SOURCES),
+    "study.cap.training": Param(float, "培训班每年计入学时上限（0为不设上限）", "学时", 0, 500),
+    "study.cap.meeting": Param(
+        float, "党课和专题学习每年计入学时上限（0为不设上限）", "学时", 0, 500
+    ),
+    "study.cap.online": Param(float, "网络学习每年计入学时上限（0为不设上限）", "学时", 0, 500),
+    "study.cap.self_study": Param(float, "个人自学每年计入学时上限（0为不设上限）", "学时", 0, 500),
+    "study.cap.imported": Param(float, "平台外学习每年计入学时上限（0为不设上限）", "学时", 0, 500),
+    "study.meeting_hours.party_lesson": Param(float, "参加一次党课认定学时", "学时", 0, 24),
+    "study.meeting_hours.study_session": Param(
+        float, "参加一次专题学习研讨认定学时", "学时", 0, 24
+    ),
+    "study.pace.check_after_months": Param(int, "年中学时进度提示起始月数", "月", 1, 11),
+    "study.pace.min_share": Param(float, "年中应完成的按日折算学时比例", "", 0, 1),
+    # STUDY-03
+    "study.plan.org_kinds": Param(list, "须制定年度学习计划的党组织类别", choices=ORG_KINDS),
+    "study.plan.due_months": Param(int, "年度学习计划应在年初几个月内制定", "月", 0, 12),
+    "study.plan.min_arrangements_per_quarter": Param(int, "每季度学习安排最少条数", "条", 0, 12),
+    "study.plan.min_tasks_per_month": Param(int, "每月学习任务最少条数", "条", 0, 12),
+    "study.plan.leading_cadre_personal": Param(bool, "党员领导干部须制定个人自学计划"),
+    "study.plan.personal_min_items_per_month": Param(
+        int, "个人自学计划每月安排最少条数", "条", 0, 12
+    ),
+    # STUDY-04
+    "study.practical.min_per_quarter": Param(int, "乡镇党委每季度实用技术培训次数", "次", 0, 12),
+    "study.rotation.min_per_year": Param(int, "机关党组织每年集中轮训次数", "次", 0, 12),
+    "study.rotation.min_days": Param(float, "集中轮训最少天数", "天", 0, 30),
+    "study.rotation.sectors": Param(list, "须组织集中轮训的党组织领域", choices=SECTORS),
+    "study.rotation.member_min_per_year": Param(int, "机关党员每年参加集中轮训次数", "次", 0, 12),
+    "study.dual_lead.min_per_year": Param(int, "“双带”型党员骨干示范培训班每年期数", "期", 0, 12),
+    "study.dual_lead.levels": Param(list, "举办“双带”骨干示范培训班的党委层级", choices=LEVELS),
     # DUES
     "dues.arrears.warning_months": Param(int, "欠缴党费预警月数", "月", 1, 12),
     "dues.arrears.lapse_months": Param(int, "连续不交党费视为自行脱党的月数", "月", 1, 24),

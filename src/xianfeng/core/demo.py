@@ -55,6 +55,7 @@ from faker import Faker
 from xianfeng.accounts.domain import create_account, grant_post, set_identifier_right
 from xianfeng.accounts.models import Post, Role, User
 from xianfeng.compliance.calendar import Calendar
+from xianfeng.core.demo_affairs import save_affairs
 from xianfeng.core.history import current_via, history_user
 from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cipher import get_cipher, lookup_hash
@@ -102,6 +103,7 @@ from xianfeng.orgs.models import (
     Visit,
     VisitKind,
 )
+from xianfeng.study.demo import delete_study_demo, save_study
 
 K, L, S, C, M = OrgKind, Level, Sector, Category, MeetingKind
 
@@ -700,6 +702,7 @@ class _Builder:
     def __init__(self, scale: str, seed: int, as_of: dt.date, progress: Progress | None):
         self.scale, self.as_of = scale, as_of
         self.profile = PROFILES[scale]
+        self.seed = seed
         self.rng = random.Random(seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
@@ -725,6 +728,7 @@ class _Builder:
         self.targets: dict[_OrgPlan, list[_OrgPlan]] = {}
         # LIFE records too have a stream of their own
         self.life = random.Random(f"{seed}:life")
+        self.affairs = random.Random(f"{seed}:affairs")  # LIFE-07/08: core.demo_affairs
         self.life_gaps: list[tuple[str, str]] = []
         self.meetings: list[tuple[Meeting, list[tuple[Any, bool]], str]] = []
         self.attendance = 0
@@ -2674,6 +2678,7 @@ class _Builder:
     ) -> None:
         stays = self.plan_life(orgs, persons, seats)
         absent, exempted, exemptions = self._patterns(persons, stays)
+        self.absent = absent  # core.demo_affairs keeps their talks out of these windows
         self.insert.objects(Exemption, exemptions)
         self.insert.objects(Meeting, [m for m, _r, _mode in self.meetings])
         rows: list[tuple[int, int, str, bool, str]] = []
@@ -2752,6 +2757,8 @@ class _Builder:
             self.save_block(persons, transfers, seats, temporary)
             self.save_support(orgs, persons, seats)
             self.save_life(orgs, persons, seats)
+            save_study(self, orgs, persons, seats)
+            save_affairs(self, orgs, persons, seats)
             members += len(persons)
             head = orgs[0].name
             self.progress(step, total, f"{head}：党员 {len(persons):,} 名（累计 {members:,}）")
@@ -2787,6 +2794,7 @@ def _delete_previous_demo() -> None:
             f"数据库中有不是示范数据的顶层党组织（编码 {'、'.join(foreign[:5])}），"
             "--replace 只替换示范数据，已停止"
         )
+    delete_study_demo()
     _delete_life()
     support = (Visit, ContactPoint, Venue, StaffPost, Budget, Spending)
     own = (

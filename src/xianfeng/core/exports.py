@@ -24,6 +24,8 @@ KINDS = {
     "budgets": "党建活动经费预算",
     "spending": "党建活动经费支出",
     "meetings": "组织生活（含出勤）",
+    "study_records": "学习记录",
+    "affairs": "党务公开",
 }
 
 
@@ -46,6 +48,14 @@ def export(
         rows = _write_members(target, user, org, unmasked)
     elif kind == "meetings":
         rows = _write_meetings(target, user, org)
+    elif kind == "study_records":
+        from xianfeng.study.exports import write_study_records
+
+        rows = write_study_records(target, _scoped_orgs(user, org))
+    elif kind == "affairs":
+        from xianfeng.orglife.exports import write_affairs
+
+        rows = write_affairs(target, _scoped_orgs(user, org))
     else:
         rows = _write_org_records(kind, target, user, org)
     return ExportRecord.objects.create(

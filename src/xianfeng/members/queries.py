@@ -155,7 +155,7 @@ def _without_prefix(query: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             copy.children.append(_without_prefix(child, prefix))
         else:
-            copy.children.append((child[0].removeprefix(prefix), child[1]))
+            copy.children.append((child[0].removeprefix(prefix), child[1]))  # type: ignore[index]
     return copy
 
 

@@ -1,7 +1,8 @@
 """`xianfeng export KIND [--org CODE] [--unmasked] FILE.xlsx` (PLAT-03).
 
 KIND: orgs, members, or a kind of record kept about orgs (seats, terms, contact_points,
-visits, venues, staff, budgets, spending); the file re-imports with `xianfeng import`.
+visits, venues, staff, budgets, spending), meetings or study_records; the file re-imports
+with `xianfeng import`.
 """
 
 from __future__ import annotations
