@@ -47,6 +47,7 @@ from .queries import (
     exemptions_covering,
     general_meetings,
     heart_talks,
+    last_attended,
     latest_roster_entries,
     leading_cadres_on,
     lectures_by_leading_cadres,
@@ -57,7 +58,6 @@ from .queries import (
     members_placed_on,
     members_placed_since,
     members_placed_through,
-    members_present_between,
     parent_kinds,
     seats_during,
     talkers_seats,
@@ -71,9 +71,12 @@ COMMITTEE_KINDS = MEMBER_KINDS | {K.GENERAL_BRANCH}  # orgs that may hold 支委
 LEADERSHIP_LIFE_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH})  # 民主生活会
 MONTHLY = (M.COMMITTEE_MEETING, M.PARTY_GROUP_MEETING, M.THEME_DAY)
 ONE_DAY = dt.timedelta(days=1)
+MIN = dt.date.min
+NO_LIFE = "life.no_org_life.months"
 # A scope of at most this many orgs (a branch re-checked after one meeting is saved) reads
 # attendance by its members; a larger one by date (see queries).
 SMALL_SCOPE = 200
+FEW_MEMBERS = 5000  # and at most this many members (ids named in the query)
 
 
 # --- shared ------------------------------------------------------------------------------
@@ -86,10 +89,11 @@ def _scope_members(ctx: Context) -> list[int] | None:
     if len(ctx.orgs()) > SMALL_SCOPE:
         return None
     first = add_months(ctx.period.start, -12)
-    return ctx.memo(
+    members = ctx.memo(
         ("life", "scope_members"),
         lambda: members_placed_during(ctx.path_q("org__path"), first, ctx.as_of),
     )
+    return members if len(members) <= FEW_MEMBERS else None
 
 
 def _orgs(ctx: Context) -> list[dict[str, Any]]:
@@ -573,7 +577,13 @@ def life_04_consecutive_absence(ctx: Context) -> Iterator[Found]:
     if not orgs:
         return
     limit = max(ctx.policy.value(key, org["path"]) for org in orgs.values())
-    entries = latest_roster_entries(ctx.period.start, ctx.day, limit, _scope_members(ctx))
+    start = ctx.period.start
+    candidates = [  # the last absence since the period's start is later than any presence
+        member_id
+        for member_id, (present, absent) in _last_attended(ctx).items()
+        if absent is not None and absent >= start and (present is None or absent > present)
+    ]
+    entries = latest_roster_entries(candidates, ctx.day, limit) if candidates else {}
     if not entries:
         return
     for member_id, org_id in _placed_on_day(ctx):
@@ -583,6 +593,19 @@ def life_04_consecutive_absence(ctx: Context) -> Iterator[Found]:
         last = entries[member_id][: entry["value"]]
         if len(last) == entry["value"] and all(status == "absent" for _m, _d, status in last):
             yield _absence_found(ctx, member_id, org_id, last, entry)
+
+
+def _last_attended(ctx: Context) -> dict[int, tuple[dt.date | None, dt.date | None]]:
+    """Last day present and last day absent per member, from the earliest day LIFE-01 or
+    LIFE-04 looks at up to `day` (one scan of the attendance, shared by both)."""
+
+    def load() -> dict[int, tuple[dt.date | None, dt.date | None]]:
+        orgs = _orgs(ctx)
+        months = max((ctx.policy.value(NO_LIFE, org["path"]) for org in orgs), default=0)
+        first = min(ctx.period.start, add_months(ctx.day, -months) + ONE_DAY)
+        return last_attended(first, ctx.day, _scope_members(ctx))
+
+    return ctx.memo(("life", "last_attended"), load)
 
 
 def _placed_on_day(ctx: Context) -> list[tuple[int, int]]:
@@ -620,19 +643,18 @@ def life_01_no_organizational_life(ctx: Context) -> Iterator[Found]:
     at no held meeting dated in (day − N months, day], N = life.no_org_life.months →
     error; with an approved exemption (any kind) covering the whole window → info
     (LIFE-01)."""
-    key = "life.no_org_life.months"
-    entries = {org["id"]: ctx.policy.entry(key, org["path"]) for org in _orgs(ctx)}
-    day = ctx.day
+    entries = {org["id"]: ctx.policy.entry(NO_LIFE, org["path"]) for org in _orgs(ctx)}
+    day, last = ctx.day, _last_attended(ctx)
     for months in sorted({entry["value"] for entry in entries.values()}):
         first = add_months(day, -months) + ONE_DAY
         placed = members_placed_since(ctx.path_q("org__path"), first, day)
         if not placed:
             continue
-        present = members_present_between(first, day, _scope_members(ctx))
         exempted = exemptions_covering(first, day)
         for member_id, org_id in placed:
             entry = entries.get(org_id)
-            if entry is not None and entry["value"] == months and member_id not in present:
+            present = (last.get(member_id) or (None, None))[0]
+            if entry is not None and entry["value"] == months and (present or MIN) < first:
                 window = {"from": first.isoformat(), "to": day.isoformat()}
                 yield _no_life_found(ctx, member_id, org_id, entry, window, exempted.get(member_id))
 

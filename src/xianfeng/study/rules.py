@@ -54,6 +54,7 @@ from .queries import (
 
 K = OrgKind
 ONE_DAY = dt.timedelta(days=1)
+FEW_MEMBERS = 5000  # see _placed
 PLAN_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH})
 ROTATION_KINDS = PLAN_KINDS  # the kinds whose top org in a department holds the rotation
 
@@ -122,8 +123,29 @@ def _quarter_name(part: Period) -> str:
     return f"{part.start.year}年第{(part.start.month - 1) // 3 + 1}季度"
 
 
+class _Lookup(dict):
+    """The policy values for one org, each key resolved once: STUDY-01 asks the same dozen
+    keys for each of a city's 300,000 members. Called like a function (`value(key)`), it
+    is a dict lookup; a missing key is resolved and kept."""
+
+    def __init__(self, ctx: Context, path: str) -> None:
+        super().__init__()
+        self.ctx, self.path = ctx, path
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.ctx.policy.value(key, self.path)
+        return value
+
+    __call__ = dict.__getitem__
+
+
 def _value(ctx: Context, org: dict[str, Any]) -> Any:
-    return lambda key: ctx.policy.value(key, org["path"])
+    return ctx.memo(("study", "lookup", org["id"]), lambda: _Lookup(ctx, org["path"]))
+
+
+def _entry(ctx: Context, org: dict[str, Any], key: str) -> dict[str, Any]:
+    """The policy entry of `key` for the org (resolved once per org and key)."""
+    return ctx.memo(("study", "entry", org["id"], key), lambda: ctx.policy.entry(key, org["path"]))
 
 
 # --- STUDY-01 concentrated study hours ---------------------------------------------------
@@ -154,11 +176,13 @@ def study_01_concentrated_hours(ctx: Context) -> Iterator[Found]:
 
 
 def _placed(ctx: Context, day: dt.date) -> tuple[list[tuple[int, int, dt.date]], Any]:
-    """(member, org, joined_on) of members placed in the subtree on `day`, and the
-    member-id subquery that the study reads filter on."""
+    """(member, org, joined_on) of members placed in the subtree on `day`, and the member
+    filter of the study reads: their ids when they are few (read by the member index),
+    else None (every member's study of the span)."""
     placed = members_placed_on(ctx.path_q("org__path"), day)
     rows = list(placed.values_list("member_id", "org_id", "member__joined_on"))
-    return rows, placed.values("member_id")
+    members = [row[0] for row in rows] if len(rows) <= FEW_MEMBERS else None
+    return rows, members
 
 
 def _judge_year(ctx: Context, year: Period) -> Iterator[Found]:
@@ -194,8 +218,8 @@ def _required(
     first = max(year.start, joined)
     member_days = max(0, (through - first).days)
     seat_days = days_covered(spells, first, through) if member_days else 0
-    base = ctx.policy.entry("study.hours.member_min", org["path"])
-    leader = ctx.policy.entry("study.hours.leader_min", org["path"])
+    base = _entry(ctx, org, "study.hours.member_min")
+    leader = _entry(ctx, org, "study.hours.leader_min")
     extra = max(tenths(leader["value"]) - tenths(base["value"]), ZERO)
     hours = (tenths(base["value"]) * member_days + extra * seat_days) / year_days
     return {

@@ -101,7 +101,11 @@ def standings(orgs_q: Q, span: Span) -> list[Standing]:
     seats = seat_spells(members, span.period.start, span.through)
     paths = dict(Org.objects.filter(pk__in={r[1] for r in rows}).values_list("id", "path"))
     policy = resolver(day=span.day)
-    ctx = SimpleNamespace(policy=policy)  # the rule's requirement reads only ctx.policy
+    memo: dict[Any, Any] = {}
+    ctx = SimpleNamespace(  # the rule's requirement reads only ctx.policy and ctx.memo
+        policy=policy,
+        memo=lambda key, compute: memo[key] if key in memo else memo.setdefault(key, compute()),
+    )
     found = []
     for member_id, org_id, joined in rows:
         org = {"id": org_id, "path": paths[org_id]}
