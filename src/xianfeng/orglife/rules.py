@@ -36,8 +36,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from xianfeng.compliance.parts import cited as _cited
+from xianfeng.compliance.parts import existed as _existed
+from xianfeng.compliance.parts import month_name as _month_name
+from xianfeng.compliance.parts import parts_of
+from xianfeng.compliance.parts import quarter_name as _quarter_name
 from xianfeng.compliance.registry import Context, Found, rule
-from xianfeng.lib.dates import Period, add_months, parse_period
+from xianfeng.lib.dates import Period, add_months
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind, SeatRole
 
 from .models import AffairsKind, MeetingKind
@@ -109,50 +114,13 @@ def _orgs(ctx: Context) -> list[dict[str, Any]]:
     return ctx.memo(("life", "orgs"), load)
 
 
-def _existed(org: dict[str, Any], part: Period) -> bool:
-    """Founded by the part's first day and not dissolved before its last day."""
-    founded, dissolved = org["founded_on"], org["dissolved_on"]
-    return (founded is None or founded <= part.start) and (
-        dissolved is None or dissolved >= part.end
-    )
-
-
 def _parts(ctx: Context, size: str) -> list[Period]:
-    """The months, quarters or years inside the period (not only the ended ones)."""
-    labels = {
-        "month": lambda y: [f"{y}-{m:02d}" for m in range(1, 13)],
-        "quarter": lambda y: [f"{y}-Q{q}" for q in range(1, 5)],
-        "half": lambda y: [f"{y}-H1", f"{y}-H2"],
-        "year": lambda y: [str(y)],
-    }[size]
-    last_year = (ctx.period.end - ONE_DAY).year
-    parts = [
-        parse_period(label)
-        for y in range(ctx.period.start.year, last_year + 1)
-        for label in labels(y)
-    ]
-    return [p for p in parts if ctx.period.start <= p.start and p.end <= ctx.period.end]
+    """The months, quarters, halves or years inside the evaluated period."""
+    return parts_of(ctx.period, size)
 
 
 def _ended(ctx: Context, size: str) -> list[Period]:
     return [part for part in _parts(ctx, size) if part.end <= ctx.as_of]
-
-
-def _cited(evidence: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **evidence,
-        "threshold": entry["value"],
-        "policy": entry["policy"],
-        "source": entry["source"],
-    }
-
-
-def _month_name(part: Period) -> str:
-    return f"{part.start.year}年{part.start.month}月"
-
-
-def _quarter_name(part: Period) -> str:
-    return f"{part.start.year}年第{(part.start.month - 1) // 3 + 1}季度"
 
 
 def _short(

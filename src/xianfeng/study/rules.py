@@ -32,8 +32,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from xianfeng.compliance.parts import cited as _cited
+from xianfeng.compliance.parts import existed as _existed
+from xianfeng.compliance.parts import month_name as _month_name
+from xianfeng.compliance.parts import parts_of
+from xianfeng.compliance.parts import quarter_name as _quarter_name
 from xianfeng.compliance.registry import Context, Found, rule
-from xianfeng.lib.dates import Period, add_months, parse_period
+from xianfeng.lib.dates import Period, add_months
 from xianfeng.orglife.queries import members_placed_on
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
@@ -76,24 +81,9 @@ def _orgs(ctx: Context) -> dict[int, dict[str, Any]]:
     return ctx.memo(("study", "orgs"), load)
 
 
-def _existed(org: dict[str, Any], part: Period) -> bool:
-    """Founded by the part's first day and not dissolved before its last day."""
-    founded, dissolved = org["founded_on"], org["dissolved_on"]
-    return (founded is None or founded <= part.start) and (
-        dissolved is None or dissolved >= part.end
-    )
-
-
 def _parts(ctx: Context, size: str) -> list[Period]:
-    """The years, quarters or months inside the evaluated period."""
-    labels = {
-        "year": lambda y: [str(y)],
-        "quarter": lambda y: [f"{y}-Q{q}" for q in range(1, 5)],
-        "month": lambda y: [f"{y}-{m:02d}" for m in range(1, 13)],
-    }[size]
-    years = range(ctx.period.start.year, (ctx.period.end - ONE_DAY).year + 1)
-    parts = [parse_period(label) for y in years for label in labels(y)]
-    return [p for p in parts if ctx.period.start <= p.start and p.end <= ctx.period.end]
+    """The months, quarters, halves or years inside the evaluated period."""
+    return parts_of(ctx.period, size)
 
 
 def _ended(ctx: Context, size: str, within: Period | None = None) -> list[Period]:
@@ -101,26 +91,9 @@ def _ended(ctx: Context, size: str, within: Period | None = None) -> list[Period
     return [p for p in parts if within is None or within.start <= p.start < within.end]
 
 
-def _cited(evidence: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **evidence,
-        "threshold": entry["value"],
-        "policy": entry["policy"],
-        "source": entry["source"],
-    }
-
-
 def _hours(value: Decimal) -> str:
     """31.5 → '31.5', 32.0 → '32' (for messages)."""
     return f"{value:f}".removesuffix(".0")
-
-
-def _month_name(part: Period) -> str:
-    return f"{part.start.year}年{part.start.month}月"
-
-
-def _quarter_name(part: Period) -> str:
-    return f"{part.start.year}年第{(part.start.month - 1) // 3 + 1}季度"
 
 
 class _Lookup(dict):
