@@ -98,7 +98,8 @@ TEMPLATES = [
 ]
 
 _SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # temp_store: sorts and groupings in memory (a city's check groups millions of rows)
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;",
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
 }

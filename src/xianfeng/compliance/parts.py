@@ -1,5 +1,6 @@
 """Helpers the rule modules share: the sub-periods of an evaluated period, whether an org
-existed through one, their Chinese names, and evidence citing a policy entry."""
+existed through one, their Chinese names, evidence citing a policy entry, and the members
+placed in the subtree on a day (read once per check)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import datetime as dt
 from typing import Any
 
 from xianfeng.lib.dates import Period, parse_period
+from xianfeng.members.queries import (
+    PlacedRow,
+    active_placements_on,
+    members_placed_anywhere_on,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 LABELS = {
@@ -48,3 +54,24 @@ def cited(evidence: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
         "policy": entry["policy"],
         "source": entry["source"],
     }
+
+
+FEW_MEMBERS = 5000  # a scope with at most this many members names them in its reads
+
+
+def placed_on(ctx: Any, day: dt.date) -> list[PlacedRow]:
+    """(member, org, placed since, joined, leading cadre) of the members full or
+    probationary on `day` and placed in the subtree then: one read per day, shared by the
+    LIFE and STUDY rules (each took 1.4 s on SQLite at city scale)."""
+    return ctx.memo(("placed_on", day), lambda: active_placements_on(ctx.path_q("org__path"), day))
+
+
+def placed_since(ctx: Any, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """(member, org on `last`) of the members placed in the subtree on `last` (full or
+    probationary then) who were placed in some org (any) on `first`."""
+    placed = placed_on(ctx, last)
+    members = [row[0] for row in placed] if len(placed) <= FEW_MEMBERS else None
+    earlier = ctx.memo(
+        ("placed_anywhere", first, last), lambda: members_placed_anywhere_on(first, members)
+    )
+    return [(row[0], row[1]) for row in placed if row[0] in earlier]

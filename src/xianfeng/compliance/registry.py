@@ -35,6 +35,11 @@ class Found:
     member_id: int | None = None
 
 
+# A subtree of at most this many orgs is a small scope: its reads name its orgs (and
+# their members) by id instead of by path prefix or date range.
+SMALL_SCOPE = 200
+
+
 @dataclass
 class Context:
     """What a rule evaluates: a subtree, a period, the as-of date, the policy."""
@@ -53,10 +58,34 @@ class Context:
         return min(self.as_of, self.period.end - dt.timedelta(days=1))
 
     def path_q(self, field: str = "path") -> Q:
+        """Rows whose org (`field` is the org's path: "path", "org__path" …) is in the
+        subtree. A small subtree (a branch re-checked after one write) is named by its org
+        ids instead: SQLite cannot use an index for a path prefix (LIKE), and without
+        statistics it then drives the query from another index over the whole city."""
+        ids = self._small_scope_ids()
+        if ids is not None:
+            return Q(**{f"{field.removesuffix('path')}id__in": ids})
         query = Q(pk__in=[])
         for root in self.roots:
             query |= Q(**{f"{field}__startswith": root.path})
         return query
+
+    def is_small(self) -> bool:
+        """At most SMALL_SCOPE orgs in the subtree (dissolved ones too)."""
+        return self._small_scope_ids() is not None
+
+    def _small_scope_ids(self) -> list[int] | None:
+        """The ids of every org in the subtree (dissolved ones too) when there are at most
+        SMALL_SCOPE of them, else None (one query, then cached)."""
+        if "small_scope" not in self._memo:
+            from xianfeng.orgs.models import Org
+
+            query = Q(pk__in=[])
+            for root in self.roots:
+                query |= Q(path__startswith=root.path)
+            ids = list(Org.objects.filter(query).values_list("id", flat=True)[: SMALL_SCOPE + 1])
+            self._memo["small_scope"] = ids if len(ids) <= SMALL_SCOPE else None
+        return self._memo["small_scope"]
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value several rules read (e.g. member counts on a day), computed once."""

@@ -57,11 +57,11 @@ from xianfeng.accounts.models import Post, Role, User
 from xianfeng.compliance.calendar import Calendar
 from xianfeng.core.demo_affairs import save_affairs
 from xianfeng.core.history import current_via, history_user
-from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cipher import get_cipher, lookup_hash
 from xianfeng.lib.dates import today
 from xianfeng.lib.idcard import make_id_number, mask_id_number
 from xianfeng.lib.pinyin import initials, person_initials
+from xianfeng.lib.sql import large_page_cache, refresh_statistics
 from xianfeng.members.models import (
     Category,
     Flag,
@@ -2993,5 +2993,6 @@ def build_demo(
         _create_accounts(root.obj)
         _attach_policies(root.obj)
         builder.progress(builder.total, builder.total, "演示账号")
+    refresh_statistics()
     seconds = time.perf_counter() - started
     return _summary(scale, seed, as_of, seconds, builder.irregular, builder.support_gaps, builder)

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
-from xianfeng.lib.bulk import large_page_cache
 from xianfeng.lib.cells import CellError, clean_text
 from xianfeng.lib.prefetch import read_workbook
+from xianfeng.lib.sql import large_page_cache, refresh_statistics
 from xianfeng.lib.tabular import Sheet, TabularError, find_header, normalize_header
 
 Progress = Callable[[int, int, str], None]
@@ -254,6 +254,8 @@ def run_import(
         if errors:
             raise ImportFailed(errors.items)  # rolls the whole import back
         data_imported.send(sender=ImportResult, by=by, counts=counts)
+    if sum(n for kind in counts.values() for n in kind.values()) >= BULK:
+        refresh_statistics()
     return ImportResult(counts)
 
 
@@ -266,6 +268,7 @@ def _finish(kind: str, run: Any, errors: Errors, progress: Progress | None) -> d
 
 
 CHUNK = 5000
+BULK = 10_000  # rows written by an import after which the planner's statistics are refreshed
 
 
 def _chunks(source: Any, filename: str | None, errors: Errors, progress: Progress | None):  # type: ignore[no-untyped-def]

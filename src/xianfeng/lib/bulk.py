@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -122,21 +121,3 @@ def column_names(model: type[Model], exclude: Iterable[str] = ()) -> list[str]:
     """The concrete columns of `model` (attnames, FK as `<name>_id`), in field order."""
     skip = set(exclude)
     return [f.column for f in model._meta.concrete_fields if f.name not in skip]
-
-
-@contextmanager
-def large_page_cache() -> Iterator[None]:
-    """On SQLite, a 256 MiB page cache while loading: far fewer pages spilled and
-    rewritten when hundreds of thousands of rows go into indexed tables."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")

@@ -72,6 +72,37 @@ def _covering(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+ACTIVE = (Status.FULL, Status.PROBATIONARY)
+# (member, org, placed since, joined the party, leading cadre)
+PlacedRow = tuple[int, int, dt.date, dt.date, bool]
+
+
+def members_placed_on(orgs_q: Q, day: dt.date) -> QuerySet[Placement]:
+    """Placements in the subtree covering `day` of members who are full or probationary
+    members that day (a join on the status spells: a correlated EXISTS would let SQLite
+    scan the status index once per placement)."""
+    spell = "member__status_spells__"
+    active = Q(_covering(day, spell), **{f"{spell}status__in": ACTIVE})
+    return Placement.objects.filter(orgs_q, _covering(day)).filter(active).order_by()
+
+
+def active_placements_on(orgs_q: Q, day: dt.date) -> list[PlacedRow]:
+    """(member, org, placed since, joined, leading cadre) of the members full or
+    probationary on `day` and placed in the subtree then (one query; the rules share it)."""
+    rows = members_placed_on(orgs_q, day).values_list(
+        "member_id", "org_id", "started_on", "member__joined_on", "member__leading_cadre"
+    )
+    return list(rows)
+
+
+def members_placed_anywhere_on(day: dt.date, members: list[int] | None = None) -> set[int]:
+    """Members with a placement (any org) covering `day`; only `members` when given."""
+    rows = Placement.objects.filter(_covering(day))
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
+    return set(rows.order_by().values_list("member_id", flat=True))
+
+
 def placements_on(day: dt.date, org: Org) -> QuerySet[Placement]:
     """Placements in `org`'s subtree that cover `day`."""
     return Placement.objects.filter(_covering(day), org__path__startswith=org.path)

@@ -7,8 +7,9 @@ from collections import defaultdict
 from typing import Any, cast
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
+from django.db.models.functions import RowNumber
 
+from xianfeng.lib.sql import YearMonth
 from xianfeng.members.models import Placement, Status
 from xianfeng.orgs.models import Seat, SeatRole
 
@@ -32,8 +33,9 @@ from .models import (
 # from the members' side, probing the (meeting, member) index once per member and meeting
 # (quadratic at city scale). The rules intersect with the members placed in scope.
 # For a small scope (a branch re-checked after one meeting is saved) the rules pass
-# `members`, the few members ever placed there: the read then goes by the member index and
-# touches only their rows instead of every org's attendance of the span.
+# `members`, the few members ever placed there: their meetings are found by id first
+# (`meetings_with`), so the read touches only their rows instead of every org's attendance
+# of the span; `orgs_q` then names the scope's org ids (Context.path_q).
 
 ACTIVE = (Status.FULL, Status.PROBATIONARY)
 Members = list[int] | None  # restrict attendance reads to these members (small scopes)
@@ -48,13 +50,54 @@ def _covering(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def _attended(start: dt.date, end: dt.date, members: Members = None) -> QuerySet[Attendance]:
-    """Roster rows of held meetings (at any org) dated in [start, end), of `members` only
-    when given."""
+def attended(
+    start: dt.date, end: dt.date, members: Members = None, kinds: tuple[str, ...] = ()
+) -> QuerySet[Attendance]:
+    """Roster rows of held meetings (at any org; of `kinds` when given) dated in
+    [start, end), of `members` only when given.
+
+    With `members`, the meetings are found by id first (`meetings_with`); joined on their
+    kind and date instead, SQLite without statistics drives the read from the meetings'
+    (kind, held_on) index over the whole city (6 s for one branch's heart talks)."""
     rows = Attendance.objects.filter(
         meeting__status=MeetingStatus.HELD, meeting__held_on__gte=start, meeting__held_on__lt=end
     )
-    return rows if members is None else rows.filter(member_id__in=members)
+    if kinds:
+        rows = rows.filter(meeting__kind__in=list(kinds))
+    if members is None:
+        return rows
+    ids = meetings_with(members, start, end, kinds)
+    if ids is None:  # too many to name: join after all
+        return rows.filter(member_id__in=members)
+    return Attendance.objects.filter(member_id__in=members, meeting_id__in=ids)
+
+
+def meetings_with(
+    members: list[int], start: dt.date, end: dt.date, kinds: tuple[str, ...] = ()
+) -> list[int] | None:
+    """Ids of the held meetings (of `kinds` when given) dated in [start, end) with one of
+    `members` on the roster, or None when more than CHUNK: the members' roster rows by the
+    member index, then those meetings by primary key (CHUNK ids per query)."""
+    theirs: set[int] = set()
+    for first in range(0, len(members), CHUNK):
+        part = members[first : first + CHUNK]
+        theirs.update(
+            Attendance.objects.filter(member_id__in=part).values_list("meeting_id", flat=True)
+        )
+    ordered, found = sorted(theirs), []
+    for first in range(0, len(ordered), CHUNK):
+        rows = Meeting.objects.filter(pk__in=ordered[first : first + CHUNK]).order_by()
+        found += [  # filtered here: a kind or date term would draw SQLite to another index
+            pk
+            for pk, status, kind, held_on in rows.values_list("id", "status", "kind", "held_on")
+            if status == MeetingStatus.HELD
+            and held_on is not None
+            and start <= held_on < end
+            and (not kinds or kind in kinds)
+        ]
+        if len(found) > CHUNK:
+            return None
+    return found
 
 
 def held_meetings(orgs_q: Q, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
@@ -69,22 +112,22 @@ def counts_by_month(
 ) -> dict[tuple[int, str, dt.date], int]:
     """Held meetings per (org, kind, first day of the month) (one grouped query).
 
-    Year and month come back as integers and rows as tuples: at city scale (≈440,000
-    groups) building dicts and converting truncated dates took half the time."""
+    The month comes back as an integer (YearMonth) and rows as tuples: at city scale
+    (≈440,000 groups) building dicts and converting truncated dates took half the time."""
     rows = (
         held_meetings(orgs_q, start, end)
         .filter(kind__in=list(kinds))
-        .annotate(year=ExtractYear("held_on"), month=ExtractMonth("held_on"))
-        .values_list("org_id", "kind", "year", "month")
+        .annotate(month=YearMonth("held_on"))
+        .values_list("org_id", "kind", "month")
         .annotate(n=Count("id"))
         .order_by()
     )
-    firsts: dict[tuple[int, int], dt.date] = {}
+    firsts: dict[int, dt.date] = {}
     counts: dict[tuple[int, str, dt.date], int] = {}
-    for org_id, kind, year, month, n in rows:
-        first = firsts.get((year, month))
+    for org_id, kind, month, n in rows:
+        first = firsts.get(month)
         if first is None:
-            first = firsts[(year, month)] = dt.date(year, month, 1)
+            first = firsts[month] = dt.date(month // 100, month % 100, 1)
         counts[(org_id, kind, first)] = n
     return counts
 
@@ -189,15 +232,6 @@ def seats_during(orgs_q: Q, start: dt.date, end: dt.date) -> dict[int, list[dict
     return seats
 
 
-def members_placed_on(orgs_q: Q, day: dt.date) -> QuerySet[Placement]:
-    """Placements in the subtree covering `day` of members who are full or probationary
-    members that day (a join on the status spells: a correlated EXISTS would let SQLite
-    scan the status index once per placement)."""
-    spell = "member__status_spells__"
-    active = Q(_covering(day, spell), **{f"{spell}status__in": ACTIVE})
-    return Placement.objects.filter(orgs_q, _covering(day)).filter(active).order_by()
-
-
 def members_placed_during(orgs_q: Q, first: dt.date, last: dt.date) -> list[int]:
     """Members with a placement in the subtree at some time from `first` to `last`."""
     rows = Placement.objects.filter(
@@ -206,33 +240,12 @@ def members_placed_during(orgs_q: Q, first: dt.date, last: dt.date) -> list[int]
     return list(rows.order_by().values_list("member_id", flat=True).distinct())
 
 
-def leading_cadres_on(orgs_q: Q, day: dt.date) -> list[tuple[int, int]]:
-    """(member, org) of the leading cadres placed in the subtree on `day` (one query)."""
-    rows = members_placed_on(orgs_q, day).filter(member__leading_cadre=True)
-    return list(rows.values_list("member_id", "org_id"))
-
-
-def members_placed_through(orgs_q: Q, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
-    """(member, org) of members placed in one org of the subtree from `first` to `last`
-    and full or probationary on `last` (one query)."""
-    rows = members_placed_on(orgs_q, last).filter(started_on__lte=first)
-    return list(rows.values_list("member_id", "org_id"))
-
-
-def members_placed_since(orgs_q: Q, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
-    """(member, org on `last`) of members full or probationary on `last`, placed in the
-    subtree on `last` and placed in some org (any) on `first` (one query)."""
-    earlier = Placement.objects.filter(_covering(first), member_id=OuterRef("member_id"))
-    rows = members_placed_on(orgs_q, last).filter(Exists(earlier))
-    return list(rows.values_list("member_id", "org_id"))
-
-
 def lessons_attended(start: dt.date, end: dt.date, members: Members = None) -> dict[int, int]:
     """Held party lessons (at any org) dated in [start, end) each member was present at;
     members with none are left out (one grouped query)."""
     rows = (
-        _attended(start, end, members)
-        .filter(status=PRESENT, meeting__kind=MeetingKind.PARTY_LESSON)
+        attended(start, end, members, (MeetingKind.PARTY_LESSON,))
+        .filter(status=PRESENT)
         .values("member_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -262,7 +275,7 @@ def last_attended(
     dated `first` … `day`: the last day present and the last day absent in that span (one
     grouped query; LIFE-01 and LIFE-04 share it)."""
     rows = (
-        _attended(first, day + dt.timedelta(days=1), members)
+        attended(first, day + dt.timedelta(days=1), members)
         .filter(status__in=[PRESENT, ABSENT])
         .values_list("member_id")
         .annotate(
@@ -335,11 +348,12 @@ def parent_kinds(paths: Any, steplen: int) -> dict[str, str]:
 def _talk_rows(start: dt.date, end: dt.date, members: Members = None) -> QuerySet[Attendance]:
     """Present participants of held heart-to-heart talks (at any org) dated in [start, end);
     with `members`, of the talks one of them took part in."""
-    rows = _attended(start, end).filter(status=PRESENT, meeting__kind=MeetingKind.HEART_TALK)
+    talks = (MeetingKind.HEART_TALK,)
     if members is None:
-        return rows
-    theirs = Attendance.objects.filter(member_id__in=members, meeting__kind=MeetingKind.HEART_TALK)
-    return rows.filter(meeting_id__in=theirs.values("meeting_id"))
+        return attended(start, end, kinds=talks).filter(status=PRESENT)
+    ids = meetings_with(members, start, end, talks)
+    theirs = attended(start, end, members, talks).values("meeting_id") if ids is None else ids
+    return Attendance.objects.filter(meeting_id__in=theirs, status=PRESENT)
 
 
 def heart_talks(start: dt.date, end: dt.date, members: Members = None) -> dict[int, dict[str, Any]]:

@@ -36,12 +36,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from xianfeng.compliance.parts import FEW_MEMBERS, parts_of, placed_on, placed_since
 from xianfeng.compliance.parts import cited as _cited
 from xianfeng.compliance.parts import existed as _existed
 from xianfeng.compliance.parts import month_name as _month_name
-from xianfeng.compliance.parts import parts_of
 from xianfeng.compliance.parts import quarter_name as _quarter_name
-from xianfeng.compliance.registry import Context, Found, rule
+from xianfeng.compliance.registry import SMALL_SCOPE, Context, Found, rule
 from xianfeng.lib.dates import Period, add_months
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind, SeatRole
 
@@ -54,15 +54,11 @@ from .queries import (
     heart_talks,
     last_attended,
     latest_roster_entries,
-    leading_cadres_on,
     lectures_by_leading_cadres,
     lessons_attended,
     lessons_with_secretary,
     member_names,
     members_placed_during,
-    members_placed_on,
-    members_placed_since,
-    members_placed_through,
     parent_kinds,
     seats_during,
     talkers_seats,
@@ -78,10 +74,8 @@ MONTHLY = (M.COMMITTEE_MEETING, M.PARTY_GROUP_MEETING, M.THEME_DAY)
 ONE_DAY = dt.timedelta(days=1)
 MIN = dt.date.min
 NO_LIFE = "life.no_org_life.months"
-# A scope of at most this many orgs (a branch re-checked after one meeting is saved) reads
+# A scope of at most SMALL_SCOPE orgs (a branch re-checked after one meeting is saved) reads
 # attendance by its members; a larger one by date (see queries).
-SMALL_SCOPE = 200
-FEW_MEMBERS = 5000  # and at most this many members (ids named in the query)
 
 
 # --- shared ------------------------------------------------------------------------------
@@ -315,7 +309,7 @@ def _leading_cadre_lessons(ctx: Context, orgs: list[dict], year: Period) -> Iter
     if not any(ctx.policy.value(key, org["path"]) > 0 for org in orgs):
         return
     last = year.end - ONE_DAY
-    cadres = leading_cadres_on(ctx.path_q("org__path"), last)
+    cadres = [(row[0], row[1]) for row in placed_on(ctx, last) if row[4]]  # leading cadres
     if not cadres:
         return
     lectured = lectures_by_leading_cadres(ctx.path_q("org__path"), year.start, year.end)
@@ -340,7 +334,7 @@ def _member_lessons(ctx: Context, orgs: list[dict], year: Period) -> Iterator[Fo
     if not any(entry["value"] > 0 for entry in need_of.values()):
         return
     last = year.end - ONE_DAY
-    placed = members_placed_through(ctx.path_q("org__path"), year.start, last)
+    placed = [(row[0], row[1]) for row in placed_on(ctx, last) if row[2] <= year.start]
     attended = lessons_attended(year.start, year.end, _scope_members(ctx)) if placed else {}
     for member_id, org_id in placed:
         need = need_of.get(org_id)
@@ -577,13 +571,8 @@ def _last_attended(ctx: Context) -> dict[int, tuple[dt.date | None, dt.date | No
 
 
 def _placed_on_day(ctx: Context) -> list[tuple[int, int]]:
-    """(member, org) of the members placed in the subtree on `day` (one query, shared)."""
-    return ctx.memo(
-        ("life", "placed", ctx.day),
-        lambda: list(
-            members_placed_on(ctx.path_q("org__path"), ctx.day).values_list("member_id", "org_id")
-        ),
-    )
+    """(member, org) of the members placed in the subtree on `day`."""
+    return [(row[0], row[1]) for row in placed_on(ctx, ctx.day)]
 
 
 def _absence_found(ctx: Context, member_id: int, org_id: int, rows: list, entry: dict) -> Found:
@@ -615,7 +604,7 @@ def life_01_no_organizational_life(ctx: Context) -> Iterator[Found]:
     day, last = ctx.day, _last_attended(ctx)
     for months in sorted({entry["value"] for entry in entries.values()}):
         first = add_months(day, -months) + ONE_DAY
-        placed = members_placed_since(ctx.path_q("org__path"), first, day)
+        placed = placed_since(ctx, first, day)
         if not placed:
             continue
         exempted = exemptions_covering(first, day)
@@ -887,7 +876,7 @@ def _members_without_talk(
     if not any(entry["value"] > 0 for entry in entries.values()):
         return
     paths = {org["id"]: org["path"] for org in orgs}
-    placed = members_placed_since(ctx.path_q("org__path"), year.start, year.end - ONE_DAY)
+    placed = placed_since(ctx, year.start, year.end - ONE_DAY)
     talked = _with_leaders(year, talks, _scope_members(ctx))
     for member_id, org_id in placed:
         entry, path = entries.get(org_id), paths.get(org_id, "")

@@ -20,7 +20,8 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from xianfeng.orglife.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus
+from xianfeng.orglife.models import Attendance, AttendanceStatus, MeetingKind
+from xianfeng.orglife.queries import attended
 from xianfeng.orgs.models import Org, Seat
 
 from .models import (
@@ -125,15 +126,10 @@ def _study_attendance(members: Any, start: dt.date, end: dt.date) -> QuerySet[At
 
     Given a member subquery (the rules), attendance is read by the meetings' kinds and
     dates only, as in orglife.queries: SQLite would otherwise probe the (meeting, member)
-    index once per meeting and member. Given a few ids (pages), it filters on them."""
-    rows = Attendance.objects.filter(
-        status=AttendanceStatus.PRESENT,
-        meeting__status=MeetingStatus.HELD,
-        meeting__kind__in=STUDY_MEETING_KINDS,
-        meeting__held_on__gte=start,
-        meeting__held_on__lt=end,
-    )
-    return rows if members is None or isinstance(members, QuerySet) else _of(rows, members)
+    index once per meeting and member. Given a few ids (pages, small scopes), their
+    meetings are found by id first (orglife `attended`)."""
+    given = None if members is None or isinstance(members, QuerySet) else list(members)
+    return attended(start, end, given, STUDY_MEETING_KINDS).filter(status=AttendanceStatus.PRESENT)
 
 
 def _meetings(members: Any, start: dt.date, end: dt.date) -> QuerySet[Any]:

@@ -32,14 +32,14 @@ from typing import Any
 
 from django.db.models import Q
 
+from xianfeng.compliance.parts import FEW_MEMBERS, parts_of, placed_on
 from xianfeng.compliance.parts import cited as _cited
 from xianfeng.compliance.parts import existed as _existed
 from xianfeng.compliance.parts import month_name as _month_name
-from xianfeng.compliance.parts import parts_of
 from xianfeng.compliance.parts import quarter_name as _quarter_name
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.lib.dates import Period, add_months
-from xianfeng.orglife.queries import members_placed_on
+from xianfeng.members.queries import members_placed_on
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
 from .models import PlanKind, TrainingKind
@@ -59,7 +59,6 @@ from .queries import (
 
 K = OrgKind
 ONE_DAY = dt.timedelta(days=1)
-FEW_MEMBERS = 5000  # see _placed
 PLAN_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH})
 ROTATION_KINDS = PLAN_KINDS  # the kinds whose top org in a department holds the rotation
 
@@ -152,8 +151,7 @@ def _placed(ctx: Context, day: dt.date) -> tuple[list[tuple[int, int, dt.date]],
     """(member, org, joined_on) of members placed in the subtree on `day`, and the member
     filter of the study reads: their ids when they are few (read by the member index),
     else None (every member's study of the span)."""
-    placed = members_placed_on(ctx.path_q("org__path"), day)
-    rows = list(placed.values_list("member_id", "org_id", "member__joined_on"))
+    rows = [(row[0], row[1], row[3]) for row in placed_on(ctx, day)]
     members = [row[0] for row in rows] if len(rows) <= FEW_MEMBERS else None
     return rows, members
 
@@ -409,18 +407,19 @@ def _personal_plans(ctx: Context, year: Period) -> Iterator[Found]:
     key = "study.plan.leading_cadre_personal"
     if not any(_value(ctx, org)(key) for org in orgs.values()):
         return
-    placed = members_placed_on(ctx.path_q("org__path"), ctx.day).filter(member__leading_cadre=True)
     cadres = [
         (member_id, orgs[org_id])
-        for member_id, org_id in placed.values_list("member_id", "org_id")
-        if org_id in orgs
+        for member_id, org_id, _since, _joined, cadre in placed_on(ctx, ctx.day)
+        if cadre
+        and org_id in orgs
         and _value(ctx, orgs[org_id])(key)
         and ctx.as_of >= _plan_due(ctx, orgs[org_id], year)
     ]
     if not cadres:
         return
-    members = placed.values("member_id")
-    plans = plans_of_year(year.start.year, PlanKind.PERSONAL, member_id__in=members)
+    ids = [member_id for member_id, _org in cadres]
+    few = {"member_id__in": ids} if len(ids) <= FEW_MEMBERS else {}  # else every plan
+    plans = plans_of_year(year.start.year, PlanKind.PERSONAL, **few)
     for member_id, org in cadres:
         plan = plans.get(member_id)
         if plan is None:

@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from xianfeng.compliance.policy import resolver
 from xianfeng.lib.dates import Period, parse_period
-from xianfeng.orglife.queries import members_placed_on
+from xianfeng.members.queries import members_placed_on
 from xianfeng.orgs.models import Org
 
 from .models import PlanKind, RecordSource, RecordStatus, StudyPlan, TrainingClass, TrainingStatus
