@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from xianfeng.lib.dates import Period, parse_period
+from xianfeng.members.queries import FEW as FEW_MEMBERS  # a scope this small names its members
 from xianfeng.members.queries import (
     PlacedRow,
     active_placements_on,
@@ -54,9 +55,6 @@ def cited(evidence: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
         "policy": entry["policy"],
         "source": entry["source"],
     }
-
-
-FEW_MEMBERS = 5000  # a scope with at most this many members names them in its reads
 
 
 def placed_on(ctx: Any, day: dt.date) -> list[PlacedRow]:

@@ -26,6 +26,24 @@ class YearMonth(Func):
         return f"CAST(to_char({sql}, 'YYYYMM') AS INTEGER)", params
 
 
+class Unindexed(Func):
+    """A column compared so that SQLite cannot use an index for it (CAST AS TEXT; ISO
+    dates compare the same as text): a read of most of a table then scans it in rowid
+    order. For a year of a city's attendance SQLite otherwise skip-scans the meetings'
+    (kind, held_on) index and visits them in date order, which scatters the join to the
+    attendance index: 8.2 s instead of 5.3 s. PostgreSQL gets the plain column."""
+
+    def __init__(self, expression: Any, output_field: Any) -> None:
+        super().__init__(expression, output_field=output_field)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST({sql} AS TEXT)", params
+
+
 def refresh_statistics() -> None:
     """Let the query planner know the tables' sizes after a bulk load (demo, import) or
     before a large check.

@@ -6,11 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, cast
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from xianfeng.lib.sql import YearMonth
+from xianfeng.lib.sql import Unindexed, YearMonth
 from xianfeng.members.models import Placement, Status
+from xianfeng.members.queries import ACTIVE, FEW, covering
 from xianfeng.orgs.models import Seat, SeatRole
 
 from .models import (
@@ -37,17 +38,9 @@ from .models import (
 # (`meetings_with`), so the read touches only their rows instead of every org's attendance
 # of the span; `orgs_q` then names the scope's org ids (Context.path_q).
 
-ACTIVE = (Status.FULL, Status.PROBATIONARY)
 Members = list[int] | None  # restrict attendance reads to these members (small scopes)
-CHUNK = 5000  # member ids named in one query (SQLite allows 32,766 parameters)
+CHUNK = FEW  # ids named in one query
 PRESENT, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
-
-
-def _covering(day: dt.date, prefix: str = "") -> Q:
-    """A placement or status spell (half-open [started_on, ended_on)) covering `day`."""
-    return Q(**{f"{prefix}started_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
-    )
 
 
 def attended(
@@ -59,6 +52,11 @@ def attended(
     With `members`, the meetings are found by id first (`meetings_with`); joined on their
     kind and date instead, SQLite without statistics drives the read from the meetings'
     (kind, held_on) index over the whole city (6 s for one branch's heart talks)."""
+    if members is None and not kinds:  # every meeting of the span: in table order
+        day = Unindexed("meeting__held_on", output_field=DateField())
+        return Attendance.objects.alias(day=day).filter(
+            meeting__status=MeetingStatus.HELD, day__gte=start, day__lt=end
+        )
     rows = Attendance.objects.filter(
         meeting__status=MeetingStatus.HELD, meeting__held_on__gte=start, meeting__held_on__lt=end
     )
@@ -358,17 +356,25 @@ def _talk_rows(start: dt.date, end: dt.date, members: Members = None) -> QuerySe
 
 def heart_talks(start: dt.date, end: dt.date, members: Members = None) -> dict[int, dict[str, Any]]:
     """Held heart-to-heart talks dated in [start, end) (at any org) with their present
-    participants: meeting id → org path, day, host and participants (one query)."""
-    rows = _talk_rows(start, end, members).values_list(
-        "meeting_id", "meeting__org__path", "meeting__held_on", "meeting__host_id", "member_id"
+    participants: meeting id → org path, day, host and participants (two queries: the
+    participants as plain integers, then each talk's org, day and host once — a day per
+    participant row cost a city 1.8 s of date conversion)."""
+    people: dict[int, set[int]] = defaultdict(set)
+    for meeting_id, member_id in _talk_rows(start, end, members).values_list(
+        "meeting_id", "member_id"
+    ):
+        people[meeting_id].add(member_id)
+    talks = (  # named when few, else every talk of the span
+        Meeting.objects.filter(pk__in=list(people))
+        if len(people) <= CHUNK
+        else held_meetings(Q(), start, end).filter(kind=MeetingKind.HEART_TALK)
     )
-    talks: dict[int, dict[str, Any]] = {}
-    for meeting_id, path, held_on, host_id, member_id in rows.order_by():
-        talk = talks.setdefault(
-            meeting_id, {"path": path, "day": held_on, "host": host_id, "people": set()}
-        )
-        talk["people"].add(member_id)
-    return talks
+    rows = talks.order_by().values_list("id", "org__path", "held_on", "host_id")
+    return {
+        pk: {"path": path, "day": held_on, "host": host_id, "people": people[pk]}
+        for pk, path, held_on, host_id in rows
+        if pk in people
+    }
 
 
 def talkers_seats(
@@ -425,12 +431,12 @@ def roster_for(org: Any, day: dt.date, kind: str | None = None) -> list[Any]:
     from xianfeng.orgs.models import OrgKind
 
     if org.kind == OrgKind.PARTY_GROUP:
-        found = Member.objects.filter(_covering(day, "placements__"), party_group=org)
+        found = Member.objects.filter(covering(day, "placements__"), party_group=org)
     elif kind in SEAT_KINDS or not org.holds_members:
         found = _seat_holders_on(org, day)
     else:
-        found = Member.objects.filter(_covering(day, "placements__"), placements__org=org)
-    found = found.filter(_covering(day, "status_spells__"), status_spells__status__in=ACTIVE)
+        found = Member.objects.filter(covering(day, "placements__"), placements__org=org)
+    found = found.filter(covering(day, "status_spells__"), status_spells__status__in=ACTIVE)
     return list(found.distinct().order_by("name", "code"))
 
 
@@ -438,7 +444,7 @@ def statuses_on(member_ids: list[int], day: dt.date) -> dict[int, str]:
     """The party status of each member on `day` (one query)."""
     from xianfeng.members.models import StatusSpell
 
-    rows = StatusSpell.objects.filter(_covering(day), member_id__in=member_ids)
+    rows = StatusSpell.objects.filter(covering(day), member_id__in=member_ids)
     return dict(rows.values_list("member_id", "status"))
 
 

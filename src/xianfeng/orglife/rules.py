@@ -851,17 +851,33 @@ def _leadership_pairs(
 
 def _with_leaders(
     year: Period, talks: dict[int, dict], members: list[int] | None
-) -> dict[int, list[tuple[int, str, set]]]:
+) -> dict[int, list[tuple[int, str, frozenset]]]:
     """Per participant: (talk, the talk org's path, paths of the orgs where the other
     person held a seat on the talk day), for each person they talked with."""
     seats = talkers_seats(year.start, year.end, members) if talks else {}
-    found: dict[int, list[tuple[int, str, set]]] = defaultdict(list)
+    last = year.end - ONE_DAY
+    spans: dict[int, tuple[frozenset, list[dict]]] = {}  # person → all-year paths, the rest
+    for person, theirs in seats.items():
+        whole = [s for s in theirs if _is_active(s, year.start) and _is_active(s, last)]
+        spans[person] = (
+            frozenset(s["org__path"] for s in whole),
+            [s for s in theirs if s not in whole],
+        )
+
+    def held(person: int, day: dt.date) -> frozenset:
+        always, partial = spans[person]
+        if not partial:
+            return always
+        return always | {s["org__path"] for s in partial if _is_active(s, day)}
+
+    found: dict[int, list[tuple[int, str, frozenset]]] = defaultdict(list)
     for talk_id, talk in talks.items():
         for pair in _talk_pairs(talk):
             for member, other in (tuple(pair), tuple(pair)[::-1]):
-                held = {s["org__path"] for s in seats.get(other, []) if _is_active(s, talk["day"])}
-                if held:
-                    found[member].append((talk_id, talk["path"], held))
+                if other in seats:
+                    paths = held(other, talk["day"])
+                    if paths:
+                        found[member].append((talk_id, talk["path"], paths))
     return found
 
 
@@ -878,6 +894,14 @@ def _members_without_talk(
     paths = {org["id"]: org["path"] for org in orgs}
     placed = placed_since(ctx, year.start, year.end - ONE_DAY)
     talked = _with_leaders(year, talks, _scope_members(ctx))
+    above: dict[tuple[str, str, frozenset], bool] = {}  # (org, talk org, seat orgs) → counts
+
+    def counts(path: str, talk_path: str, held: frozenset) -> bool:
+        key = (path, talk_path, held)
+        if key not in above:
+            above[key] = any(path.startswith(p) or talk_path.startswith(p) for p in held)
+        return above[key]
+
     for member_id, org_id in placed:
         entry, path = entries.get(org_id), paths.get(org_id, "")
         if entry is None or entry["value"] <= 0:
@@ -885,7 +909,7 @@ def _members_without_talk(
         counted = {
             talk_id
             for talk_id, talk_path, held in talked.get(member_id, [])
-            if any(path.startswith(p) or talk_path.startswith(p) for p in held)
+            if counts(path, talk_path, held)
         }
         if len(counted) < entry["value"]:
             message = (
