@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from .models import Post, Role
@@ -77,3 +78,54 @@ def forget_scope(user: Any) -> None:
     """Drop the cached posts (after posts change in the same request)."""
     if hasattr(user, "_xf_posts"):
         del user._xf_posts
+
+
+# --- references inside writes (ids and codes in form fields, API bodies, import rows) -----
+
+
+def reference_error(field: str, label: str, value: object) -> ValidationError:
+    """The one answer for a reference that does not exist *or* lies outside the actor's
+    reach: both read the same, so a write reveals nothing of what exists elsewhere."""
+    return ValidationError({field: f"没有找到{label}“{value}”"})
+
+
+def is_within_scope(user: Any, path: str) -> bool:
+    """Whether an org path lies in the user's scope; `user` None is the command line."""
+    if user is None:
+        return True
+    prefixes = scope_paths(user)
+    return prefixes is None or any(path.startswith(prefix) for prefix in prefixes)
+
+
+def is_on_line(path: str, org_path: str) -> bool:
+    """Whether `path` is `org_path` itself, an org above it or an org below it."""
+    return path.startswith(org_path) or org_path.startswith(path)
+
+
+def require_reference(
+    by: Any, path: str, *, field: str, label: str, value: object, allowed: bool = True
+) -> None:
+    """Refuse a reference (to an object at org `path`) that is outside `by`'s scope or
+    breaks the domain's own invariant (`allowed` False) — with `reference_error`."""
+    if not allowed or not is_within_scope(by, path):
+        raise reference_error(field, label, value)
+
+
+def resolve_reference(
+    queryset: Any,
+    by: Any,
+    *,
+    field: str,
+    label: str,
+    value: object,
+    path_field: str = "org__path",
+    **lookup: Any,
+) -> Any:
+    """The one object of `queryset` matching `lookup` inside `by`'s scope, else
+    `reference_error` — a missing object and one out of reach answer alike."""
+    if by is not None:
+        queryset = queryset.filter(path_q(by, path_field))
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise reference_error(field, label, value)
+    return found
