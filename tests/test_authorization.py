@@ -63,7 +63,9 @@ MATRIX: dict[str, list[Endpoint]] = {
     "accounts:link_member": [P("/accounts/{account}/member/", "post")],
     "accounts:reset_password": [P("/accounts/{account}/reset-password/", "post")],
     "accounts:set_active": [P("/accounts/{account}/active/", "post")],
-    "accounts:set_identifiers": [P("/accounts/{account}/identifiers/", "post")],
+    "accounts:set_identifiers": [
+        P("/accounts/{account}/identifiers/", "post", identifiers=True)  # issue 12: holders only
+    ],
     "orgs:tree": [P("/orgs/", scoped=False)],
     "orgs:directory": [P("/orgs/directory/?q=村", scoped=False)],
     "orgs:detail": [P("/orgs/{org}/")],
@@ -225,7 +227,7 @@ MATRIX: dict[str, list[Endpoint]] = {
         P(
             "/api/members/{member}/status",
             "post",
-            data=(("status", "suspended"), ("on", "2025-06-01")),
+            data=(("status", "suspended"), ("on", "2025-06-01"), ("note", "支部大会决议")),
         )
     ],
     "api:list_transfers": [P("/api/transfers", scoped=False)],
@@ -279,10 +281,15 @@ MATRIX: dict[str, list[Endpoint]] = {
         P("/compliance/orgs/{org}/what-if/"),
         P("/compliance/orgs/{org}/what-if/", "post"),
     ],
+    # A policy is attached, edited and detached by admins of an org above it (issue 12):
+    # {lower} lies below the branch secretary's own org.
     "compliance:policy": [
         P("/compliance/orgs/{org}/policy/"),
-        P("/compliance/orgs/{org}/policy/", "post"),
+        P("/compliance/orgs/{lower}/policy/", "post"),
     ],
+    "compliance:policy_adopt": [P("/compliance/orgs/{lower}/policy/adopt/", "post")],
+    "compliance:policy_detach": [P("/compliance/orgs/{lower}/policy/detach/", "post")],
+    "compliance:preference": [P("/compliance/orgs/{org}/preferences/", "post")],
     # A member's own page and leave request: tested in tests/orglife/test_pages.py.
     "orglife:my": [P("/orglife/my/", scoped=False)],
     "orglife:leave_ask": [P("/orglife/my/1/leave/", "post", scoped=False)],
@@ -306,6 +313,7 @@ MATRIX: dict[str, list[Endpoint]] = {
         P("/orglife/meetings/{meeting}/attendance/", "post"),
     ],
     "orglife:attachment_add": [P("/orglife/meetings/{meeting}/attachments/", "post")],
+    "orglife:attachment_file": [P("/orglife/attachments/{attachment}/file/")],
     "orglife:calendar": [P("/orglife/{org}/calendar/?month=2025-06")],
     "orglife:leave_list": [P("/orglife/{org}/leave/")],
     "orglife:leave_decide": [P("/orglife/leave/{leave}/decide/", "post")],
@@ -316,11 +324,13 @@ MATRIX: dict[str, list[Endpoint]] = {
     "orglife:exemption_decide": [P("/orglife/exemptions/{exemption}/decide/", "post")],
     "orglife:materials": [P("/orglife/{town}/materials/"), P("/orglife/{town}/materials/", "post")],
     "orglife:material_detail": [P("/orglife/materials/{material}/")],
+    "orglife:material_file": [P("/orglife/materials/{material}/file/")],
     "orglife:affairs": [
         P("/orglife/{org}/affairs/?year=2025"),
         P("/orglife/{org}/affairs/", "post"),
     ],
     "orglife:affairs_delete": [P("/orglife/affairs/{affairs}/delete/", "post")],
+    "orglife:affairs_file": [P("/orglife/affairs/{affairs}/file/")],
     "api:list_meetings": [P("/api/orglife/orgs/{org}/meetings")],
     "api:create_meeting": [
         P(
@@ -562,8 +572,11 @@ def world(tree):
 
 
 def _orglife_objects(tree) -> dict[str, dict[str, object]]:
-    """A held meeting, a pending leave request and exemption, and a lesson material on
-    each side (the material published by the town above the branch)."""
+    """A held meeting with an attachment, a pending leave request and exemption, a lesson
+    material (published by the town above the branch) and a party-affairs record, the
+    last three with a file, on each side."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from xianfeng.lib.dates import today
     from xianfeng.orglife import domain as life
 
@@ -582,19 +595,23 @@ def _orglife_objects(tree) -> dict[str, dict[str, object]]:
         exemption = life.ask_exemption(
             member=member, kind="theme_day", reason="年老体弱", starts_on=dt.date(2025, 1, 1)
         )
-        material = life.publish_material(org=town, month="2025-06", title="学习党章")
+        pdf = SimpleUploadedFile("党课.pdf", b"%PDF-1.4")
+        material = life.publish_material(org=town, month="2025-06", title="学习党章", file=pdf)
+        attachment = life.add_attachment(held, file=SimpleUploadedFile("签到表.pdf", b"%PDF-1.4"))
         affairs = life.record_affairs(
             org=branch,
             kind="affairs_disclosure",
             period="2025-05",
             done_on=dt.date(2025, 5, 30),
             summary="公开5月党务",
+            file=SimpleUploadedFile("公开.pdf", b"%PDF-1.4"),
         )
         found[side] = {
             "meeting": held.pk,
             "leave": leave.pk,
             "exemption": exemption.pk,
             "material": material.pk,
+            "attachment": attachment.pk,
             "affairs": affairs.pk,
         }
     return found

@@ -8,20 +8,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from xianfeng.accounts.domain import user_for_api_key
 from xianfeng.core.actor import set_actor_user
+from xianfeng.core.logs import note_denial
+
+# What a session or token of an account that must change its password may still reach.
+_BEFORE_PASSWORD_CHANGE = {"/api/accounts/me"}
+
+
+def _require_password_changed(request: HttpRequest, user: Any) -> None:
+    """An account with a one-time password (new or reset) reaches nothing through the API
+    until its owner has changed it on the web: a reset locks out its tokens too."""
+    if user.must_change_password and request.path not in _BEFORE_PASSWORD_CHANGE:
+        raise PermissionDenied("请先登录网页修改密码，修改后才能使用接口")
 
 
 class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; marks the request `via_token` (no credential changes)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_api_key(token)
         if user is not None:
+            _require_password_changed(request, user)
             request.user = user
+            request.via_token = True  # type: ignore[attr-defined]
             set_actor_user(user, "api")
         return user
 
@@ -33,11 +49,23 @@ class KeyHeaderAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key or "")
 
 
+class SessionAuth(APIKeyCookie):
+    """The browser's session (with CSRF), under the same forced password change."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        _require_password_changed(request, request.user)
+        return request.user
+
+
 api = NinjaAPI(
     title="先锋 Xianfeng API",
     version="1",
     description="党组织、党员、组织关系转接与账号。所有数据按账号岗位的组织范围过滤。",
-    auth=[TokenAuth(), KeyHeaderAuth(), django_auth],
+    auth=[TokenAuth(), KeyHeaderAuth(), SessionAuth()],
     urls_namespace="api",
 )
 
@@ -60,11 +88,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):  # type: ig
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+    note_denial(request, exc)
     return api.create_response(request, {"detail": str(exc) or "没有权限"}, status=403)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404):  # type: ignore[no-untyped-def]
+    note_denial(request, exc)
     return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
 
 

@@ -18,6 +18,7 @@ OWN = (
     "worker",
     "serve",
     "check",
+    "policy",
     "import",
     "export",
     "bench",

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import dj_database_url
 
+from xianfeng.lib.files import make_private
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("XIANFENG_VAR_DIR", Path.cwd() / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Everything the server writes (database, keys, uploads, exports) is for its own user only:
+# files 0600, directories 0700 (issue 12, problem 14).
+os.umask(0o077)
+VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -64,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xianfeng.core.language.LanguageMiddleware",
@@ -75,6 +81,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "xianfeng.accounts.middleware.ForcePasswordChangeMiddleware",
     "xianfeng.core.middleware.ActorMiddleware",
+    "xianfeng.core.logs.DenialReasonMiddleware",
+    "xianfeng.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -115,6 +123,8 @@ else:
             "TEST": {"NAME": None},
         }
     }
+# Files made before the umask above (older installs) are narrowed too.
+make_private(VAR_DIR, "xianfeng.sqlite3*", "secret_key", "id_keys", "id_hmac_key", "media")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -131,9 +141,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Ten wrong passwords lock one username *from one address* for 15 minutes (never the whole
+# address, never the account from everywhere); tries while locked do not extend the lock.
+# accounts.throttle adds a per-account delay that counts failures from any address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，请 15 分钟后再试"
+# The client address: REMOTE_ADDR, or X-Forwarded-For only behind this many trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "xianfeng.accounts.lockout.client_ip"
+XIANFENG_TRUSTED_PROXY_COUNT = int(os.environ.get("XIANFENG_TRUSTED_PROXY_COUNT", "0"))
 AXES_ENABLED = _env_bool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "zh-hans"
@@ -148,6 +168,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -164,6 +186,9 @@ TASKS = {
 # Working memory per sort or hash that a compliance check asks PostgreSQL for (its own
 # transaction only); the server default of 4MB makes city-sized grouped reads spill to disk.
 XIANFENG_CHECK_WORK_MEM = os.environ.get("XIANFENG_CHECK_WORK_MEM", "64MB")
+# Answers "this ID number is on file in another org" an account may get per day before it
+# may register no more ID numbers that day (issue 12, problem 3; members.id_duplicates).
+XIANFENG_ID_DUPLICATE_LIMIT = int(os.environ.get("XIANFENG_ID_DUPLICATE_LIMIT", "10"))
 
 # E-mail of notices: sent only when a mail server is named (XIANFENG_EMAIL_HOST).
 EMAIL_HOST = os.environ.get("XIANFENG_EMAIL_HOST", os.environ.get("EMAIL_HOST", ""))
@@ -189,10 +214,49 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 
+# Served over HTTPS (XIANFENG_HTTPS=1): HSTS, cookies only over HTTPS, plain HTTP redirected.
+# Behind a reverse proxy that terminates TLS (XIANFENG_TRUSTED_PROXY_COUNT > 0) the proxy's
+# X-Forwarded-Proto header says whether the request came in over HTTPS; the proxy must set
+# it (overwrite, never pass on the client's).
+HTTPS = _env_bool("XIANFENG_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = _env_bool("XIANFENG_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("XIANFENG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("XIANFENG_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("XIANFENG_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if XIANFENG_TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from our own
+# files only; no inline script, no eval, no inline style. Templates carry no on*= handlers
+# or style="" attributes (app.js reads data-confirm / data-progress, app.css has the
+# classes), and htmx's indicator styles, which it would inject as an inline <style>, are
+# turned off (htmx-config meta tag in base.html: includeIndicatorStyles false) and live in
+# app.css. Styles set from JavaScript (Bootstrap, htmx) go through the CSSOM, which
+# style-src does not restrict. data: images are Bootstrap's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Expected denials (403/404) are one line with user, path and reason; 5xx keep tracebacks.
+    "filters": {"denials": {"()": "xianfeng.core.logs.DenialFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["denials"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -172,9 +172,12 @@ def test_identifier_right_never_self_granted(tree):
         set_identifier_right(user=secretary, allowed=True, by=secretary)
 
 
-def test_identifier_right_revoked_by_any_account_admin(tree):
+def test_identifier_right_revoked_only_by_account_admin_holding_it(tree):
     member = tree.users["member"]
     set_identifier_right(user=member, allowed=True)
-    set_identifier_right(user=member, allowed=False, by=tree.users["secretary"])
+    with pytest.raises(PermissionDenied):  # issue 12: the right is touched only by holders
+        set_identifier_right(user=member, allowed=False, by=tree.users["secretary"])
+    holder = make_user("holder", org=tree.branch_a, can_view_identifiers=True)
+    set_identifier_right(user=member, allowed=False, by=holder)
     member.refresh_from_db()
     assert member.can_view_identifiers is False

@@ -336,7 +336,7 @@ def test_bulk_without_org_asks_for_one(client_for, tree):
 
 def test_token_key_shown_once_works_and_stops_after_revoke(client_for, tree):
     client = client_for(tree.users["secretary"])
-    response = client.post("/accounts/tokens/", {"name": "同步脚本"})
+    response = client.post("/accounts/tokens/", {"name": "同步脚本", "password": TEST_PASSWORD})
     key = response.context["new_key"]
     assert key in response.content.decode() and "no-store" in response["Cache-Control"]
     assert key not in client.get("/accounts/tokens/").content.decode()
@@ -351,7 +351,7 @@ def test_token_key_shown_once_works_and_stops_after_revoke(client_for, tree):
 def test_token_of_another_user_cannot_be_revoked(client_for, tree):
     other = Client()
     other.force_login(tree.users["secretary"])
-    other.post("/accounts/tokens/", {"name": "脚本"})
+    other.post("/accounts/tokens/", {"name": "脚本", "password": TEST_PASSWORD})
     token = ApiToken.objects.get()
     assert (
         client_for(tree.users["city_admin"])

@@ -266,7 +266,7 @@ def test_whatif_lists_parameters_with_their_source(checked, client_for):
 
 
 def test_policy_admin_creates_the_org_policy_with_history(tree, client_for):
-    client = client_for(tree.users["secretary"])
+    client = client_for(tree.users["city_admin"])
     form = client.get(_url("policy", "CA-T1-B1"))
     assert 'code = "org-CA-T1-B1"' in html.unescape(form.text)
     text = POLICY.format(code="org-CA-T1-B1", value=2)
@@ -277,7 +277,7 @@ def test_policy_admin_creates_the_org_policy_with_history(tree, client_for):
     client.post(_url("policy", "CA-T1-B1"), {"text": POLICY.format(code="org-CA-T1-B1", value=1)})
     history = list(policy.history.order_by("history_date"))
     assert [h.history_type for h in history] == ["+", "~"]
-    assert {h.history_user for h in history} == {tree.users["secretary"]}
+    assert {h.history_user for h in history} == {tree.users["city_admin"]}
     page = client.get(_url("policy", "CA-T1-B1"))
     assert "测试文件 第1条" in page.text and "org-CA-T1-B1" in page.text
     run = _check(tree.city).run  # the new minimum applies to the branch's subtree only
@@ -296,7 +296,7 @@ def test_policy_admin_creates_the_org_policy_with_history(tree, client_for):
 def test_policy_bad_file_changes_nothing(tree, client_for, text, error):
     policy = save_policy(text=POLICY.format(code="org-CA-T1-B1", value=2), org=tree.branch_a)
     before = (policy.history.count(), Policy.objects.get(code="national").text)
-    response = client_for(tree.users["secretary"]).post(_url("policy", "CA-T1-B1"), {"text": text})
+    response = client_for(tree.users["city_admin"]).post(_url("policy", "CA-T1-B1"), {"text": text})
     assert response.status_code == 200
     assert error in response.text
     policy.refresh_from_db()
@@ -306,7 +306,7 @@ def test_policy_bad_file_changes_nothing(tree, client_for, text, error):
 
 def test_policy_code_taken_by_another_policy_is_refused(tree, client_for):
     save_policy(text=POLICY.format(code="org-CA-T1-B1", value=2))  # stored, not attached
-    response = client_for(tree.users["secretary"]).post(
+    response = client_for(tree.users["city_admin"]).post(
         _url("policy", "CA-T1-B1"), {"text": POLICY.format(code="org-CA-T1-B1", value=1)}
     )
     assert "已被另一份政策使用" in response.text

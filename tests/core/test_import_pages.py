@@ -54,7 +54,7 @@ def test_plat_03_upload_with_errors_offers_error_workbook(
     job = Job.objects.get()
     assert job.status == "failed" and job.result["errors"] == 2
     page = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert "不在您的管理范围内" in page
+    assert "找不到党组织“CB-T1-B1”" in page  # out of scope reads like unknown
     download = client.get(f"/jobs/{job.pk}/errors.xlsx")
     assert download.status_code == 200
     assert client_for(tree.users["outsider"]).get(f"/jobs/{job.pk}/errors.xlsx").status_code == 404

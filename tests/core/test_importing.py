@@ -75,7 +75,7 @@ def test_plat_03_good_workbook_with_title_rows(tmp_path):
     }
     member = Member.objects.get(name="张三")
     assert member.org.code == "S1-1-1" and member.status == "full"
-    assert member.id_number_masked == ID1[:6] + "********" + ID1[-4:]
+    assert member.id_number_masked == ID1[:14] + "****"
     assert Org.objects.get(code="S1-1-1").numchild == 0
     assert Org.objects.get(code="S1").numchild == 1
     assert Org.objects.find_problems() == ([], [], [], [], [])
@@ -346,7 +346,8 @@ def test_plat_03_import_is_scoped_to_the_user(tmp_path, tree):
     ]
     with pytest.raises(ImportFailed) as info:
         run_import(xlsx(tmp_path / "s.xlsx", {"党员": rows}), by=tree.users["secretary"])
-    assert "管理范围" in info.value.errors[0].message
+    # out of scope reads exactly like a code that does not exist (no existence oracle)
+    assert info.value.errors[0].message == "找不到党组织“CB-T1-B1”（请填编码或完整名称路径）"
     rows[1][2] = "CA-T1-B1"
     run_import(xlsx(tmp_path / "s.xlsx", {"党员": rows}), by=tree.users["secretary"])
     assert Member.objects.filter(name="外人", org__code="CA-T1-B1").exists()
@@ -390,3 +391,18 @@ def test_plat_03_large_member_sheet_written_in_chunks_rolls_back_whole(tmp_path,
     rows = good_members() + [["坏行", "1.10105E+17", "S1-1-1", "2000-01-01", "", "预备党员"]]
     errors_of(xlsx(tmp_path / "c.xlsx", {"党组织": good_orgs(), "党员": rows}))
     assert counts() == (0, 0)
+
+
+def test_mem_01_reimport_suspending_a_member_needs_the_grounds(tmp_path):
+    """A workbook that suspends a registered member is refused without 状态变更理由 (the
+    domain's rule for every suspension) and accepted with it, which the status keeps."""
+    run_import(xlsx(tmp_path / "a.xlsx", {"党组织": good_orgs(), "党员": good_members()}))
+    header = [*MEMBER_HEADER, "状态日期", "状态变更理由"]
+    row = ["张三", ID1, "S1-1-1", "1995-07-01", "1996-07-01", "停止党籍", "2025-06-01"]
+    refused = errors_of(xlsx(tmp_path / "b.xlsx", {"党员": [header, [*row, ""]]}))
+    assert [(e[2], e[3]) for e in refused] == [("状态变更理由", "停止党籍须填写理由")]
+    assert Member.objects.get(name="张三").status == "full"
+    run_import(xlsx(tmp_path / "c.xlsx", {"党员": [header, [*row, "连续六个月不参加组织生活"]]}))
+    member = Member.objects.get(name="张三")
+    assert member.status == "suspended"
+    assert member.status_spells.order_by("started_on").last().note == "连续六个月不参加组织生活"

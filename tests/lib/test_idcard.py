@@ -1,6 +1,7 @@
 """MEM-01: citizen ID numbers (GB 11643-1999) — xianfeng.lib.idcard."""
 
 import datetime
+import itertools
 
 import pytest
 from hypothesis import given
@@ -133,11 +134,11 @@ def test_mem_01_id_number_check_character_needs_17_digits(bad):
 @pytest.mark.parametrize(
     ("raw", "masked"),
     [
-        (VECTOR_FEMALE, "110105********002X"),
-        (VECTOR_MALE, "440524********0014"),
-        ("11010519491231002x", "110105********002X"),
-        ("110105491231002", "***********1002"),
-        ("11010519491231002", "*************1002"),
+        (VECTOR_FEMALE, "11010519491231****"),
+        (VECTOR_MALE, "44052418800101****"),
+        ("11010519491231002x", "11010519491231****"),
+        ("110105491231002", "110105491231***"),
+        ("11010519491231002", "110105***********"),
         ("1234", "****"),
         ("", ""),
     ],
@@ -149,8 +150,49 @@ def test_mem_01_id_number_mask(raw, masked):
 def test_mem_01_id_number_repr_is_masked():
     parsed = parse_id_number(VECTOR_FEMALE)
     assert VECTOR_FEMALE not in repr(parsed)
-    assert "110105********002X" in repr(parsed)
-    assert parsed.masked == "110105********002X"
+    assert "11010519491231****" in repr(parsed)
+    assert parsed.masked == "11010519491231****"
+
+
+def _candidates(masked: str, *, birth: datetime.date, gender: str, region: str) -> list[str]:
+    """Every valid number agreeing with what a viewer reads: mask, birth date, sex, region."""
+    hidden = [i for i, char in enumerate(masked) if char == "*"]
+    found = []
+    for fill in itertools.product("0123456789X", repeat=len(hidden)):
+        chars = list(masked)
+        for index, char in zip(hidden, fill, strict=True):
+            chars[index] = char
+        try:
+            parsed = parse_id_number("".join(chars), today=TODAY)
+        except IdNumberError:
+            continue
+        if (parsed.birth_date, parsed.gender, parsed.region_code) == (birth, gender, region):
+            found.append(parsed.number)
+    return found
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        VECTOR_FEMALE,
+        VECTOR_MALE,
+        make_id_number("320583", datetime.date(1991, 7, 12), 1),
+        make_id_number("320583", datetime.date(1968, 2, 29), 998),
+        make_id_number("320585", datetime.date(2000, 1, 1), 500),
+    ],
+)
+def test_mem_01_id_number_mask_leaves_at_least_100_candidates(number):
+    """What a viewer may read besides the mask (birth date, sex, the org's region code)
+    still leaves at least 100 numbers (issue 12, problem 11)."""
+    parsed = parse_id_number(number, today=TODAY)
+    found = _candidates(
+        parsed.masked,
+        birth=parsed.birth_date,
+        gender=parsed.gender,
+        region=parsed.region_code,
+    )
+    assert number in found
+    assert len(found) >= 100
 
 
 @pytest.mark.parametrize(
@@ -220,8 +262,8 @@ def test_mem_01_id_number_checksum_detects_adjacent_transposition(number, positi
 
 
 @given(valid_numbers)
-def test_mem_01_id_number_mask_hides_birth_date(number):
+def test_mem_01_id_number_mask_hides_sequence_and_check_character(number):
     masked = mask_id_number(number)
-    assert number[6:14] not in masked
+    assert masked == number[:14] + "****"
     assert number not in masked
     assert len(masked) == 18

@@ -26,7 +26,7 @@ def test_mem_01_id_number_encrypted_masked_and_hashed(branch):
     number = make_id_number("110105", dt.date(1979, 12, 31), 2)
     member = make_member(branch, id_number=number)
     assert number not in member.id_number_cipher
-    assert member.id_number_masked == number[:6] + "********" + number[-4:]
+    assert member.id_number_masked == number[:14] + "****"
     assert find_member_by_id_number(number.lower()) == member
     assert member.gender == "2" and member.birth_date == dt.date(1979, 12, 31)
 
@@ -89,7 +89,7 @@ def test_mem_01_full_view_needs_the_right_and_is_logged(branch):
         reveal_id_number(member=member, user=plain)
     entitled = make_user("entitled", org=branch, can_view_identifiers=True)
     number = reveal_id_number(member=member, user=entitled, purpose="核对")
-    assert number.endswith(member.id_number_masked[-4:])
+    assert number.startswith(member.id_number_masked[:14]) and "*" not in number
     assert IdNumberView.objects.filter(member=member, user=entitled).count() == 1
 
 
@@ -108,14 +108,31 @@ def test_mem_01_full_view_needs_the_right_and_is_logged(branch):
 def test_mem_01_status_lifecycle(branch, start, target, ok):
     kwargs = {"status": "probationary"} if start == "probationary" else {}
     member = make_member(branch, joined_on=dt.date(2020, 1, 1), **kwargs)
+    note = "支部大会决议"
     if start not in {"probationary", "full"}:
-        set_member_status(member=member, status=start, on=dt.date(2022, 1, 1))
+        set_member_status(member=member, status=start, on=dt.date(2022, 1, 1), note=note)
     if ok:
-        set_member_status(member=member, status=target, on=dt.date(2023, 1, 1))
+        set_member_status(member=member, status=target, on=dt.date(2023, 1, 1), note=note)
         assert member.status == target
     else:
         with pytest.raises(ValidationError):
-            set_member_status(member=member, status=target, on=dt.date(2023, 1, 1))
+            set_member_status(member=member, status=target, on=dt.date(2023, 1, 1), note=note)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [("suspended", ""), ("left", "removed"), ("left", "expelled")]
+)
+def test_mem_01_suspension_or_removal_without_grounds_is_refused(branch, status, reason):
+    member = make_member(branch)
+    with pytest.raises(ValidationError) as refused:
+        set_member_status(member=member, status=status, on=dt.date(2024, 1, 1), reason=reason)
+    assert refused.value.message_dict["note"][0].endswith("须填写理由")
+    member.refresh_from_db()
+    assert member.status == "full"
+    set_member_status(
+        member=member, status=status, on=dt.date(2024, 1, 1), reason=reason, note=" 支部大会决议 "
+    )
+    assert member.status_spells.get(ended_on__isnull=True).note == "支部大会决议"
 
 
 def test_mem_01_leaving_needs_a_reason(branch):

@@ -428,13 +428,20 @@ def test_send_transfer_to_another_county(tree, client_for):
 
 def test_send_transfer_unknown_org_is_field_error(tree, client_for):
     response = _send(client_for(tree.users["secretary"]), to_org="NOPE")
-    assert response.context["transfer_form"].errors["to_org"] == ["没有编码为“NOPE”的党组织"]
+    assert response.context["transfer_form"].errors["to_org"] == ["没有找到党组织“NOPE”"]
     assert not Transfer.objects.exists()
 
 
 def test_send_transfer_to_non_branch_is_field_error(tree, client_for):
-    response = _send(client_for(tree.users["secretary"]), to_org="CB-T1", **{})
+    response = _send(client_for(tree.users["secretary"]), to_org="CA-T1-B1-G1")
     assert "党员只能编入党支部或联合党支部" in response.context["transfer_form"].errors["to_org"][0]
+    assert not Transfer.objects.exists()
+
+
+def test_send_transfer_to_non_branch_out_of_scope_reads_like_unknown(tree, client_for):
+    response = _send(client_for(tree.users["secretary"]), to_org="CB-T1")
+    assert response.context["transfer_form"].errors["to_org"] == ["没有找到党组织“CB-T1”"]
+    assert "白云镇党委" not in response.text
     assert not Transfer.objects.exists()
 
 

@@ -116,6 +116,7 @@ def test_life_01_empty_topic_refused(tree):
 
 
 def test_life_01_visitor_added_without_vote(tree):
+    appoint_to_seat(org=tree.town_a, role="secretary", member=tree.member_a2, started_on=DAY)
     meeting = domain.record_meeting(
         org=tree.branch_a,
         kind="party_lesson",
@@ -125,6 +126,19 @@ def test_life_01_visitor_added_without_vote(tree):
     )
     row = meeting.attendance.get(member=tree.member_a2)
     assert (row.status, row.voting) == ("present", False)
+
+
+def test_life_01_member_off_the_roster_refused_like_nobody(tree):
+    meeting = domain.record_meeting(
+        org=tree.branch_a, kind="party_lesson", topic="t", held_on=DAY, attendance={}
+    )
+    answers = []
+    for member_id in (tree.member_a2.pk, tree.member_b.pk, 999999):
+        with pytest.raises(ValidationError) as excinfo:
+            domain.set_attendance(meeting, {member_id: "present"})
+        answers.append(_errors(excinfo)["attendance"][0].replace(str(member_id), "?"))
+    assert answers == ["没有找到党员“?”"] * 3
+    assert set(meeting.attendance.values_list("member_id", flat=True)) == {tree.member_a.pk}
 
 
 def test_life_01_unknown_attendance_status_refused(tree):
@@ -311,7 +325,7 @@ def test_life_04_exemption_dates_checked(tree):
 
 def test_life_01_attachment_type_and_size(tree, settings):
     meeting = domain.record_meeting(org=tree.branch_a, kind="theme_day", topic="t", held_on=DAY)
-    photo = SimpleUploadedFile("现场.JPG", b"\xff\xd8data", content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场.JPG", b"\xff\xd8\xffdat", content_type="image/jpeg")
     attachment = domain.add_attachment(meeting, file=photo)
     assert (attachment.name, attachment.size) == ("现场.JPG", 6)
     assert attachment.file.path.startswith(str(settings.MEDIA_ROOT))
@@ -335,7 +349,7 @@ def test_life_06_publish_material_and_use_it(tree):
         domain.record_meeting(
             org=tree.branch_a, kind="party_lesson", topic="t", held_on=DAY, material=other
         )
-    assert _errors(excinfo) == {"material": ["该党课教材不是本组织或上级组织发布的"]}
+    assert _errors(excinfo) == {"material": [f"没有找到党课教材“{other.pk}”"]}
 
 
 def test_life_06_material_published_by_upper_org_with_valid_month(tree):

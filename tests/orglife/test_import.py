@@ -34,7 +34,23 @@ def id_number_of(member) -> str:
     return get_cipher().decrypt(member.id_number_cipher)
 
 
+def _visitor(tree):
+    """MA2 of the sibling branch sits in the town's committee: a guest without a vote
+    at the branch's meetings (LIFE-01)."""
+    from xianfeng.orgs.domain import appoint_to_seat
+    from xianfeng.orgs.models import Seat
+
+    if not Seat.objects.filter(member=tree.member_a2).exists():
+        appoint_to_seat(
+            org=tree.town_a,
+            role="committee_member",
+            member=tree.member_a2,
+            started_on=D(2024, 1, 1),
+        )
+
+
 def good_sheets(tree) -> dict[str, list[list]]:
+    _visitor(tree)
     return {
         "组织生活": [
             MEETINGS,
@@ -50,7 +66,7 @@ def good_sheets(tree) -> dict[str, list[list]]:
         "出勤": [
             ATTENDANCE,
             ["1", "MA1", "张三", "出席"],
-            ["1", "MA2", "", "请假"],  # a member of another branch, as a visitor
+            ["1", "MA2", "", "请假"],  # a town committee member, as a visitor
             ["2", id_number_of(tree.member_a), "", "缺席"],
             ["3", "MA1", "", "免于参加"],
             ["5", "MA2", "李四", "出席"],
@@ -172,7 +188,13 @@ def meeting(key, org="CA-T1-B1", kind="主题党日", held="2025-05-05", **cells
 BAD_ROWS = [
     # (case, sheet, row, column, message fragment)
     ("unknown org", "组织生活", meeting("9", org="NOPE"), "党组织", "找不到党组织“NOPE”"),
-    ("org out of scope", "组织生活", meeting("9", org="CB-T1-B1"), "党组织", "不在您的管理范围内"),
+    (
+        "org out of scope",
+        "组织生活",
+        meeting("9", org="CB-T1-B1"),
+        "党组织",
+        "找不到党组织“CB-T1-B1”",
+    ),
     ("bad kind", "组织生活", meeting("9", kind="座谈会"), "类型", "“座谈会”不是有效的选项"),
     (
         "kind not held by the org",
@@ -203,10 +225,24 @@ BAD_ROWS = [
         "授课人",
         f"找不到身份证号为 {mask_id_number(ID_UNKNOWN)} 的党员",
     ),
-    ("host out of scope", "组织生活", meeting("9", 主持人="MB1"), "主持人", "不在您的管理范围内"),
+    (
+        "host out of scope",
+        "组织生活",
+        meeting("9", 主持人="MB1"),
+        "主持人",
+        "找不到党员编号为“MB1”",
+    ),
     ("unknown number", "出勤", ["77", "MA1", "", "出席"], "会议编号", "找不到会议编号“77”"),
     ("unknown member", "出勤", ["1", "M404", "", "出席"], "党员编号", "找不到党员编号为“M404”"),
-    ("member out of scope", "出勤", ["1", "MB1", "", "出席"], "党员编号", "不在您的管理范围内"),
+    ("member out of scope", "出勤", ["1", "MB1", "", "出席"], "党员编号", "找不到党员编号为“MB1”"),
+    # in the user's scope but on neither the roster nor a seat above (LIFE-01)
+    (
+        "member off the roster",
+        "出勤",
+        ["5", "MA1", "", "出席"],
+        "党员编号",
+        "找不到党员编号为“MA1”",
+    ),
     ("name does not match", "出勤", ["2", "MA1", "王五", "出席"], "姓名", "不一致"),
     ("bad status", "出勤", ["2", "MA2", "", "迟到"], "出勤", "“迟到”不是有效的选项"),
     ("missing status", "出勤", ["2", "MA2", "", ""], "出勤", "不能为空"),
@@ -247,7 +283,10 @@ def test_plat_03_out_of_scope_refused_with_as_user(tmp_path, tree):
     with as_secretary, pytest.raises(SystemExit) as exit_:
         call_command("import", str(path), stdout=out, stderr=StringIO())
     assert exit_.value.code == 1
-    assert out.getvalue().strip() == "组织生活\t3\t党组织\t“绿水村党支部”不在您的管理范围内"
+    assert (
+        out.getvalue().strip()
+        == "组织生活\t3\t党组织\t找不到党组织“CA-T1-B2”（请填编码或完整名称路径）"
+    )
     assert not Meeting.objects.exists()
     sheets["组织生活"].pop()
     with acting_as(tree.users["secretary"], "cli: xianfeng import --as secretary"):
@@ -264,7 +303,12 @@ def test_plat_03_export_reimports_to_the_same_records(tmp_path, tree):
     assert record.rows == 5 + 5
     book = load_workbook(target)
     assert book.sheetnames == ["组织生活", "出勤"]
-    assert [c.value for c in book["组织生活"][1]] == MEETINGS
+    lecturer = MEETINGS.index("授课人") + 1  # the export also writes a lecturer's name
+    assert [c.value for c in book["组织生活"][1]] == [
+        *MEETINGS[:lecturer],
+        "授课人姓名",
+        *MEETINGS[lecturer:],
+    ]
     assert [c.value for c in book["出勤"][1]] == ATTENDANCE
     counts = run_import(target).counts
     assert counts["meetings"]["unchanged"] == 5 and counts["attendance"]["unchanged"] == 5

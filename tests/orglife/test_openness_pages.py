@@ -119,7 +119,7 @@ def test_life_07_attachment_limited_like_meeting_attachments(tree):
     with pytest.raises(ValidationError) as info:
         _record(tree.branch_a, file=script)
     assert info.value.message_dict == {"file": ["只能上传 jpg、png、pdf、docx 或 xlsx 文件"]}
-    photo = SimpleUploadedFile("公开栏.jpg", b"\xff\xd8")
+    photo = SimpleUploadedFile("公开栏.jpg", b"\xff\xd8\xff\xe0")
     assert _record(tree.branch_a, file=photo).file.name.endswith(".jpg")
 
 
@@ -250,7 +250,7 @@ def test_life_07_import_is_all_or_nothing_with_row_errors(tmp_path, tree):
     assert errors == [
         (6, "所属期间", "与第 2 行重复"),
         (7, "所属期间", "向全体党员通报党建工作的所属期间应为半年，如 2025-H1"),
-        (8, "党组织", "“白云村党支部”不在您的管理范围内"),
+        (8, "党组织", "找不到党组织“CB-T1-B1”（请填编码或完整名称路径）"),  # like a missing one
         (9, "所属期间", "所属期间应为 2025-06、2025-H1 或 2025，实际为“2025-13”"),
     ]
     assert not AffairsRecord.objects.exists()

@@ -48,7 +48,7 @@ def test_life_01_org_page_links_to_meetings(client_for, tree):
 
 def test_life_01_secretary_records_meeting_with_attachment(client_for, tree):
     client = client_for(tree.users["secretary"])
-    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8", content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0", content_type="image/jpeg")
     response = client.post(
         "/orglife/CA-T1-B1/meetings/new/",
         {

@@ -191,7 +191,7 @@ def test_org_04_page_shows_domain_errors_on_the_form(client_for, tree, seated):
         {"role": "secretary", "member": "MB1", "started_on": "2025-06-01"},
     )
     assert response.status_code == 200
-    assert "没有编号为“MB1”的在册党员" in response.text
+    assert "没有找到本组织及下级组织的在册党员“MB1”" in response.text
     response = client.post(
         reverse("orgs:seat_end", args=["CA-T1-B1", seated["secretary"].pk]),
         {"ended_on": "2019-01-01"},

@@ -270,7 +270,7 @@ BAD_ROWS = [
         "班子成员",
         ["CA-T1-B1", "委员", "", "MA2", "", "2022-01-01", ""],
         "党员编号",
-        "本组织（或下级组织）的党员",
+        "没有找到本组织及下级组织的在册党员“MA2”",
     ),
     (
         "same seat twice",
@@ -284,7 +284,7 @@ BAD_ROWS = [
         "班子成员",
         ["CA-T1-B1", "委员", "", "MB1", "王五", "2022-01-01", ""],
         "党员编号",
-        "该党员不在您的管理范围内",
+        "找不到党员编号为“MB1”的党员",  # out of scope reads like unknown
     ),
     (
         "party group has no leadership",
@@ -298,7 +298,7 @@ BAD_ROWS = [
         "党建活动经费预算",
         ["CB-T1-B1", 2024, 100, ""],
         "党组织",
-        "“白云村党支部”不在您的管理范围内",
+        "找不到党组织“CB-T1-B1”（请填编码或完整名称路径）",
     ),
     (
         "money with 3 decimals",
@@ -414,7 +414,9 @@ def test_plat_03_out_of_scope_refused_with_as_user(tmp_path, tree):
     with as_secretary, pytest.raises(SystemExit) as exit_:
         call_command("import", str(path), stdout=out, stderr=StringIO())
     assert exit_.value.code == 1
-    assert out.getvalue().strip() == "党建活动经费预算\t3\t党组织\t“青山镇党委”不在您的管理范围内"
+    assert out.getvalue().strip() == (
+        "党建活动经费预算\t3\t党组织\t找不到党组织“CA-T1”（请填编码或完整名称路径）"
+    )
     assert Budget.objects.count() == 0
     sheets["党建活动经费预算"].pop()
     with acting_as(tree.users["secretary"], "cli: xianfeng import --as secretary"):

@@ -130,7 +130,7 @@ def test_org_07_page_shows_domain_errors_on_the_form(client_for, tree, leaders):
         {"leader": "MA2", "target": "CB-T1-B1", "started_on": "2025-03-01"},
     )
     assert response.status_code == 200
-    assert "本组织及下级组织中没有编码为“CB-T1-B1”的党组织" in response.text
+    assert "没有找到本组织下级的党组织“CB-T1-B1”" in response.text
     response = client.post(
         reverse("orgs:contact_add", args=["CA-T1"]),
         {"leader": "MA1", "target": "CA-T1-B2", "started_on": "2025-03-01"},
@@ -330,7 +330,7 @@ def test_org_08_page_adds_and_ends_staff(client_for, tree):
         {"member": "MA2", "full_time": "1", "started_on": "2025-01-01"},
     )
     assert response.status_code == 200
-    assert "没有编号为“MA2”的在册党员" in response.text
+    assert "没有找到本组织及下级组织的在册党员“MA2”" in response.text
     response = client.post(
         reverse("orgs:staff_end", args=["CA-T1-B1", post.pk]), {"ended_on": "2025-06-30"}
     )

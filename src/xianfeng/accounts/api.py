@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -13,8 +15,13 @@ from . import domain
 from .models import Post, User
 from .permissions import can_admin_org
 from .queries import get_account_for_user, users_for_user
+from .scope import is_within_scope, path_q
 
 router = Router(tags=["账号"])
+
+
+def _viewer(context: Any) -> Any:
+    return context["request"].user
 
 
 class PostOut(Schema):
@@ -42,12 +49,22 @@ class AccountOut(Schema):
     posts: list[PostOut]
 
     @staticmethod
-    def resolve_member(user: User) -> str | None:
-        return user.member.code if user.member is not None else None
+    def resolve_member(user: User, context: Any) -> str | None:
+        """The member's code, only if the member lies in the viewer's scope."""
+        member, viewer = user.member, _viewer(context)
+        if member is None:
+            return None
+        if viewer.pk != user.pk and not is_within_scope(viewer, member.org.path):
+            return None
+        return member.code
 
     @staticmethod
-    def resolve_posts(user: User) -> list[Post]:
-        return list(user.posts.filter(is_active=True).select_related("org"))
+    def resolve_posts(user: User, context: Any) -> list[Post]:
+        """Active posts at orgs inside the viewer's scope (never another town's)."""
+        posts, viewer = user.posts.filter(is_active=True), _viewer(context)
+        if viewer.pk != user.pk:
+            posts = posts.filter(path_q(viewer, "org__path"))
+        return list(posts.select_related("org").order_by("org__path"))
 
 
 class AccountIn(Schema):
@@ -108,8 +125,17 @@ def add_post(request: HttpRequest, username: str, payload: PostIn):  # type: ign
     return Status(201, domain.grant_post(user=account, org=org, role=payload.role, by=request.user))
 
 
+def _require_session(request: HttpRequest) -> None:
+    """Credentials change only in a logged-in browser session, never through a token:
+    a leaked token must not become a takeover of its own or another account."""
+    if getattr(request, "via_token", False):
+        raise PermissionDenied("重置密码须登录网页操作，不能使用 API 令牌")
+
+
 @router.post("/{username}/reset-password", response=PasswordOut)
 def reset_password(request: HttpRequest, username: str):  # type: ignore[no-untyped-def]
+    """Reset another account's password (session only); one's own is changed on the web."""
+    _require_session(request)
     account = get_account_for_user(request.user, username)
     return {
         "username": account.username,

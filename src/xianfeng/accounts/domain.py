@@ -93,14 +93,23 @@ def create_account_with_post(
     user, password = create_account(
         username=username, display_name=display_name, member=member, by=by
     )
-    grant_post(user=user, org=org, role=role, by=by)
+    _add_post(user=user, org=org, role=role)
     return user, password
 
 
 @transaction.atomic
 def grant_post(*, user: User, org: Any, role: str, by: Any = None) -> Post:
-    """Give a user a post at `org`; the post covers the org's subtree."""
+    """Give a user a post at `org`; the post covers the org's subtree.
+
+    `by` must administer `org` and be allowed to manage the account as it is
+    (`require_account_admin`): no post is added to an account placed outside `by`'s reach.
+    """
     _require_admin(by, org)
+    require_account_admin(by, user)
+    return _add_post(user=user, org=org, role=role)
+
+
+def _add_post(*, user: User, org: Any, role: str) -> Post:
     if role not in Role.values:
         raise ValidationError({"role": "岗位应为管理员、党务工作者或查看者"})
     if Post.objects.filter(user=user, org=org, role=role, is_active=True).exists():
@@ -112,7 +121,9 @@ def grant_post(*, user: User, org: Any, role: str, by: Any = None) -> Post:
 
 @transaction.atomic
 def end_post(*, post: Post, by: Any = None) -> Post:
+    """End one post; `by` must be allowed to manage the whole account."""
     _require_admin(by, post.org)
+    require_account_admin(by, post.user)
     post.is_active, post.ended_at = False, timezone.now()
     post.save(update_fields=["is_active", "ended_at"])
     forget_scope(post.user)
@@ -133,21 +144,50 @@ def end_posts_of_user(*, user: User, under: Any = None) -> int:
     return ended
 
 
-def _require_account_admin(by: Any, user: User) -> None:
-    """An admin may manage an account whose posts and member all lie in their scope."""
-    if by is None or by.is_superuser:
-        return
+def placement_orgs(user: User) -> list[Any]:
+    """Where an account is placed: the orgs of its active posts and its member's org."""
     orgs = [post.org for post in user.posts.filter(is_active=True).select_related("org")]
     if user.member is not None:
         orgs.append(user.member.org)
-    if not orgs or not all(can_admin_org(by, org) for org in orgs):
-        raise PermissionDenied("该账号不在您的管理范围内")
+    return orgs
+
+
+def can_manage_account(by: Any, user: User) -> bool:
+    """Whether `by` may write to the account `user` (PLAT-01, no escalation).
+
+    The command line (`by` None) may; otherwise `by` must hold every right the account
+    holds — superuser accounts only by superusers, an account with the ID-number right only
+    by a holder of that right — and administer every org the account is placed at (its
+    posts and its member's org). An account placed nowhere (no post, no member) is left to
+    superusers and the command line.
+    """
+    if by is None:
+        return True
+    if not by.is_active:
+        return False
+    if by.is_superuser:
+        return True
+    if user.is_superuser or (user.can_view_identifiers and not by.can_view_identifiers):
+        return False
+    orgs = placement_orgs(user)
+    return bool(orgs) and all(can_admin_org(by, org) for org in orgs)
+
+
+def require_account_admin(by: Any, user: User) -> None:
+    if not can_manage_account(by, user):
+        raise PermissionDenied("该账号不在您的管理范围内，或持有您没有的权限")
 
 
 @transaction.atomic
 def reset_password(*, user: User, by: Any = None) -> str:
-    """Set a new one-time password (no e-mail needed) that must be changed at next login."""
-    _require_account_admin(by, user)
+    """Set a new one-time password (no e-mail needed) that must be changed at next login.
+
+    Until it is changed the account reaches nothing but the change page, on the web and
+    through the API (its tokens included). One's own password is changed, not reset.
+    """
+    require_account_admin(by, user)
+    if by is not None and by.pk == user.pk:
+        raise PermissionDenied("不能重置自己的密码，请在“修改密码”页面修改")
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
@@ -165,7 +205,7 @@ def change_own_password(*, user: User, password: str) -> None:
 
 @transaction.atomic
 def set_account_active(*, user: User, active: bool, by: Any = None) -> User:
-    _require_account_admin(by, user)
+    require_account_admin(by, user)
     if by is not None and by.pk == user.pk and not active:
         raise ValidationError("不能停用自己的账号")
     user.is_active = active
@@ -177,13 +217,12 @@ def set_account_active(*, user: User, active: bool, by: Any = None) -> User:
 def link_member(*, user: User, member: Any, by: Any = None) -> User:
     """Link an account to a member record (the member's own pages).
 
-    `by` must administer the member's org and every org where the account holds a post
-    (an account with no post and no member yet may be linked by the member's admin).
+    `by` must administer the member's org and be allowed to manage the account
+    (`can_manage_account`; an account placed nowhere only from the command line or by a
+    superuser).
     """
-    if by is not None:
-        _require_admin(by, member.org)
-        if user.member is not None or user.posts.filter(is_active=True).exists():
-            _require_account_admin(by, user)
+    _require_admin(by, member.org)
+    require_account_admin(by, user)
     if User.objects.filter(member=member).exclude(pk=user.pk).exists():
         raise ValidationError({"member": f"党员{member.name}已关联其他账号"})
     user.member = member
@@ -195,15 +234,15 @@ def link_member(*, user: User, member: Any, by: Any = None) -> User:
 def set_identifier_right(*, user: User, allowed: bool, by: Any = None) -> User:
     """Grant or revoke the right to see full ID numbers (MEM-01).
 
-    Only an admin who holds the right may grant it, and never to themselves; any admin
-    of the account may revoke it.
+    Only an admin of the account who holds the right may grant or revoke it, and never
+    grant it to themselves.
     """
-    _require_account_admin(by, user)
-    if allowed and by is not None and not by.is_superuser:
-        if by.pk == user.pk:
-            raise PermissionDenied("不能给自己授予查看完整身份证号的权限")
+    require_account_admin(by, user)
+    if by is not None and not by.is_superuser:
         if not by.can_view_identifiers:
-            raise PermissionDenied("只有本身有此权限的管理员才能授予查看完整身份证号的权限")
+            raise PermissionDenied("只有本身有此权限的管理员才能授予或收回查看完整身份证号的权限")
+        if allowed and by.pk == user.pk:
+            raise PermissionDenied("不能给自己授予查看完整身份证号的权限")
     user.can_view_identifiers = allowed
     user.save(update_fields=["can_view_identifiers"])
     return user
@@ -286,7 +325,8 @@ def _open_seat_holder_account(member: Any, seats: list[Seat], by: Any) -> dict[s
                 username=member.code, display_name=member.name, member=member, by=by
             )
             for org, role in posts:
-                grant_post(user=user, org=org, role=role, by=by)
+                _require_admin(by, org)
+                _add_post(user=user, org=org, role=role)
     except ValidationError as error:
         row["password"], row["note"] = "", "；".join(error.messages)
     except PermissionDenied as error:  # the member has since moved out of `by`'s scope

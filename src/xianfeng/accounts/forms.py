@@ -5,9 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
+from . import throttle
 from .models import Role, User
+
+
+def check_own_password(user: User, password: str, wrong: str) -> None:
+    """The current password of the signed-in user, under the per-account delay: a stolen
+    session cannot guess it faster than a login could."""
+    wait = throttle.seconds_to_wait(user.username)
+    if wait:
+        raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
+    if not user.check_password(password):
+        throttle.record_failure(user.username)
+        raise forms.ValidationError(wrong, code="wrong_password")
+    throttle.clear_failures(user.username)
+
+
+class LoginForm(AuthenticationForm):
+    """The login form under the per-account delay (django-axes locks username + address)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        wait = throttle.seconds_to_wait(username) if username else 0
+        if wait:
+            raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
+        try:
+            data = super().clean()
+        except forms.ValidationError as error:
+            locked_out = getattr(self.request, "axes_locked_out", False)
+            if error.code == "invalid_login" and username and not locked_out:
+                throttle.record_failure(username)
+            raise
+        throttle.clear_failures(username)
+        return data
 
 
 class PasswordChangeForm(forms.Form):
@@ -34,8 +67,7 @@ class PasswordChangeForm(forms.Form):
 
     def clean_old_password(self) -> str:
         old = self.cleaned_data["old_password"]
-        if not self.user.check_password(old):
-            raise forms.ValidationError("原密码不正确")
+        check_own_password(self.user, old, "原密码不正确")
         return old
 
     def clean(self) -> dict[str, Any]:
@@ -80,7 +112,24 @@ class LinkMemberForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """A new API token: only with the account's current password (a token is a credential)."""
+
     name = forms.CharField(label="用途", max_length=100, help_text="如：数据同步脚本")
+    password = forms.CharField(
+        label="当前密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="生成令牌须再次输入登录密码",
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        check_own_password(self.user, password, "密码不正确")
+        return password
 
 
 class BulkCreateForm(forms.Form):

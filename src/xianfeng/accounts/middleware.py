@@ -13,8 +13,9 @@ from django.urls import reverse
 class ForcePasswordChangeMiddleware:
     """Redirect users with `must_change_password` to `accounts:password_change`.
 
-    Static files, the API (scripts authenticate with tokens), login, logout and the change
-    page itself stay reachable. Goes after AuthenticationMiddleware (and after
+    Static files, login, logout and the change page itself stay reachable. The API is
+    left to its own authentication (`xianfeng.api`), which answers such a session or token
+    with a 403 JSON error instead of a redirect. Goes after AuthenticationMiddleware (and after
     HtmxMiddleware, so that an HTMX request gets a full-page redirect, not a fragment).
     """
 

@@ -85,3 +85,16 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+
+
+class FailedLogins(models.Model):
+    """Wrong passwords given for one username from any address (PLAT-01, the per-account
+    delay of `accounts.throttle`); the username is stored lower-cased, known or not."""
+
+    username = models.CharField(max_length=150, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")

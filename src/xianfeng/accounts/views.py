@@ -36,7 +36,7 @@ from .forms import (
 from .models import Post, Role, User
 from .permissions import can_admin_org
 from .queries import get_account_for_user, users_for_user
-from .scope import path_q
+from .scope import is_within_scope, path_q
 from .tasks import BULK_CREATE_KIND, create_accounts_for_seat_holders_task
 
 
@@ -176,6 +176,8 @@ def account_list(request: AuthedRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     text = search.cleaned_data["q"].strip() if search.is_valid() else ""
     page = Paginator(_accounts(request.user, text), PER_PAGE).get_page(request.GET.get("page"))
+    for account in page.object_list:
+        account.visible_member = _visible_member(request.user, account)  # type: ignore[attr-defined]
     context = {
         "search": search,
         "page_obj": page,
@@ -189,7 +191,15 @@ def account_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/list.html", context)
 
 
-def _shown(record: Any, name: str) -> str:
+def _visible_member(viewer: Any, account: User) -> Any:
+    """The account's member if it lies in the viewer's scope (else None: never named)."""
+    member = account.member
+    if member is None or not is_within_scope(viewer, member.org.path):
+        return None
+    return member
+
+
+def _shown(record: Any, name: str, viewer: Any = None) -> str:
     field = record._meta.get_field(name)
     value = getattr(record, field.attname)
     if value is None or value == "":
@@ -200,9 +210,12 @@ def _shown(record: Any, name: str) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
         try:
-            return str(getattr(record, name))
+            target = getattr(record, name)
         except ObjectDoesNotExist:
             return f"#{value}"
+        if name == "member" and not is_within_scope(viewer, target.org.path):
+            return "（其他组织的党员）"
+        return str(target)
     return str(value)
 
 
@@ -215,24 +228,26 @@ def _channel(reason: str | None) -> str:
 Change = tuple[str, str, str]  # (field label, old value, new value)
 
 
-def _changes(prev: Any, record: Any, fields: tuple[str, ...]) -> list[Change]:
+def _changes(prev: Any, record: Any, fields: tuple[str, ...], viewer: Any) -> list[Change]:
     changed: list[Change] = []
     for name in fields:
         attname = record._meta.get_field(name).attname
         if getattr(prev, attname) != getattr(record, attname):
             label = str(record._meta.get_field(name).verbose_name)
-            changed.append((label, _shown(prev, name), _shown(record, name)))
+            changed.append((label, _shown(prev, name, viewer), _shown(record, name, viewer)))
     return changed
 
 
-def _entries(records: Any, fields: tuple[str, ...], subject: Any) -> list[dict[str, Any]]:
+def _entries(
+    records: Any, fields: tuple[str, ...], subject: Any, viewer: Any
+) -> list[dict[str, Any]]:
     """History rows with their changed fields; saves that changed nothing shown are left out."""
     entries: list[dict[str, Any]] = []
     prev = None
     for record in records:
         if prev is not None and prev.id != record.id:
             prev = None
-        changes: list[Change] = [] if prev is None else _changes(prev, record, fields)
+        changes: list[Change] = [] if prev is None else _changes(prev, record, fields, viewer)
         if record.history_type != "~" or changes:
             user = record.history_user
             entries.append(
@@ -253,15 +268,18 @@ def _post_subject(record: Any) -> str:
     return f"岗位：{_shown(record, 'org')} {_shown(record, 'role')}"
 
 
-def account_history(account: User) -> list[dict[str, Any]]:
-    """The account's and its posts' history, newest first (PLAT-02)."""
+def account_history(account: User, viewer: Any = None) -> list[dict[str, Any]]:
+    """The account's and its posts' history, newest first (PLAT-02); posts at orgs and
+    members outside the viewer's scope are left out (`viewer` None: everything)."""
     latest = account.history.select_related("history_user").order_by(
         "-history_date", "-history_id"
     )[: HISTORY_LIMIT * 3]  # logins save the account too; those rows are skipped
     posts = Post.history.filter(user_id=account.pk).select_related("history_user")
-    entries = _entries(reversed(list(latest)), _USER_FIELDS, lambda record: "账号")
+    if viewer is not None:
+        posts = posts.filter(path_q(viewer, "org__path"))
+    entries = _entries(reversed(list(latest)), _USER_FIELDS, lambda record: "账号", viewer)
     order = ("id", "history_date", "history_id")
-    entries += _entries(posts.order_by(*order), _POST_FIELDS, _post_subject)
+    entries += _entries(posts.order_by(*order), _POST_FIELDS, _post_subject, viewer)
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries[:HISTORY_LIMIT]
 
@@ -275,10 +293,11 @@ def _render_detail(request: AuthedRequest, account: User, **forms: Form) -> Http
         .order_by("-is_active", "org__path"),
         "post_form": forms.get("post_form") or PostForm(),
         "member_form": forms.get("member_form") or LinkMemberForm(),
-        "can_manage": _is_admin_somewhere(user),
-        "can_grant_identifiers": user.is_superuser
-        or (user.can_view_identifiers and user.pk != account.pk),
-        "history": account_history(account),
+        "member": _visible_member(user, account),
+        "can_manage": domain.can_manage_account(user, account),
+        "can_grant_identifiers": domain.can_manage_account(user, account)
+        and (user.is_superuser or (user.can_view_identifiers and user.pk != account.pk)),
+        "history": account_history(account, user),
     }
     return render(request, "accounts/detail.html", context)
 
@@ -311,7 +330,8 @@ def post_add(request: AuthedRequest, username: str) -> HttpResponse:
 @require_POST
 def post_end(request: AuthedRequest, username: str, pk: int) -> HttpResponse:
     account = get_account_for_user(request.user, username)
-    post = get_object_or_404(account.posts.select_related("org"), pk=pk, is_active=True)
+    posts = account.posts.filter(path_q(request.user, "org__path")).select_related("org")
+    post = get_object_or_404(posts, pk=pk, is_active=True)  # never confirm another's post
     domain.end_post(post=post, by=request.user)
     messages.success(request, f"已停用{post.org.name}的{post.get_role_display()}岗位")
     return redirect("accounts:detail", account.username)
@@ -402,12 +422,12 @@ def bulk_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def tokens(request: AuthedRequest) -> HttpResponse:
     """The user's own API tokens; a new key is shown once."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.user, request.POST or None)
     context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         token, key = domain.create_api_token(user=request.user, name=form.cleaned_data["name"])
         context = {"new_token": token, "new_key": key}
-        form = TokenForm()
+        form = TokenForm(request.user)
     context |= {"form": form, "tokens": request.user.api_tokens.order_by("revoked", "-created_at")}
     if "new_key" in context:
         return _once(request, "accounts/tokens.html", context)

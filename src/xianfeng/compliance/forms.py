@@ -126,3 +126,59 @@ def new_policy_text(org: Org) -> str:
 
 def policy_code(org: Org) -> str:
     return f"org-{org.code}"
+
+
+def shipped_choices() -> list[tuple[str, str]]:
+    """The shipped policies an org may adopt (not the national one, which applies anyway)."""
+    from .policy import shipped_files
+
+    parsed = [parse_policy(path.read_text(encoding="utf-8")) for path in shipped_files()]
+    return [(p.code, f"{p.code} {p.title}") for p in parsed if p.code != "national"]
+
+
+class AdoptForm(forms.Form):
+    """Adopt a shipped policy for an org: by reference or as a local copy."""
+
+    code = forms.ChoiceField(label=_("内置政策"), choices=())
+    mode = forms.ChoiceField(
+        label=_("方式"),
+        choices=[
+            ("reference", _("引用（随内置政策文件更新）")),
+            ("copy", _("本地副本（此后可单独修改，不随文件更新）")),
+        ],
+        initial="reference",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = shipped_choices()  # type: ignore[attr-defined]
+
+
+class PreferenceForm(forms.Form):
+    """One of the org's own decisions: weekdays for a bound choice, else a number."""
+
+    key = forms.CharField(widget=forms.HiddenInput)
+    weekdays = forms.MultipleChoiceField(
+        label=_("星期"),
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    value = forms.CharField(label=_("取值"), required=False, max_length=20)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+    clear = forms.BooleanField(label=_("恢复为政策默认"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        from xianfeng.orgs.preferences import WEEKDAY_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["weekdays"].choices = list(WEEKDAY_LABELS.items())  # type: ignore[attr-defined]
+
+    def chosen(self) -> Any:
+        """The submitted value in the shape `orgs.preferences.set_preference` takes."""
+        from xianfeng.orgs.preferences import PREFERENCES
+
+        pref = PREFERENCES.get(self.cleaned_data["key"])
+        if pref is not None and pref.bound:
+            return self.cleaned_data["weekdays"]
+        return self.cleaned_data["value"]

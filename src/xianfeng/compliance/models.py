@@ -27,6 +27,16 @@ class Policy(models.Model):
     )
     text = models.TextField(_("政策文件（TOML）"))
     values = models.JSONField(_("参数"), default=dict, blank=True)
+    # Adopted by reference: the values are the shipped policy's, read at evaluation time,
+    # so the org follows the shipped file's later updates (a local copy has none).
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adopters",
+        verbose_name=_("引用的内置政策"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = tracked(excluded_fields=["updated_at"])
@@ -37,6 +47,11 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def effective_values(self) -> dict[str, dict]:
+        """The parameters this policy sets: the followed shipped policy's, or its own."""
+        return self.follows.values if self.follows is not None else self.values
 
 
 class Severity(models.TextChoices):

@@ -18,7 +18,7 @@ from xianfeng.orgs.models import Org
 from .engine import CALENDAR_RULE, evaluate
 from .models import Finding, Run
 from .parameters import PARAMETERS
-from .policy import PolicyError, resolver
+from .policy import PREFERENCE_LAYER, PolicyError, Resolver, resolver
 from .registry import Found, Rule, load_rules
 
 CALENDAR = Rule(
@@ -114,16 +114,39 @@ def counts_by_child(findings: QuerySet[Finding], org: Org) -> dict[str, Counter[
 
 
 def effective_parameters(org: Org, day: dt.date) -> list[dict[str, Any]]:
-    """Every parameter with the value in effect for `org` on `day` and where it comes from."""
+    """Every parameter with the value in effect for `org` on `day` and where it comes from:
+    the entry (value, source, policy) and the layer, the org whose policy or own choice
+    sets it (None for the national policy)."""
     policy = resolver(day=day)
+    layer_paths = _layer_paths(policy, org)
+    orgs = {o.path: o for o in Org.objects.filter(path__in=set(layer_paths.values()))}
     rows = []
     for key, param in PARAMETERS.items():
         try:
             entry: dict[str, Any] | None = policy.entry(key, org.path)
         except PolicyError:
             entry = None
-        rows.append({"key": key, "title": param.title, "unit": param.unit, "entry": entry})
+        layer = None
+        if entry is not None:
+            path = (
+                org.path
+                if entry["policy"] == PREFERENCE_LAYER
+                else layer_paths.get(entry["policy"])
+            )
+            layer = orgs.get(path or "")
+        rows.append(
+            {"key": key, "title": param.title, "unit": param.unit, "entry": entry, "layer": layer}
+        )
     return rows
+
+
+def _layer_paths(policy: Resolver, org: Org) -> dict[str, str]:
+    """Policy code → org path of the layers that apply to `org` (the deepest per code)."""
+    found: dict[str, str] = {}
+    for layer in policy.layers:  # deepest first
+        if org.path.startswith(layer.path):
+            found.setdefault(layer.code, layer.path)
+    return found
 
 
 # --- what-if -----------------------------------------------------------------------------

@@ -12,4 +12,7 @@ urlpatterns = [
     path("orgs/<str:code>/export.xlsx", views.export, name="export"),
     path("orgs/<str:code>/what-if/", views.whatif, name="whatif"),
     path("orgs/<str:code>/policy/", views.policy, name="policy"),
+    path("orgs/<str:code>/policy/adopt/", views.policy_adopt, name="policy_adopt"),
+    path("orgs/<str:code>/policy/detach/", views.policy_detach, name="policy_detach"),
+    path("orgs/<str:code>/preferences/", views.preference, name="preference"),
 ]

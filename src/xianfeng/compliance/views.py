@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,18 +21,39 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from xianfeng.accounts.permissions import can_admin_org, can_edit_org, is_org_in_scope
+from xianfeng.accounts.permissions import can_edit_org, is_org_in_scope
 from xianfeng.lib.dates import Period, parse_period, today
 from xianfeng.members.models import Member
 from xianfeng.members.queries import members_for_user
 from xianfeng.orgs.forms import apply_form
 from xianfeng.orgs.models import Org
+from xianfeng.orgs.preferences import (
+    can_set_preferences,
+    clear_preference,
+    preferences_of,
+    set_preference,
+)
 from xianfeng.orgs.queries import ancestors, get_org_for_user, orgs_for_user, scope_roots
 
-from .domain import save_policy
+from .domain import (
+    adopt_policy,
+    can_change_policy,
+    detach_policy,
+    local_copy_text,
+    save_policy,
+)
 from .engine import CALENDAR_RULE, run_check
 from .exports import export_findings
-from .forms import CheckForm, PolicyForm, WhatIfForm, default_period, new_policy_text, policy_code
+from .forms import (
+    AdoptForm,
+    CheckForm,
+    PolicyForm,
+    PreferenceForm,
+    WhatIfForm,
+    default_period,
+    new_policy_text,
+    policy_code,
+)
 from .models import Finding, Policy, Severity
 from .queries import (
     counts_by_child,
@@ -352,19 +373,31 @@ def whatif(request: HttpRequest, code: str) -> HttpResponse:
 
 def _policy_form(request: HttpRequest, org: Org, own: Policy | None) -> PolicyForm:
     code = own.code if own else policy_code(org)
-    initial = {"text": own.text if own else new_policy_text(org)}
+    if own is None:
+        text = new_policy_text(org)
+    elif own.follows is not None:  # editing a reference makes a local copy
+        text = local_copy_text(own.follows, own.code)
+    else:
+        text = own.text
     data = request.POST if request.method == "POST" else None
-    return PolicyForm(data, initial=initial, org=org, code=code)
+    return PolicyForm(data, initial={"text": text}, org=org, code=code)
+
+
+def _refuse_policy_change(request: HttpRequest, org: Org) -> None:
+    if not can_change_policy(request.user, org):
+        raise PermissionDenied("政策参数只能由上级党组织的管理员挂接、修改或解除")
 
 
 @login_required
 def policy(request: HttpRequest, code: str) -> HttpResponse:
-    """The parameters in effect for an org; its own policy file, editable by its admins."""
+    """The parameters in effect for an org; its own policy file, attached, edited and
+    detached by admins of the orgs above it (the root's from the command line only);
+    the org's own decisions (preferences), set by its own admins."""
     org = get_org_for_user(request.user, code)
-    own = Policy.objects.filter(org=org).first()
-    may_edit = can_admin_org(request.user, org)
-    if request.method == "POST" and not may_edit:
-        raise PermissionDenied("只有该组织（或上级组织）的管理员可以修改政策参数")
+    own = Policy.objects.filter(org=org).select_related("follows").first()
+    may_edit = can_change_policy(request.user, org)
+    if request.method == "POST":
+        _refuse_policy_change(request, org)
     form = _policy_form(request, org, own) if may_edit else None
     if form is not None and request.method == "POST":
         saved = apply_form(
@@ -373,12 +406,85 @@ def policy(request: HttpRequest, code: str) -> HttpResponse:
         if saved is not None:
             messages.success(request, gettext("已保存政策“%(title)s”") % {"title": saved.title})
             return redirect("compliance:policy", code=org.code)
+    return render(request, "compliance/policy.html", _policy_context(request, org, own, form))
+
+
+def _policy_context(
+    request: HttpRequest, org: Org, own: Policy | None, form: PolicyForm | None
+) -> dict[str, Any]:
+    may_edit = form is not None
     history = own.history.select_related("history_user")[:HISTORY_LIMIT] if own else []  # type: ignore[attr-defined]
-    context = {
+    return {
         **_org_context(request, org),
         "own": own,
         "form": form,
+        "adopt_form": AdoptForm() if may_edit and own is None else None,
+        "may_detach": may_edit and own is not None,
+        "is_root": org.is_root(),
         "parameters": effective_parameters(org, today()),
         "history": history,
+        "preferences": preferences_of(org),
+        "may_set_preferences": can_set_preferences(request.user, org),
     }
-    return render(request, "compliance/policy.html", context)
+
+
+@login_required
+@require_POST
+def policy_adopt(request: HttpRequest, code: str) -> HttpResponse:
+    """Adopt a shipped policy for the org, by reference or as a local copy."""
+    org = get_org_for_user(request.user, code)
+    _refuse_policy_change(request, org)
+    form = AdoptForm(request.POST)
+
+    def adopt(data: dict[str, Any]) -> Policy:
+        copy = data["mode"] == "copy"
+        return adopt_policy(org=org, code=data["code"], copy=copy, by=request.user)
+
+    adopted = apply_form(form, adopt)
+    if adopted is None:
+        messages.error(request, _form_errors(form))
+    else:
+        messages.success(request, gettext("已挂接政策“%(title)s”") % {"title": adopted.title})
+    return redirect("compliance:policy", code=org.code)
+
+
+@login_required
+@require_POST
+def policy_detach(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_org_for_user(request.user, code)
+    _refuse_policy_change(request, org)
+    try:
+        detached = detach_policy(org=org, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, gettext("已解除政策“%(title)s”") % {"title": detached.title})
+    return redirect("compliance:policy", code=org.code)
+
+
+@login_required
+@require_POST
+def preference(request: HttpRequest, code: str) -> HttpResponse:
+    """Set or clear one of the org's own decisions (its own admins and admins above)."""
+    org = get_org_for_user(request.user, code)
+    if not can_set_preferences(request.user, org):
+        raise PermissionDenied("只有本组织（或上级组织）的管理员可以修改本组织设置")
+    form = PreferenceForm(request.POST)
+
+    def apply(data: dict[str, Any]) -> Any:
+        if data["clear"]:
+            clear_preference(org=org, key=data["key"], by=request.user)
+            return True
+        return set_preference(
+            org=org, key=data["key"], value=form.chosen(), note=data["note"], by=request.user
+        )
+
+    if apply_form(form, apply) is None:
+        messages.error(request, _form_errors(form))
+    else:
+        messages.success(request, gettext("已保存本组织设置"))
+    return redirect("compliance:policy", code=org.code)
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
+from xianfeng.core.audit import kept_through_rollback
 from xianfeng.lib.cells import CellError, clean_text
 from xianfeng.lib.prefetch import read_workbook
 from xianfeng.lib.sql import large_page_cache, refresh_statistics
@@ -226,7 +227,9 @@ def run_import(
     runs: dict[str, Any] = {}
     counts: dict[str, dict[str, int]] = {}
     order = {importer.kind: importer.order for importer in importers()}
-    with transaction.atomic(), large_page_cache():
+    # kept_through_rollback: answers an importer logs (e.g. an ID number on file elsewhere)
+    # are saved even though the failed import rolls back.
+    with kept_through_rollback(), transaction.atomic(), large_page_cache():
         for sheet, importer, chunk in _chunks(source, filename, errors, progress):
             if chunk is None:  # a sheet begins: finish the kinds it depends on
                 if any(order[k] > importer.order for k in runs):

@@ -105,36 +105,33 @@ def write_rows(
     text_columns: Iterable[int] = (),
 ) -> int:
     """Stream rows into a one-sheet workbook (write-only); returns the number of rows."""
-    from openpyxl.cell import WriteOnlyCell
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     bold = Font(bold=True)
-    sheet.append([_header_cell(sheet, h, bold, WriteOnlyCell) for h in headers])
+    sheet.append([export_cell(sheet, h, font=bold) for h in headers])
     text = set(text_columns)
     count = 0
     for row in rows:
-        sheet.append([_cell(sheet, v, i in text, WriteOnlyCell) for i, v in enumerate(row)])
+        sheet.append([export_cell(sheet, v, text=i in text) for i, v in enumerate(row)])
         count += 1
     book.save(target)
     return count
 
 
-def _header_cell(sheet: Any, value: str, font: Font, cls: Any) -> Any:
-    cell = cls(sheet, value=value)
-    cell.font = font
-    return cell
+def export_cell(sheet: Any, value: Any, *, text: bool = False, font: Font | None = None) -> Any:
+    """One cell of an export. Text is always a string cell, never a formula: a member named
+    ``=HYPERLINK(…)`` shows literally in Excel and re-imports unchanged (issue 12)."""
+    from openpyxl.cell import WriteOnlyCell
 
-
-def _cell(sheet: Any, value: Any, as_text: bool, cls: Any) -> Any:
-    if not as_text:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            cell = cls(sheet, value=value)
-            cell.number_format = "yyyy-mm-dd"
-            return cell
-        return value
-    cell = cls(sheet, value=value)
-    cell.number_format = "@"
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    elif text:
+        cell.number_format = "@"
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        cell.number_format = "yyyy-mm-dd"
     return cell
 
 

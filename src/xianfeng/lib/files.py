@@ -24,3 +24,20 @@ def create_once(path: Path, content: str) -> str:
         finally:
             tmp.unlink()
     return path.read_text()
+
+
+def make_private(folder: Path, *patterns: str) -> None:
+    """Narrow `folder` to 0700 and what matches `patterns` in it to 0600 (0700 for
+    directories). Files of another owner are left alone (and unreadable anyway)."""
+    _chmod(folder, 0o700)
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            _chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except (FileNotFoundError, PermissionError):
+        pass

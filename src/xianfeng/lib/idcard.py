@@ -182,13 +182,25 @@ def is_valid_id_number(raw: str, *, today: datetime.date | None = None) -> bool:
 
 
 def mask_id_number(number: str) -> str:
-    """``110105********002X`` for 18 characters; otherwise all but the last 4 masked."""
+    """``11010519491231****`` for 18 characters: region and birth date shown, the sequence
+    code and the check character hidden.
+
+    The masked form must not be reversible by someone who also sees the member's region,
+    birth date and sex (they are on the same pages): hiding the last four leaves the
+    three-digit sequence (its parity known from the sex, so 500 values) and the check
+    character follows from the rest, so 500 candidates. Hiding only the birth digits
+    would leave one. A 15-digit old number keeps its 12-digit region and birth date and
+    hides the 3-digit sequence (500 candidates); any other length shows at most the
+    region code.
+    """
     text = _clean(number)
     if len(text) == 18:
-        return f"{text[:6]}********{text[-4:]}"
-    if len(text) <= 4:
+        return f"{text[:14]}****"
+    if len(text) == 15:
+        return f"{text[:12]}***"
+    if len(text) < 12:
         return "*" * len(text)
-    return "*" * (len(text) - 4) + text[-4:]
+    return text[:6] + "*" * (len(text) - 6)
 
 
 def make_id_number(region_code: str, birth_date: datetime.date, sequence: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -22,6 +22,7 @@ from .queries import (
     inbox,
     members_for_user,
     outbox,
+    transfer_destination,
     transfers_for_user,
 )
 
@@ -92,7 +93,10 @@ class MemberPatch(Schema):
 class StatusIn(Schema):
     status: str
     on: dt.date
-    reason: str = ""
+    reason: str = Field(
+        "", description="出党原因代码：transferred_out、removed、expelled、deceased"
+    )
+    note: str = Field("", description="变更理由：停止党籍、除名、开除党籍时必填", max_length=500)
 
 
 class IdNumberOut(Schema):
@@ -162,9 +166,7 @@ def update_member(request: HttpRequest, code: str, payload: MemberPatch):  # typ
 @router.post("/{code}/status", response=MemberOut)
 def change_status(request: HttpRequest, code: str, payload: StatusIn):  # type: ignore[no-untyped-def]
     member = _editable_member(request, code)
-    return domain.set_member_status(
-        member=member, status=payload.status, on=payload.on, reason=payload.reason, by=request.user
-    )
+    return domain.set_member_status(member=member, by=request.user, **payload.dict())
 
 
 # --- transfers -----------------------------------------------------------------------
@@ -229,12 +231,9 @@ def get_transfer(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 @transfers_router.post("", response={201: TransferOut})
 def send_transfer(request: HttpRequest, payload: TransferIn):  # type: ignore[no-untyped-def]
     member = _editable_member(request, payload.member)
-    to_org = Org.objects.filter(code=payload.to_org).first()
-    if to_org is None:
-        raise ValidationError({"to_org": f"没有编码为“{payload.to_org}”的党组织"})
     transfer = domain.send_transfer(
         member=member,
-        to_org=to_org,
+        to_org=transfer_destination(payload.to_org),
         sent_on=payload.sent_on,
         reason=payload.reason,
         letter_no=payload.letter_no,

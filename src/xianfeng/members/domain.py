@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xianfeng.accounts.scope import is_within_scope, reference_error, require_reference
+from xianfeng.core.audit import kept_through_rollback
 from xianfeng.core.history import current_via
 from xianfeng.lib.cipher import get_cipher, lookup_hash
 from xianfeng.lib.dates import today
@@ -22,6 +24,7 @@ from xianfeng.lib.idcard import IdNumberError, age_on, mask_id_number, parse_id_
 from xianfeng.lib.pinyin import person_initials
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
+from .id_duplicates import duplicate_message, refuse_over_limit
 from .models import (
     Category,
     Flag,
@@ -77,10 +80,10 @@ def _check_org_holds_members(org: Org, field: str = "org") -> None:
 def _check_party_group(org: Org, party_group: Org | None) -> None:
     if party_group is None:
         return
-    if party_group.dissolved_on is not None:
-        raise ValidationError({"party_group": f"党小组“{party_group.name}”已撤销"})
     if party_group.kind != OrgKind.PARTY_GROUP or Org.objects.get_parent(party_group).pk != org.pk:
         raise ValidationError({"party_group": "党小组必须是本支部下设的党小组"})
+    if party_group.dissolved_on is not None:  # named only once known to be the org's own
+        raise ValidationError({"party_group": f"党小组“{party_group.name}”已撤销"})
 
 
 def _check_flags(flags: list[str]) -> None:
@@ -116,14 +119,18 @@ def check_identity(
     return parsed.number, parsed.gender, parsed.birth_date
 
 
-def _check_unique_id(number: str, exclude_pk: int | None = None) -> str:
+def _check_unique_id(
+    number: str, *, by: Any = None, org: Org | None = None, exclude_pk: int | None = None
+) -> str:
+    """The number's lookup HMAC, refused when another member holds it; the answer names
+    that member only when `by` can see them (see id_duplicates: logged and limited)."""
     digest = lookup_hash(number)
-    clash = Member.objects.filter(id_number_hmac=digest)
+    refuse_over_limit(by=by, org=org, digest=digest)
+    clash = Member.objects.filter(id_number_hmac=digest).select_related("org")
     other = (clash.exclude(pk=exclude_pk) if exclude_pk else clash).first()
     if other is not None:
-        raise ValidationError(
-            {"id_number": f"身份证号{mask_id_number(number)}已登记（党员编号 {other.code}）"}
-        )
+        message = duplicate_message(other, by=by, org=org, digest=digest)
+        raise ValidationError({"id_number": message})
     return digest
 
 
@@ -136,6 +143,7 @@ def _check_status_dates(status: str, joined_on: dt.date, full_on: dt.date | None
         raise ValidationError({"full_on": "转正日期应晚于入党日期"})
 
 
+@kept_through_rollback()  # the duplicate-number log outlives the refused registration
 @transaction.atomic
 def register_member(
     *,
@@ -158,6 +166,7 @@ def register_member(
     stored encrypted with an HMAC for lookup, and shown masked. Creates the first status
     spell and placement (from `placed_on`, default the joining date).
     """
+    require_reference(by, org.path, field="org", label="党组织", value=org.code)
     _check_org_holds_members(org)
     if status not in {Status.PROBATIONARY, Status.FULL}:
         raise ValidationError({"status": "新登记党员的状态应为预备党员或正式党员"})
@@ -178,7 +187,7 @@ def register_member(
         status=status,
         status_since=full_on or joined_on,
         id_number_cipher=get_cipher().encrypt(number),
-        id_number_hmac=_check_unique_id(number),
+        id_number_hmac=_check_unique_id(number, by=by, org=org),
         id_number_masked=mask_id_number(number),
         name_initials=person_initials(name.strip()),
         **fields,
@@ -214,13 +223,14 @@ def update_member(*, member: Member, by: Any = None, **changes: Any) -> Member:
     return member
 
 
+@kept_through_rollback()
 @transaction.atomic
 def change_id_number(*, member: Member, id_number: str, by: Any = None) -> Member:
     """Correct a member's ID number (re-checked, re-encrypted; history shows it masked)."""
     number, gender, birth_date = check_identity(
         id_number=id_number, gender=None, birth_date=None, joined_on=member.joined_on
     )
-    member.id_number_hmac = _check_unique_id(number, exclude_pk=member.pk)
+    member.id_number_hmac = _check_unique_id(number, by=by, org=member.org, exclude_pk=member.pk)
     member.id_number_cipher = get_cipher().encrypt(number)
     member.id_number_masked = mask_id_number(number)
     member.gender, member.birth_date = gender, birth_date
@@ -237,16 +247,34 @@ def change_id_number(*, member: Member, id_number: str, by: Any = None) -> Membe
     return member
 
 
+# Changes that take a membership away, or end it by a decision: each needs its grounds in
+# words (`note`), kept with the status spell. Leaving by death or transfer out of the
+# system states its reason by the code alone.
+NEEDS_NOTE = frozenset({Status.SUSPENDED})
+DECIDED_LEAVING = frozenset({LeftReason.REMOVED, LeftReason.EXPELLED})
+
+
+def _check_status_note(status: str, reason: str, note: str) -> None:
+    if status in NEEDS_NOTE and not note:
+        raise ValidationError({"note": f"{Status(status).label}须填写理由"})
+    if status == Status.LEFT and reason in DECIDED_LEAVING and not note:
+        raise ValidationError({"note": f"{LeftReason(reason).label}须填写理由"})
+
+
 @transaction.atomic
 def set_member_status(
-    *, member: Member, status: str, on: dt.date, reason: str = "", by: Any = None
+    *, member: Member, status: str, on: dt.date, reason: str = "", note: str = "", by: Any = None
 ) -> Member:
     """Move a member along the status lifecycle (MEM-01).
 
-    Side effects: closes the open status spell and opens a new one from `on`; becoming
-    full sets `full_on`; leaving (with a reason) closes the placement and deactivates the
-    posts of the member's account.
+    `reason` is the code of why a member left (LeftReason); `note` the grounds in words,
+    required to suspend a membership and to remove or expel a member.
+
+    Side effects: closes the open status spell and opens a new one from `on` that keeps
+    the note; becoming full sets `full_on`; leaving (with a reason) closes the placement
+    and deactivates the posts of the member's account.
     """
+    note = (note or "").strip()
     allowed = TRANSITIONS[member.status]
     if status not in allowed:
         raise ValidationError(
@@ -258,11 +286,16 @@ def set_member_status(
         raise ValidationError({"on": "变更日期不能晚于今天"})
     if status == Status.LEFT and reason not in LeftReason.values:
         raise ValidationError({"reason": "出党须选择原因：转出本系统、除名、开除党籍或死亡"})
+    _check_status_note(status, reason, note)
     if status == Status.LEFT and member.transfers.filter(status=TransferStatus.IN_TRANSIT).exists():
         raise ValidationError({"status": "该党员有转接中的组织关系，请先撤回或完成转接"})
     StatusSpell.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
     StatusSpell.objects.create(
-        member=member, status=status, started_on=on, reason=reason if status == Status.LEFT else ""
+        member=member,
+        status=status,
+        started_on=on,
+        reason=reason if status == Status.LEFT else "",
+        note=note[:500],
     )
     member.status, member.status_since = status, on
     member.left_reason = reason if status == Status.LEFT else ""
@@ -322,8 +355,14 @@ def send_transfer(
     """Open a transfer from the member's org to `to_org` (the sending side's act).
 
     The member stays in the sending org until the receiving org accepts. Side effect:
-    the posts of the member's account under the sending org are deactivated.
+    the posts of the member's account under the sending org are deactivated. The member
+    must lie in `by`'s scope; `to_org` may lie anywhere, but outside the scope only a
+    branch-level org still active (what the transfer directory lists) is known: any other
+    code reads like one that does not exist.
     """
+    require_reference(by, member.org.path, field="member", label="党员", value=member.code)
+    if not (is_transfer_destination(to_org) or is_within_scope(by, to_org.path)):
+        raise reference_error("to_org", "党组织", to_org.code)
     if member.status == Status.LEFT:
         raise ValidationError({"member": "该党员已出党，不能转接"})
     _check_org_holds_members(to_org, field="to_org")
@@ -348,6 +387,11 @@ def send_transfer(
     transfer.save()
     _deactivate_member_posts(member, under=member.org)
     return transfer
+
+
+def is_transfer_destination(org: Org) -> bool:
+    """Listed in the transfer directory (orgs.queries.directory): open to every sender."""
+    return org.kind in MEMBER_KINDS and org.dissolved_on is None
 
 
 def _current_placement(member: Member) -> Placement:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from xianfeng.lib.cipher import get_cipher
 
 from .codes import ETHNICITY_CHOICES
 from .importers import COLUMNS
-from .models import Flag, Member, Status
+from .models import Flag, Member, Status, StatusSpell
 
 HEADERS = [column.label for column in COLUMNS]
 TEXT_COLUMNS = [i for i, column in enumerate(COLUMNS) if column.text]
@@ -25,7 +25,9 @@ _FLAGS = dict(Flag.choices)
 
 def member_rows(members: QuerySet[Member], *, unmasked: bool) -> Iterator[list[Any]]:
     cipher = get_cipher()
+    spell = StatusSpell.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
     query = members.select_related("org", "party_group").order_by("org__path", "code")
+    query = query.annotate(status_note=Subquery(spell.values("note")[:1]))
     for m in query.iterator(chunk_size=2000):
         number = cipher.decrypt(m.id_number_cipher) if unmasked else m.id_number_masked
         special = m.status not in {Status.PROBATIONARY, Status.FULL}
@@ -49,4 +51,5 @@ def member_rows(members: QuerySet[Member], *, unmasked: bool) -> Iterator[list[A
             m.get_category_display(),
             "、".join(str(_FLAGS.get(f, f)) for f in m.flags),
             "是" if m.leading_cadre else "否",
+            m.status_note or "",  # type: ignore[attr-defined]
         ]

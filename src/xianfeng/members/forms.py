@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from xianfeng.orgs.forms import DATE_WIDGET, model_field
@@ -13,6 +14,7 @@ from xianfeng.orgs.models import Org, OrgKind
 from .codes import Gender
 from .domain import EDITABLE_FIELDS, TRANSITIONS
 from .models import Category, Flag, LeftReason, Member, Status, Transfer, TransferStatus
+from .queries import transfer_destination
 
 
 def party_groups_of(org: Org) -> Any:
@@ -101,19 +103,53 @@ def member_initial(member: Member) -> dict[str, Any]:
     return initial
 
 
+# Changes that take a membership away: the form asks for grounds and a confirmation.
+GRAVE_STATUSES = frozenset({Status.SUSPENDED, Status.LEFT})
+
+
 class StatusForm(forms.Form):
+    """A status change on purpose: nothing is preselected, and suspending or ending a
+    membership needs its grounds and a ticked confirmation (MEM-01)."""
+
     status = forms.ChoiceField(label="新状态")
     on = forms.DateField(label="变更日期", widget=DATE_WIDGET)
     reason = forms.ChoiceField(
         label="出党原因", required=False, choices=[("", "（出党时必填）"), *LeftReason.choices]
+    )
+    note = forms.CharField(
+        label="变更理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="停止党籍、出党时必填：写明依据（如支部大会决议、上级批复）",
+    )
+    confirm = forms.BooleanField(
+        label="我已确认该党员的党籍状态变更，并已履行相应的组织程序", required=False
     )
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS[member.status]
         cast(forms.ChoiceField, self.fields["status"]).choices = [
-            (v, label) for v, label in Status.choices if v in allowed
+            ("", "（请选择）"),
+            *[(v, label) for v, label in Status.choices if v in allowed],
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") in GRAVE_STATUSES:
+            label = Status(data["status"]).label
+            if data["status"] == Status.LEFT and not data.get("reason"):
+                self.add_error("reason", "出党须选择原因：转出本系统、除名、开除党籍或死亡")
+            if not (data.get("note") or "").strip():
+                self.add_error("note", f"{label}须填写理由")
+            if not data.get("confirm"):
+                self.add_error("confirm", f"请勾选确认后再办理{label}")
+        return data
+
+    def status_data(self) -> dict[str, Any]:
+        """The arguments of `set_member_status` (without the confirmation)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm"}
 
 
 class SendTransferForm(forms.Form):
@@ -138,11 +174,10 @@ class SendTransferForm(forms.Form):
     letter_no = model_field(Transfer, "letter_no")
 
     def clean_to_org(self) -> Org:
-        code = self.cleaned_data["to_org"].strip()
-        org = Org.objects.filter(code=code).first()
-        if org is None:
-            raise forms.ValidationError(f"没有编码为“{code}”的党组织")
-        return org
+        try:
+            return transfer_destination(self.cleaned_data["to_org"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["to_org"]) from None
 
 
 class ReceiveForm(forms.Form):

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from xianfeng.accounts.permissions import can_edit_org
+from xianfeng.accounts.scope import is_within_scope
 from xianfeng.core.importing import Column, Errors, Progress, Record
 from xianfeng.lib.cells import (
     choice_cleaner,
@@ -37,6 +38,7 @@ from .domain import (
     set_member_status,
     update_member,
 )
+from .id_duplicates import answer_elsewhere, refuse_over_limit, remaining_answers
 from .models import Category, Flag, LeftReason, Member, Status
 
 STATUS_ALIASES = {
@@ -196,6 +198,12 @@ COLUMNS = (
         ("是否党员领导干部", "领导干部"),
         choices=["是", "否"],
     ),
+    Column(
+        "note",
+        "状态变更理由",
+        aliases=("变更理由", "停止党籍理由"),
+        note="把已登记党员改为停止党籍，或因除名、开除党籍出党时必填",
+    ),
 )
 LABELS = {column.key: column.label for column in COLUMNS}
 
@@ -229,6 +237,7 @@ class _Applier:
         self.seen_hmacs: dict[str, int] = {}
         self.new: list[NewMember] = []
         self.scope_codes: set[str] | None = None
+        self.answers_left: int | None = None  # duplicate answers the user may still get today
         self.day = today()  # once: the time-zone lookup costs more than the checks
         self.changed: list[tuple[Record, str, dict]] = []
         self.unchanged = self.created = self.seen = 0
@@ -298,9 +307,13 @@ class _Applier:
         if org is None or identity is None or not self._unique_in_file(record, identity[0]):
             return "error"
         code = values.get("code", "")
+        if not self._may_check_number(record, org, identity[0]):
+            return "error"
         existing_code = self.existing_hmacs.get(identity[0])
         if existing_code is not None:
-            return self._existing(record, code, existing_code, org)
+            return self._existing(record, code, existing_code, org, identity[0])
+        if code in self.existing_codes and not self._in_scope(code):
+            return self._fail(record, "code", f"党员编号 {code} 已被使用，请换一个编号")
         if code in self.existing_codes:
             self.errors.add(
                 record,
@@ -311,18 +324,30 @@ class _Applier:
             return "error"
         return self._new(record, org, identity)
 
-    def _existing(self, record: Record, code: str, existing_code: str, org: Org) -> str:
+    def _may_check_number(self, record: Record, org: Org, digest: str) -> bool:
+        """False (with the row's error) once the account had the day's limit of answers
+        about numbers on file elsewhere (counted once per import, then kept here)."""
+        if self.answers_left is None:
+            self.answers_left = remaining_answers(self.by)
+        if self.answers_left > 0:
+            return True
+        try:
+            refuse_over_limit(by=self.by, org=org, digest=digest)
+        except ValidationError as error:
+            return self.errors.add(record, None, LABELS["id_number"], error.messages[0])
+        return True
+
+    def _existing(
+        self, record: Record, code: str, existing_code: str, org: Org, digest: str
+    ) -> str:
+        if not self._in_scope(existing_code):  # never name a member out of sight
+            message = answer_elsewhere(by=self.by, org=org, digest=digest)
+            self.answers_left = (self.answers_left or 0) - 1
+            self.errors.add(record, None, LABELS["id_number"], message)
+            return "error"
         if code and code != existing_code:
             self.errors.add(
                 record, None, LABELS["id_number"], f"该身份证号已登记在党员编号 {existing_code} 下"
-            )
-            return "error"
-        if not self._in_scope(existing_code):
-            self.errors.add(
-                record,
-                None,
-                LABELS["id_number"],
-                "该身份证号已在其他党组织登记，不在您的管理范围内；请办理组织关系转接",
             )
             return "error"
         self.changed.append((record, existing_code, {"org": org}))
@@ -340,7 +365,7 @@ class _Applier:
     def _org(self, record: Record) -> Org | None:
         ref = record.values["org"]
         org = self.org_by_code.get(ref) or self.org_by_name.get(_name_key(ref))
-        if org is None:
+        if org is None or not is_within_scope(self.by, org.path):  # one answer for both
             return self._fail(record, "org", f"找不到党组织“{ref}”（请填编码或完整名称路径）")
         if org.kind not in {OrgKind.BRANCH, OrgKind.JOINT_BRANCH}:
             return self._fail(
@@ -351,7 +376,7 @@ class _Applier:
         if org.dissolved_on is not None:
             return self._fail(record, "org", f"“{org.name}”已撤销，不能编入党员")
         if self.by is not None and not can_edit_org(self.by, org):
-            return self._fail(record, "org", f"“{org.name}”不在您的管理范围内")
+            return self._fail(record, "org", f"您对“{org.name}”只有查看权限")
         return org
 
     def _fail(self, record: Record, key: str, message: str) -> Any:
@@ -535,6 +560,7 @@ def _update_existing(member: Member, values: dict, org: Org, group: Org | None, 
             status=status,
             on=values.get("status_since") or today(),
             reason=values.get("left_reason", ""),
+            note=values.get("note") or "",
             by=by,
         )
         changed = True

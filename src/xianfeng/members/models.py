@@ -6,6 +6,7 @@ keep every state with its dates (half-open [started_on, ended_on)), so that coun
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xianfeng.core.history import tracked
@@ -108,6 +109,7 @@ class StatusSpell(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=20, choices=LeftReason, blank=True)
+    note = models.CharField(_("变更理由"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["member", "started_on"]
@@ -214,3 +216,29 @@ class IdNumberView(models.Model):
     via = models.CharField(max_length=250)
     purpose = models.CharField(max_length=100, blank=True)
     viewed_at = models.DateTimeField(auto_now_add=True)
+
+
+class IdNumberProbe(models.Model):
+    """An answer that an ID number is already on file elsewhere (its holder out of the
+    actor's scope), or a refusal once an account has had too many such answers in a day.
+
+    The answer reveals that the number belongs to some member, so each one is kept (who,
+    when, for which org, through which channel) and counted per account and day. Only the
+    number's lookup HMAC is stored, never the number.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="id_number_probes"
+    )
+    org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    id_number_hmac = models.CharField(max_length=64, blank=True)
+    refused = models.BooleanField(_("已拒绝"), default=False)
+    via = models.CharField(max_length=250)
+    answered_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("身份证号查重记录")
+        verbose_name_plural = _("身份证号查重记录")
+        indexes = [models.Index(fields=["user", "answered_at"])]

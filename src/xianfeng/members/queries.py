@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from xianfeng.accounts.scope import path_q, scope_paths
+from xianfeng.accounts.scope import path_q, reference_error, scope_paths
 from xianfeng.orgs.models import Org
 
 from .models import Member, Placement, Status, StatusSpell, Transfer, TransferStatus
@@ -24,6 +24,15 @@ def members_for_user(user: Any) -> QuerySet[Member]:
     if own:
         query |= Q(pk=own)
     return Member.objects.filter(query).select_related("org")
+
+
+def transfer_destination(code: str) -> Org:
+    """The org a transfer is addressed to (any org; `send_transfer` decides whether the
+    sender may address it, with the same answer as for an unknown code)."""
+    org = Org.objects.filter(code=code.strip()).first()
+    if org is None:
+        raise reference_error("to_org", "党组织", code.strip())
+    return org
 
 
 def get_member_for_user(user: Any, code: str) -> Member:

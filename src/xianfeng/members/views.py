@@ -272,7 +272,10 @@ def change_status(request: HttpRequest, code: str) -> HttpResponse:
     form = StatusForm(request.POST or None, member=member, initial={"on": today()})
     if request.method == "POST":
         done = apply_form(
-            form, lambda data: domain.set_member_status(member=member, by=request.user, **data)
+            form,
+            lambda _data: domain.set_member_status(
+                member=member, by=request.user, **form.status_data()
+            ),
         )
         if done is not None:
             messages.success(request, f"党籍状态已变更为“{member.get_status_display()}”")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xianfeng.accounts.permissions import can_edit_org
+from xianfeng.accounts.scope import reference_error, resolve_reference
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
@@ -20,6 +21,7 @@ from . import domain
 from .models import AffairsRecord, LeaveRequest, LessonMaterial, Meeting
 from .queries import (
     affairs_of,
+    attendee_ids,
     filter_meetings,
     get_leave_for_user,
     get_meeting_for_user,
@@ -60,6 +62,7 @@ class MeetingOut(Schema):
     host: str | None = None
     recorder: str | None = None
     lecturer: str | None = None
+    lecturer_name: str
     material: int | None = Field(None, alias="material_id")
     off_day_reason: str
     minutes: str
@@ -101,6 +104,7 @@ class MeetingIn(Schema):
     host: str | None = None  # member codes
     recorder: str | None = None
     lecturer: str | None = None
+    lecturer_name: str = ""  # a lecturer from outside the org's tree and the orgs above
     material: int | None = None
     off_day_reason: str = ""
     minutes: str = ""
@@ -159,29 +163,36 @@ def _editable_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _member(code: str | None, field: str) -> Member | None:
+def _member(request: HttpRequest, code: str | None, field: str) -> Member | None:
+    """The member of `code` inside the user's scope; the domain checks the rest, with the
+    same answer for a code that does not exist."""
     if not code:
         return None
-    member = Member.objects.filter(code=code.strip()).select_related("org").first()
-    if member is None:
-        raise ValidationError({field: f"没有编号为“{code}”的党员"})
-    return member
+    members = Member.objects.select_related("org")
+    value = code.strip()
+    return resolve_reference(
+        members, request.user, field=field, label=domain.MEMBER_LABEL, value=value, code=value
+    )
 
 
-def _statuses(codes: dict[str, str]) -> dict[int, str]:
-    ids = dict(Member.objects.filter(code__in=list(codes)).values_list("code", "pk"))
-    missing = sorted(set(codes) - set(ids))
+def _statuses(codes: dict[str, str], allowed: set[int], field: str) -> dict[int, str]:
+    """{member code: status} → {member id: status} for members who may attend (the
+    domain's `allowed_attendees`); any other code reads as not found."""
+    found = Member.objects.filter(code__in=list(codes), pk__in=allowed)
+    ids = dict(found.values_list("code", "pk"))
+    missing = [code for code in codes if code not in ids]
     if missing:
-        raise ValidationError({"attendance": f"没有编号为“{'、'.join(missing)}”的党员"})
+        raise reference_error(field, domain.MEMBER_LABEL, "、".join(missing))
     return {ids[code]: status for code, status in codes.items()}
 
 
 def _material(org: Org, pk: int | None) -> LessonMaterial | None:
+    """A material published to `org` (by it or an org above), else not found."""
     if pk is None:
         return None
-    material = LessonMaterial.objects.filter(pk=pk).select_related("org").first()
+    material = materials_for(org).filter(pk=pk).first()
     if material is None:
-        raise ValidationError({"material": "没有找到该党课教材"})
+        raise reference_error("material", domain.MATERIAL_LABEL, pk)
     return material
 
 
@@ -205,10 +216,11 @@ def create_meeting(request: HttpRequest, code: str, payload: MeetingIn):  # type
     org = _editable_org(request, code)
     data = payload.dict()
     attendance = data.pop("attendance")
-    data |= {f: _member(data[f], f) for f in ("host", "recorder", "lecturer")}
+    data |= {f: _member(request, data[f], f) for f in domain.PEOPLE}
     data["material"] = _material(org, data["material"])
     if attendance is not None:
-        data["attendance"] = _statuses(attendance)
+        allowed = attendee_ids(org, data["held_on"], data["kind"])
+        data["attendance"] = _statuses(attendance, allowed, "attendance")
     meeting = domain.record_meeting(org=org, by=request.user, **data)
     return Status(201, meeting)
 
@@ -221,7 +233,8 @@ def get_meeting(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyp
 @router.post("/meetings/{meeting_id}/attendance", response=MeetingDetailOut)
 def set_meeting_attendance(request: HttpRequest, meeting_id: int, payload: AttendanceIn):  # type: ignore[no-untyped-def]
     meeting = _editable_meeting(request, meeting_id)
-    statuses = _statuses({payload.member: payload.status})
+    allowed = domain.allowed_attendees(meeting)
+    statuses = _statuses({payload.member: payload.status}, allowed, "member")
     domain.set_attendance(meeting, statuses, by=request.user)
     return meeting
 

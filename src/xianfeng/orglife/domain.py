@@ -10,13 +10,14 @@ Permissions are checked by the callers (pages, API); `by` is the acting user.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xianfeng.accounts.scope import reference_error, require_reference
+from xianfeng.lib import uploads
 from xianfeng.lib.dates import parse_period, today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.models import LEADERSHIP_KINDS, MEMBER_KINDS, Org, OrgKind
@@ -37,7 +38,7 @@ from .models import (
     MeetingStatus,
     RequestStatus,
 )
-from .queries import roster_for, statuses_on
+from .queries import guest_ids, people_on_line, roster_for, statuses_on
 
 M = MeetingKind
 BRANCH_MEETING_KINDS = frozenset(
@@ -72,11 +73,16 @@ MEETING_FIELDS = (
     "host",
     "recorder",
     "lecturer",
+    "lecturer_name",
     "material",
     "off_day_reason",
     "minutes",
     "status",
 )
+# Member references of a meeting, each checked when written (`_check_references`).
+PEOPLE = {"host": "主持人", "recorder": "记录人", "lecturer": "授课人"}
+MEMBER_LABEL = "党员"
+MATERIAL_LABEL = "党课教材"
 
 
 def allowed_kinds(org: Org) -> frozenset[str]:
@@ -120,17 +126,35 @@ def _validate_dates(meeting: Meeting) -> None:
 
 
 def _validate_people(meeting: Meeting) -> None:
-    """Host and recorder come from the org's own tree; a material must be published to it."""
+    """A member who has left the party hosts or records no meeting."""
     errors: dict[str, str] = {}
     for field, label in (("host", "主持人"), ("recorder", "记录人")):
         member = getattr(meeting, field)
         if member is not None and member.status == Status.LEFT:
             errors[field] = f"{label}“{member.name}”已出党，不能担任{label}"
-    material = meeting.material
-    if material is not None and not meeting.org.path.startswith(material.org.path):
-        errors["material"] = "该党课教材不是本组织或上级组织发布的"
+    meeting.lecturer_name = (meeting.lecturer_name or "").strip()
+    if meeting.lecturer is not None and meeting.lecturer_name:
+        errors["lecturer_name"] = "授课人已选择党员，不再填写姓名"
     if errors:
         raise ValidationError(errors)
+
+
+def _check_references(meeting: Meeting, fields: Any, by: Any) -> None:
+    """The host, recorder and lecturer named in `fields` are members of the org's tree
+    or of an org above it (`people_on_line`) inside `by`'s scope; the material is one
+    published to the org (LIFE-06). Anything else reads as not found: a write reveals
+    nothing of what exists elsewhere."""
+    for field in set(PEOPLE) & set(fields):
+        member = getattr(meeting, field)
+        if member is None:
+            continue
+        on_line = people_on_line(meeting.org).filter(pk=member.pk).exists()
+        require_reference(
+            by, member.org.path, field=field, label=MEMBER_LABEL, value=member.code, allowed=on_line
+        )
+    material = meeting.material if "material" in fields else None
+    if material is not None and not meeting.org.path.startswith(material.org.path):
+        raise reference_error("material", MATERIAL_LABEL, material.pk)
 
 
 def _fill_defaults(meeting: Meeting) -> None:
@@ -142,10 +166,11 @@ def _fill_defaults(meeting: Meeting) -> None:
         meeting.for_period = str(meeting.held_on.year)
 
 
-def _clean(meeting: Meeting) -> None:
+def _clean(meeting: Meeting, *, by: Any = None, references: Any = ()) -> None:
     _fill_defaults(meeting)
     _validate_kind(meeting)
     _validate_dates(meeting)
+    _check_references(meeting, references, by)
     _validate_people(meeting)
     try:
         meeting.full_clean(exclude=["org"])
@@ -169,6 +194,7 @@ def record_meeting(
     host: Member | None = None,
     recorder: Member | None = None,
     lecturer: Member | None = None,
+    lecturer_name: str = "",
     material: LessonMaterial | None = None,
     off_day_reason: str = "",
     minutes: str = "",
@@ -180,7 +206,9 @@ def record_meeting(
 
     `status` defaults to held when `held_on` is given, else planned. A yearly meeting
     without `for_period` is for the year it is held. `attendance` ({member id: status}),
-    when given for a held meeting, writes the whole roster (see `write_roster`).
+    when given for a held meeting, writes the whole roster (see `write_roster`). Host,
+    recorder and lecturer come from the org's tree or the orgs above it, inside `by`'s
+    scope; a lecturer from elsewhere is `lecturer_name` (see `_check_references`).
     """
     meeting = Meeting(
         org=org,
@@ -194,28 +222,30 @@ def record_meeting(
         host=host,
         recorder=recorder,
         lecturer=lecturer,
+        lecturer_name=lecturer_name,
         material=material,
         off_day_reason=off_day_reason,
         minutes=minutes,
         status=status or (MeetingStatus.HELD if held_on else MeetingStatus.PLANNED),
     )
-    _clean(meeting)
+    _clean(meeting, by=by, references=MEETING_FIELDS)
     meeting.save()
     if attendance is not None and meeting.status == MeetingStatus.HELD:
-        write_roster(meeting, attendance)
+        write_roster(meeting, attendance, by=by)
     return meeting
 
 
 @transaction.atomic
 def update_meeting(meeting: Meeting, *, by: Any = None, **fields: Any) -> Meeting:
-    """Change the fields of a meeting (not its org); validated like `record_meeting`."""
+    """Change the fields of a meeting (not its org); validated like `record_meeting` (the
+    people and material named in `fields` are checked, those kept are not)."""
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise ValidationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
     for field, value in fields.items():
         setattr(meeting, field, value)
-    _clean(meeting)
-    meeting.save(update_fields=[*fields, "for_period", "updated_at"])
+    _clean(meeting, by=by, references=fields)
+    meeting.save(update_fields=[*fields, "lecturer_name", "for_period", "updated_at"])
     return meeting
 
 
@@ -230,7 +260,7 @@ def hold_meeting(
     _clean(meeting)
     meeting.save(update_fields=["status", "held_on", "for_period", "updated_at"])
     if attendance is not None:
-        write_roster(meeting, attendance)
+        write_roster(meeting, attendance, by=by)
     return meeting
 
 
@@ -251,11 +281,29 @@ def _check_statuses(statuses: dict[int, str]) -> dict[int, str]:
     return {int(member_id): status for member_id, status in statuses.items()}
 
 
-def _check_members(statuses: dict[int, str]) -> None:
-    found = set(Member.objects.filter(pk__in=list(statuses)).values_list("pk", flat=True))
-    missing = sorted(set(statuses) - found)
-    if missing:
-        raise ValidationError({"attendance": f"没有编号为 {missing} 的党员记录"})
+def allowed_attendees(meeting: Meeting, roster: list[int] | None = None) -> set[int]:
+    """Who may have an attendance row of `meeting` (LIFE-01): its roster (`roster_for`),
+    the guests without a vote (`guest_ids`: seat holders of the orgs above, leaders
+    whose contact point the org is), whoever already has a row and, for a heart talk,
+    any member of the org's subtree."""
+    day = meeting.day
+    if day is None:
+        return set()
+    if roster is None:
+        roster = [m.pk for m in roster_for(meeting.org, day, meeting.kind)]
+    rows = meeting.attendance.values_list("member_id", flat=True)
+    allowed = set(roster) | guest_ids(meeting.org, day) | set(rows)
+    if meeting.kind == MeetingKind.HEART_TALK:  # a leader talks with anyone below (LIFE-08)
+        below = Member.objects.filter(org__path__startswith=meeting.org.path)
+        allowed |= set(below.values_list("pk", flat=True))
+    return allowed
+
+
+def _check_attendees(meeting: Meeting, statuses: dict[int, str], roster: Any) -> None:
+    """Anyone else reads as a member not found, whether they exist or not."""
+    outside = set(statuses) - allowed_attendees(meeting, roster)
+    if outside:
+        raise reference_error("attendance", MEMBER_LABEL, "、".join(map(str, sorted(outside))))
 
 
 def _default_statuses(meeting: Meeting, member_ids: list[int]) -> dict[int, str]:
@@ -276,14 +324,15 @@ def _default_statuses(meeting: Meeting, member_ids: list[int]) -> dict[int, str]
     return defaults
 
 
-def write_roster(meeting: Meeting, statuses: dict[int, str]) -> None:
+def write_roster(meeting: Meeting, statuses: dict[int, str], *, by: Any = None) -> None:
     """Write an attendance row for every member on the roster of a held meeting and for
     every member named in `statuses` (LIFE-01). Members on the roster not named are
     absent, on leave (approved request) or exempted (approved exemption of this kind);
-    `voting` is being a full member on the day; members not on the roster do not vote."""
+    `voting` is being a full member on the day; guests (`allowed_attendees`) do not vote."""
     roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
     statuses = _check_statuses(statuses)
-    set_attendance(meeting, {**_default_statuses(meeting, roster), **statuses}, roster=roster)
+    defaults = _default_statuses(meeting, roster)
+    set_attendance(meeting, {**defaults, **statuses}, by=by, roster=roster)
 
 
 @transaction.atomic
@@ -296,21 +345,23 @@ def set_attendance(
 ) -> None:
     """Upsert the attendance rows of a held meeting ({member id: status}) (LIFE-01).
 
-    A new row votes when its member is on the roster and a full member on the day.
+    Only members of `allowed_attendees` are written: anyone else (elsewhere, or not
+    existing at all) is refused alike. A new row votes when its member is on the roster
+    and a full member on the day.
     """
     if meeting.status != MeetingStatus.HELD:
         raise ValidationError({"attendance": "会议尚未召开，不能登记出勤"})
     statuses = _check_statuses(statuses)
-    _check_members(statuses)
+    if roster is None:
+        roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
+    _check_attendees(meeting, statuses, roster)
     rows = {row.member_id: row for row in meeting.attendance.filter(member_id__in=list(statuses))}
     new = [member_id for member_id in statuses if member_id not in rows]
-    if new and roster is None:
-        roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
     full = {m for m, s in statuses_on(new, meeting.day).items() if s == Status.FULL}
     for member_id, status in statuses.items():
         row = rows.get(member_id)
         if row is None:
-            voting = member_id in full and member_id in (roster or [])
+            voting = member_id in full and member_id in roster
             Attendance.objects.create(
                 meeting=meeting, member_id=member_id, status=status, voting=voting
             )
@@ -366,10 +417,16 @@ def ask_exemption(
     reason: str,
     starts_on: dt.date,
     ends_on: dt.date | None = None,
+    org: Org | None = None,
     by: Any = None,
 ) -> Exemption:
     """Record a frail or sick member's application to be exempted from a kind of meeting
-    from `starts_on` to `ends_on` (the last day; open when None) (LIFE-04)."""
+    from `starts_on` to `ends_on` (the last day; open when None) (LIFE-04). The member
+    is one of `org`'s subtree (when given) inside `by`'s scope, else not found."""
+    mine = org is None or member.org.path.startswith(org.path)
+    require_reference(
+        by, member.org.path, field="member", label=MEMBER_LABEL, value=member.code, allowed=mine
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写免于参加的原因"})
@@ -398,19 +455,21 @@ def decide_exemption(exemption: Exemption, *, approve: bool, by: Any) -> Exempti
 
 
 def validate_upload(file: Any, field: str = "file") -> None:
-    """At most 20 MB, of type jpg, png, pdf, docx or xlsx."""
-    suffix = PurePath(file.name or "").suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError({field: "只能上传 jpg、png、pdf、docx 或 xlsx 文件"})
-    if file.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({field: "文件不能超过 20 MB"})
+    """At most 20 MB, of type jpg, png, pdf, docx or xlsx by its bytes (not its name)."""
+    uploads.check_upload(
+        file,
+        ATTACHMENT_TYPES,
+        limit=MAX_ATTACHMENT_BYTES,
+        field=field,
+        label="jpg、png、pdf、docx 或 xlsx",
+    )
 
 
 @transaction.atomic
 def add_attachment(meeting: Meeting, *, file: Any, by: Any = None) -> Attachment:
     """Keep a file with a meeting (photos, sign-in sheet, minutes scan), stored locally."""
     validate_upload(file)
-    name = PurePath(file.name).name[:200]
+    name = uploads.original_name(file)
     attachment = Attachment(meeting=meeting, file=file, name=name, size=file.size)
     attachment.save()
     return attachment
@@ -441,6 +500,7 @@ def publish_material(
         title=(title or "").strip(),
         summary=(summary or "").strip(),
         file=file or "",
+        file_name=uploads.original_name(file) if file else "",
         published_on=published_on or today(),
     )
     material.full_clean()
@@ -516,6 +576,7 @@ def record_affairs(
     record = AffairsRecord(
         org=org, kind=kind, period=period, done_on=done_on, summary=summary, file=file or ""
     )
+    record.file_name = uploads.original_name(file) if file else ""
     _clean_affairs(record)
     record.save()
     return record
@@ -529,6 +590,7 @@ def update_affairs(record: AffairsRecord, *, by: Any = None, **fields: Any) -> A
         raise ValidationError(f"不可修改的字段：{'、'.join(sorted(unknown))}")
     if fields.get("file"):
         validate_upload(fields["file"])
+        fields["file_name"] = uploads.original_name(fields["file"])
     for field, value in fields.items():
         setattr(record, field, value)
     _clean_affairs(record)

@@ -4,17 +4,16 @@ attendance (出勤) referring to them, so the file re-imports as it is."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from xianfeng.core.importing import Column
+from xianfeng.core.workbooks import export_cell
 
 from .importers import (
     AFFAIRS_COLUMNS,
@@ -45,6 +44,7 @@ def meeting_rows(meetings: QuerySet[Meeting]) -> Iterator[dict[str, Any]]:
             "place": meeting.place,
             "host": meeting.host.code if meeting.host else "",
             "lecturer": meeting.lecturer.code if meeting.lecturer else "",
+            "lecturer_name": meeting.lecturer_name,
             "off_day_reason": meeting.off_day_reason,
             "minutes": meeting.minutes,
         }
@@ -95,20 +95,9 @@ def write_affairs(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
 def _sheet(book: Workbook, title: str, columns: tuple[Column, ...], records: Any) -> int:
     sheet = book.create_sheet(title)
     bold = Font(bold=True)
-    sheet.append([_cell(sheet, c.label, font=bold) for c in columns])
+    sheet.append([export_cell(sheet, c.label, font=bold) for c in columns])
     count = 0
     for record in records:
-        sheet.append([_cell(sheet, record.get(c.key), text=c.text) for c in columns])
+        sheet.append([export_cell(sheet, record.get(c.key), text=c.text) for c in columns])
         count += 1
     return count
-
-
-def _cell(sheet: Any, value: Any, *, text: bool = False, font: Font | None = None) -> Any:
-    cell = WriteOnlyCell(sheet, value=value)
-    if font is not None:
-        cell.font = font
-    elif text:
-        cell.number_format = "@"
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell

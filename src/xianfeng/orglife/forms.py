@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from xianfeng.accounts.scope import path_q
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.forms import DATE_WIDGET, model_field
 from xianfeng.orgs.models import Org, OrgKind
@@ -20,7 +21,7 @@ from .models import (
     MeetingKind,
     MeetingStatus,
 )
-from .queries import materials_for
+from .queries import materials_for, people_on_line
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MEETING_FIELDS = (
@@ -35,17 +36,30 @@ MEETING_FIELDS = (
     "host",
     "recorder",
     "lecturer",
+    "lecturer_name",
     "material",
     "off_day_reason",
     "minutes",
 )
 
 
-def people_of(org: Org) -> Any:
-    """Members a meeting of `org` may name as host, recorder or lecturer: the org's tree
-    (the branch's, for a party group), current members only."""
+def people_of(org: Org, user: Any = None) -> Any:
+    """Members a meeting of `org` may name as host, recorder or lecturer (the domain's
+    `people_on_line`) inside `user`'s scope, current members only: a choice outside them
+    is refused like one that does not exist."""
+    members = people_on_line(org).exclude(status=Status.LEFT)
+    if user is not None:
+        members = members.filter(path_q(user, "org__path"))
+    return members.order_by("name", "code")
+
+
+def members_of(org: Org, user: Any = None) -> Any:
+    """Current members of `org`'s subtree (its branch's, for a party group) inside
+    `user`'s scope."""
     base = Org.objects.get_parent(org) if org.kind == OrgKind.PARTY_GROUP else org
     members = Member.objects.filter(org__path__startswith=base.path)
+    if user is not None:
+        members = members.filter(path_q(user, "org__path"))
     return members.exclude(status=Status.LEFT).order_by("name", "code")
 
 
@@ -76,6 +90,7 @@ class MeetingForm(forms.Form):
     lecturer = forms.ModelChoiceField(
         label="授课人", queryset=Member.objects.none(), required=False, help_text="党课的主讲人"
     )
+    lecturer_name = model_field(Meeting, "lecturer_name")
     material = forms.ModelChoiceField(
         label="使用的党课教材", queryset=LessonMaterial.objects.none(), required=False
     )
@@ -87,10 +102,12 @@ class MeetingForm(forms.Form):
         help_text="照片、签到表或记录扫描件：jpg、png、pdf、docx、xlsx，不超过 20 MB",
     )
 
-    def __init__(self, *args: Any, org: Org, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, org: Org, user: Any = None, editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _kind_choices(org)  # type: ignore[attr-defined]
-        people = people_of(org)
+        people = people_of(org, user)
         for name in ("host", "recorder", "lecturer"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]
         self.fields["material"].queryset = materials_for(org)  # type: ignore[attr-defined]
@@ -149,9 +166,9 @@ class ExemptionForm(forms.Form):
     starts_on = model_field(Exemption, "starts_on")
     ends_on = model_field(Exemption, "ends_on")
 
-    def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, org: Org, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = people_of(org)  # type: ignore[attr-defined]
+        self.fields["member"].queryset = members_of(org, user)  # type: ignore[attr-defined]
 
 
 class MaterialForm(forms.Form):

@@ -29,6 +29,7 @@ from xianfeng.orgs.importers_support import (
     _comparable,
     _org,
     _Sheet,
+    _unknown_member,
     clean_long_text,
     clean_member_ref,
 )
@@ -161,6 +162,12 @@ MEETING_COLUMNS = (
     _member("host", "主持人", ("主持人编号", "主持人党员编号")),
     _member("lecturer", "授课人", ("主讲人", "讲课人", "授课人编号")),
     Column(
+        "lecturer_name",
+        "授课人姓名",
+        aliases=("主讲人姓名", "外请授课人"),
+        note="本组织和上级组织以外的授课人（如党校教师）填姓名，不填授课人编号",
+    ),
+    Column(
         "off_day_reason",
         "未在固定日开展的原因",
         aliases=("未在固定日原因", "调整原因", "改期原因"),
@@ -181,7 +188,16 @@ ATTENDANCE_COLUMNS = (
         choices=[str(label) for label in AttendanceStatus.labels],
     ),
 )
-UPDATABLE = ("starts_at", "for_period", "place", "host", "lecturer", "off_day_reason", "minutes")
+UPDATABLE = (
+    "starts_at",
+    "for_period",
+    "place",
+    "host",
+    "lecturer",
+    "lecturer_name",
+    "off_day_reason",
+    "minutes",
+)
 
 # --------------------------------------------------------------------------- one run
 
@@ -324,6 +340,9 @@ class _Attendance(_Sheet):
         meeting, member = self.numbers[number], self.member(record, "member", "name")
         if meeting is None or member is None:
             return "error"  # a refused meeting row has its error already
+        if member.pk not in self.stored(meeting, _domain().allowed_attendees):
+            # off the roster (LIFE-01) reads like a member not found, as on the pages
+            return self.reject(record, "member", _unknown_member(v["member"]))
         if not self.unique(record, (meeting.pk, member.pk), "member"):
             return "error"
         self.pending.setdefault(meeting, {})[member.pk] = (v["status"], record)

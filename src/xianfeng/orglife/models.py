@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xianfeng.core.history import tracked
+from xianfeng.lib.uploads import RandomName
 
 period_validator = RegexValidator(
     r"^\d{4}(-(H[12]|Q[1-4]|(0[1-9]|1[0-2])))?$", "期间格式应为 2025、2025-H1、2025-Q3 或 2025-06"
@@ -54,7 +55,10 @@ class LessonMaterial(models.Model):
     month = models.CharField(_("月份"), max_length=7, validators=[month_validator])
     title = models.CharField(_("题目"), max_length=200)
     summary = models.TextField(_("内容摘要"), blank=True)
-    file = models.FileField(_("课件"), upload_to="lessons/%Y/%m/", blank=True)
+    file = models.FileField(_("课件"), upload_to=RandomName("lessons"), blank=True)
+    file_name = models.CharField(
+        _("原文件名"), max_length=200, blank=True, default="", db_default=""
+    )
     published_on = models.DateField(_("发布日期"))
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -115,6 +119,14 @@ class Meeting(models.Model):
         related_name="lessons_given",
         verbose_name=_("授课人"),
         help_text=_("党课的主讲人"),
+    )
+    lecturer_name = models.CharField(
+        _("授课人姓名"),
+        max_length=50,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("本组织和上级组织以外的授课人（如党校教师），填写姓名"),
     )
     material = models.ForeignKey(
         LessonMaterial,
@@ -203,7 +215,7 @@ class Attachment(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("会议")
     )
-    file = models.FileField(_("文件"), upload_to="meetings/%Y/%m/")
+    file = models.FileField(_("文件"), upload_to=RandomName("meetings"))
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -332,7 +344,10 @@ class AffairsRecord(models.Model):
     )
     done_on = models.DateField(_("完成日期"))
     summary = models.TextField(_("内容摘要"))
-    file = models.FileField(_("附件"), upload_to="affairs/%Y/%m/", blank=True)
+    file = models.FileField(_("附件"), upload_to=RandomName("affairs"), blank=True)
+    file_name = models.CharField(
+        _("原文件名"), max_length=200, blank=True, default="", db_default=""
+    )
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

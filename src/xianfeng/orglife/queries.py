@@ -420,6 +420,65 @@ def _seat_holders_on(org: Any, day: dt.date) -> QuerySet[Any]:
     return Member.objects.filter(held)
 
 
+def paths_above(org: Any) -> list[str]:
+    """The paths of the orgs above `org` (not its own)."""
+    step = type(org).steplen
+    return [org.path[:n] for n in range(step, len(org.path), step)]
+
+
+def _home_of(org: Any) -> Any:
+    """The org whose members a meeting of `org` draws on: a party group's branch."""
+    from xianfeng.orgs.models import OrgKind
+
+    return type(org).objects.get_parent(org) if org.kind == OrgKind.PARTY_GROUP else org
+
+
+def guest_ids(org: Any, day: dt.date) -> set[int]:
+    """Members who may attend a meeting of `org` on `day` without a vote (LIFE-01): the
+    holders of a seat of an org above it that day and the leaders whose contact point
+    (ORG-07) it is (its branch's, for a party group)."""
+    from xianfeng.orgs.models import ContactPoint
+
+    seats = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=day),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+        org__path__in=paths_above(org),
+        member__isnull=False,
+    )
+    points = ContactPoint.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+        target_id__in={org.pk, _home_of(org).pk},
+        started_on__lte=day,
+    )
+    return set(seats.values_list("member_id", flat=True)) | set(
+        points.values_list("leader_id", flat=True)
+    )
+
+
+def attendee_ids(org: Any, day: dt.date | None, kind: str | None = None) -> set[int]:
+    """Everyone who may have a row on the roster of a meeting of `org` on `day`: the
+    roster (`roster_for`) and the guests without a vote (`guest_ids`)."""
+    if day is None:
+        return set()
+    return {m.pk for m in roster_for(org, day, kind)} | guest_ids(org, day)
+
+
+def people_on_line(org: Any) -> QuerySet[Any]:
+    """Members a meeting of `org` may name as host, recorder or lecturer (LIFE-01): those
+    of the org's subtree (its branch's, for a party group) or of an org above it, and
+    the holders of a seat of an org above it. A lecturer from elsewhere is a name."""
+    from xianfeng.members.models import Member
+
+    home = _home_of(org)
+    above = paths_above(home)
+    seated = Seat.objects.filter(org__path__in=above, member__isnull=False)
+    return Member.objects.filter(
+        Q(org__path__startswith=home.path)
+        | Q(org__path__in=above)
+        | Q(pk__in=seated.values("member_id"))
+    )
+
+
 def roster_for(org: Any, day: dt.date, kind: str | None = None) -> list[Any]:
     """Members expected at a meeting of `org` on `day` (LIFE-01), ordered by name.
 
@@ -601,6 +660,18 @@ def materials_for(org: Any) -> QuerySet[Any]:
     return LessonMaterial.objects.filter(org__path__in=paths).select_related("org")
 
 
+def get_attachment_for_user(user: Any, pk: int) -> Any:
+    """A meeting's attachment if the meeting's org lies in the user's scope, else 404."""
+    from django.http import Http404
+
+    from .models import Attachment
+
+    found = Attachment.objects.filter(meeting__in=meetings_for_user(user), pk=pk).first()
+    if found is None:
+        raise Http404("没有找到该附件，或不在您的管辖范围内")
+    return found
+
+
 def get_material_for_user(user: Any, pk: int) -> Any:
     """A material published inside the user's scope or above it (to the user's orgs),
     else 404."""
@@ -621,10 +692,14 @@ def get_material_for_user(user: Any, pk: int) -> Any:
     return material
 
 
-def material_usage(material: Any) -> list[dict[str, Any]]:
-    """Per org whose held lessons used `material`: the org, how many and the last day."""
+def material_usage(material: Any, user: Any) -> list[dict[str, Any]]:
+    """Per org in the user's scope whose held lessons used `material`: the org, how many
+    and the last day (a branch sees its own use, not its sibling towns')."""
+    from xianfeng.accounts.scope import path_q
+
     rows = (
-        Meeting.objects.filter(material=material, status=MeetingStatus.HELD)
+        Meeting.objects.filter(path_q(user, "org__path"), material=material)
+        .filter(status=MeetingStatus.HELD)
         .values("org__code", "org__name")
         .annotate(n=Count("id"), last=Max("held_on"))
         .order_by("org__code")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plan
+from . import views, views_files, views_plan
 
 app_name = "orglife"
 urlpatterns = [
@@ -12,9 +12,11 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/file/", views_files.attachment_file, name="attachment_file"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
     path("exemptions/<int:pk>/decide/", views.exemption_decide, name="exemption_decide"),
     path("materials/<int:pk>/", views.material_detail, name="material_detail"),
+    path("materials/<int:pk>/file/", views_files.material_file, name="material_file"),
     path("<str:code>/meetings/", views.meetings, name="meetings"),
     path("<str:code>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("<str:code>/calendar/", views.month_view, name="calendar"),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("<str:code>/exemptions/", views.exemptions, name="exemptions"),
     path("<str:code>/materials/", views.materials, name="materials"),
     path("affairs/<int:pk>/delete/", views.affairs_delete, name="affairs_delete"),
+    path("affairs/<int:pk>/file/", views_files.affairs_file, name="affairs_file"),
     path("<str:code>/affairs/", views.affairs, name="affairs"),
     path("<str:code>/plan/<int:year>/", views_plan.plan, name="plan"),
     path("<str:code>/plan/<int:year>/generate/", views_plan.plan_generate, name="plan_generate"),

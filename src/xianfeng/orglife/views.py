@@ -133,7 +133,9 @@ def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
     initial = {"kind": request.GET.get("kind", ""), "planned_on": request.GET.get("day")}
     if initial["planned_on"]:
         initial["status"] = MeetingStatus.PLANNED
-    form = MeetingForm(request.POST or None, request.FILES or None, org=org, initial=initial)
+    form = MeetingForm(
+        request.POST or None, request.FILES or None, org=org, user=request.user, initial=initial
+    )
     if request.method == "POST":
         meeting = apply_form(form, lambda _data: _create(request, org, form))
         if meeting is not None:
@@ -159,6 +161,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         org=meeting.org,
+        user=request.user,
         editing=True,
         initial=meeting_initial(meeting),
     )
@@ -453,10 +456,11 @@ def _exemptions_page(request: HttpRequest, org: Org, form: Any, status: int = 20
 def exemptions(request: HttpRequest, code: str) -> HttpResponse:
     org = get_org_for_user(request.user, code)
     if request.method != "POST":
-        return _exemptions_page(request, org, ExemptionForm(org=org))
+        return _exemptions_page(request, org, ExemptionForm(org=org, user=request.user))
     _editable(request, org)
-    form = ExemptionForm(request.POST, org=org)
-    if apply_form(form, lambda data: domain.ask_exemption(by=request.user, **data)) is None:
+    form = ExemptionForm(request.POST, org=org, user=request.user)
+    action = lambda data: domain.ask_exemption(org=org, by=request.user, **data)  # noqa: E731
+    if apply_form(form, action) is None:
         return _exemptions_page(request, org, form, status=400)
     messages.success(request, "已登记免于参加申请，请审批")
     return redirect_after_post(request, reverse("orglife:exemptions", args=[org.code]))
@@ -514,7 +518,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "material": material,
         "org": material.org,
-        "usage": material_usage(material),
+        "usage": material_usage(material, request.user),
         "breadcrumb": _breadcrumb(request.user, material.org),
     }
     return render(request, "orglife/material_detail.html", context)

@@ -481,6 +481,7 @@ def record_visit(request: HttpRequest, code: str, payload: VisitIn):  # type: ig
         visited_on=payload.visited_on,
         kind=payload.kind,
         summary=payload.summary,
+        org=org,
         by=request.user,
     )
     return Status(201, _visit_out(visit))

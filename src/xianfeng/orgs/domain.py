@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from xianfeng.accounts.scope import is_on_line, require_reference
 from xianfeng.lib.dates import add_months, today
 from xianfeng.lib.pinyin import initials
 
@@ -30,7 +31,7 @@ from .models import (
     Visit,
     VisitKind,
 )
-from .queries import org_row, term_dates
+from .queries import CONTACT_LEADER, CONTACT_TARGET, SEAT_HOLDER, org_row, term_dates
 
 EDITABLE_FIELDS = (
     "name",
@@ -91,7 +92,10 @@ def create_org(
     by: Any = None,
     **fields: Any,
 ) -> Org:
-    """Add an org under `parent` (or a new root) after validating the tree shape."""
+    """Add an org under `parent` (or a new root) after validating the tree shape; the
+    parent must lie in `by`'s scope (else the answer of an unknown org)."""
+    if parent is not None:
+        require_reference(by, parent.path, field="parent", label="上级党组织", value=parent.code)
     validate_placement(kind=kind, parent=parent)
     org = Org(code=code.strip(), name=name.strip(), kind=kind, level=level, **fields)
     org.name_initials = initials(org.name)
@@ -136,9 +140,16 @@ def dissolve_org(*, org: Org, on: dt.date, by: Any = None) -> Org:
 def appoint_to_seat(
     *, org: Org, role: str, member: Any, started_on: dt.date, title: str = "", by: Any = None
 ) -> Seat:
-    """Record a member taking a leadership seat of `org` (ORG-04)."""
-    if not member.org.path.startswith(org.path):
-        raise ValidationError({"member": "班子成员应为本组织（或下级组织）的党员"})
+    """Record a member taking a leadership seat of `org` (ORG-04): a member of `org`'s
+    subtree in `by`'s scope; any other reads like an unknown member."""
+    require_reference(
+        by,
+        member.org.path,
+        field="member",
+        label=SEAT_HOLDER,
+        value=member.code,
+        allowed=member.org.path.startswith(org.path),
+    )
     seat = Seat(org=org, role=role, title=title, member=member, started_on=started_on)
     seat.full_clean()
     seat.save()
@@ -251,6 +262,11 @@ def bulk_add_orgs(*, orgs: list[Org], parents: dict[str, Org | None], by: Any = 
     from django.db.models import F
     from simple_history.utils import bulk_create_with_history
 
+    for parent in parents.values():
+        if parent is not None and parent.pk is not None:
+            require_reference(
+                by, parent.path, field="parent", label="上级党组织", value=parent.code
+            )
     last = _last_steps()
     grown: dict[int, int] = {}
     for org in orgs:
@@ -347,8 +363,18 @@ def add_contact_point(
 
     The leader must hold a seat of `org` on `started_on`; the target lies below `org`
     (or is `org` itself when it holds members), is not a party group and exists on that
-    day; the same leader and target may not be paired twice at the same time.
+    day; the same leader and target may not be paired twice at the same time. A leader off
+    `org`'s line or out of `by`'s scope, and a target out of it, read like unknown ones.
     """
+    require_reference(
+        by,
+        leader.org.path,
+        field="leader",
+        label=CONTACT_LEADER,
+        value=leader.code,
+        allowed=is_on_line(leader.org.path, org.path),
+    )
+    require_reference(by, target.path, field="target", label=CONTACT_TARGET, value=target.code)
     if not _holds_seat(org, leader, started_on):
         raise ValidationError({"leader": f"该党员在{org.name}班子中无任职（{started_on}）"})
     _check_target(org, target, started_on)
@@ -384,11 +410,21 @@ def record_visit(
     visited_on: dt.date,
     kind: str = VisitKind.VISIT,
     summary: str = "",
+    org: Org | None = None,
     by: Any = None,
 ) -> Visit:
-    """Record a visit, a report heard, a problem solved or guidance at a contact point."""
-    _not_after_today("visited_on", visited_on, "活动日期")
+    """Record a visit, a report heard, a problem solved or guidance at a contact point
+    (one kept by `org` when given, and in `by`'s scope: else an unknown contact point)."""
     point = contact_point
+    require_reference(
+        by,
+        point.org.path,
+        field="contact_point",
+        label="联系点",
+        value=point.pk,
+        allowed=org is None or point.org_id == org.pk,
+    )
+    _not_after_today("visited_on", visited_on, "活动日期")
     if visited_on < point.started_on or (point.ended_on and visited_on > point.ended_on):
         end = point.ended_on or "今"
         raise ValidationError(
@@ -467,6 +503,8 @@ def add_staff_post(
     to the member's name) or, for staff not registered here, only a name.
     """
     _refuse_party_group(org, "党务干部")
+    if member is not None:
+        require_reference(by, member.org.path, field="member", label=SEAT_HOLDER, value=member.code)
     if member is not None and not _member_in_subtree_on(member, org, started_on):
         raise ValidationError(
             {"member": f"{member.name}在 {started_on} 不是本组织（或下级组织）的党员"}

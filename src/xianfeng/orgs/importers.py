@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from xianfeng.accounts.permissions import can_admin_org, can_edit_org
+from xianfeng.accounts.scope import is_within_scope
 from xianfeng.core.importing import Column, Errors, Progress, Record
 from xianfeng.lib.cells import choice_cleaner, clean_date, clean_int, text_key
 
@@ -218,6 +220,8 @@ class _Applier:
         if not ref:
             return None
         found = self.new.get(ref) or self.existing.get(ref) or self.by_name_path.get(_path_key(ref))
+        if found is not None and found.pk is not None and not is_within_scope(self.by, found.path):
+            return _MISSING  # an org out of the user's scope reads like one that does not exist
         return _MISSING if found is None else found
 
     def _resolve_parent(self, record: Record) -> tuple[bool, Org | None]:
@@ -240,8 +244,31 @@ class _Applier:
             values["level"] = NEXT_LEVEL.get(parent.level, "unit") if parent else "county"
         current = self.existing.get(code)
         if current is None:
+            if not self._may_add(record, parent):
+                return "error"
             return self._new(record, code, parent, values)
+        if not is_within_scope(self.by, current.path):
+            self.errors.add(record, None, "组织编码", f"组织编码 {code} 已被使用，请换一个编码")
+            return "error"
+        if self.by is not None and not can_edit_org(self.by, current):
+            self.errors.add(record, None, "组织编码", f"您对“{current.name}”只有查看权限")
+            return "error"
         return self._update(record, current, parent, values)
+
+    def _may_add(self, record: Record, parent: Org | None) -> bool:
+        """A new org goes under a parent the user administers (a new root: command line)."""
+        if self.by is None or self.by.is_superuser:
+            return True
+        if parent is None:
+            return self.errors.add(record, None, "上级组织", "新建顶层组织只能通过命令行办理")
+        if parent.pk is not None and not can_admin_org(self.by, parent):
+            return self.errors.add(
+                record,
+                None,
+                "上级组织",
+                f"只有“{parent.name}”（或上级组织）的管理员可以新建下级组织",
+            )
+        return True
 
     def _new(self, record: Record, code: str, parent: Org | None, values: dict) -> str:
         try:

@@ -23,7 +23,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 
-from xianfeng.accounts.permissions import can_edit_org, is_org_in_scope
+from xianfeng.accounts.permissions import can_edit_org
+from xianfeng.accounts.scope import is_within_scope
 from xianfeng.core.importing import Column, Errors, Progress, Record
 from xianfeng.lib.cells import (
     ID_AS_NUMBER_MESSAGE,
@@ -37,7 +38,7 @@ from xianfeng.lib.cells import (
     text_key,
 )
 from xianfeng.lib.cipher import lookup_hash
-from xianfeng.lib.idcard import IdNumberError, parse_id_number
+from xianfeng.lib.idcard import IdNumberError, mask_id_number, parse_id_number
 
 from . import domain
 from .importers import _full_names, _name_index, _path_key
@@ -352,12 +353,14 @@ class _Sheet:
     # look-ups --------------------------------------------------------------------------
 
     def org(self, record: Record, key: str = "org", *, scoped: bool = True) -> Org | None:
+        """The org a cell names, inside the user's scope (an org outside it reads exactly
+        like one that does not exist); `scoped`: the user must also be able to edit it."""
         ref = record.values[key]
         org = self.org_by_code.get(ref) or self.org_by_name.get(_path_key(ref))
-        if org is None:
+        if org is None or not is_within_scope(self.by, org.path):
             return self.fail(record, key, f"找不到党组织“{ref}”（请填编码或完整名称路径）")
         if scoped and not self.may_edit(org):
-            return self.fail(record, key, f"“{org.name}”不在您的管理范围内")
+            return self.fail(record, key, f"您对“{org.name}”只有查看权限")
         return org
 
     def may_edit(self, org: Org) -> bool:
@@ -386,10 +389,8 @@ class _Sheet:
         """The member a cell names (code or ID number), checked against the name column."""
         ref = record.values[key]
         member = self.members.get(ref)
-        if member is None:
-            return self.fail(record, key, _unknown_member(ref))
-        if self.by is not None and not is_org_in_scope(self.by, member.org):
-            return self.fail(record, key, "该党员不在您的管理范围内")
+        if member is None or not is_within_scope(self.by, member.org.path):
+            return self.fail(record, key, _unknown_member(ref))  # out of sight: not found
         name = record.values.get(name_key, "") if name_key else ""
         if name and text_key(name) != text_key(member.name):
             return self.fail(record, name_key, "姓名与该党员编号（身份证号）登记的姓名不一致")
@@ -480,6 +481,9 @@ def _id_number(ref: str) -> str:
 
 
 def _unknown_member(ref: str) -> str:
+    if len(ref) > 14 and ref[:14].isdigit() and not _looks_like_id(ref):
+        # a mistyped ID number: shown masked like any other (issue 12, no clear numbers)
+        return f"找不到党员编号或身份证号为“{mask_id_number(ref)}”的党员"
     if not _looks_like_id(ref):
         return f"找不到党员编号为“{ref}”的党员"
     try:
@@ -780,6 +784,7 @@ class _Visits(_Sheet):
             if p.started_on <= day
             and (p.ended_on is None or day <= p.ended_on)
             and (org is None or p.org_id == org.pk)
+            and self.may_edit(p.org)  # a point kept above reads as no point at all
         ]
         if not points:
             return self.fail(
@@ -790,8 +795,6 @@ class _Visits(_Sheet):
             )
         if len(points) > 1:
             return self.fail(record, "org", "该领导与该组织有多个联系点，请填写班子所在党组织")
-        if not self.may_edit(points[0].org):
-            return self.fail(record, "target", f"“{points[0].org.name}”不在您的管理范围内")
         return points[0]
 
 

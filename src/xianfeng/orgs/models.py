@@ -404,3 +404,29 @@ class Spending(models.Model):
         verbose_name_plural = _("党建活动经费支出")
         ordering = ["org", "-spent_on"]
         indexes = [models.Index(fields=["org", "spent_on"])]
+
+
+class OrgPreference(models.Model):
+    """A decision the policies leave to the org itself (the theme-day weekday where a
+    policy allows a choice, farmers' dues, the dues payment day): set by the org's own
+    admins within the range the policy allows; keys in `orgs.preferences.PREFERENCES`."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="preferences", verbose_name=_("党组织")
+    )
+    key = models.CharField(_("事项"), max_length=60)
+    value = models.JSONField(_("取值"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = tracked(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("本组织设置")
+        verbose_name_plural = _("本组织设置")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "key"], name="orgs_preference_once_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} · {self.key}"

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
-from xianfeng.accounts.scope import path_q
+from xianfeng.accounts.scope import path_q, reference_error
 from xianfeng.lib.dates import add_months
 
 from .models import (
@@ -269,10 +269,15 @@ def leadership_of(org: Org, day: dt.date, policy: Any) -> dict[str, Any]:
     }
 
 
-def seat_holder(org: Org, code: str) -> Any:
-    """The current member with `code` in `org`'s subtree, the only possible seat holder."""
-    from django.core.exceptions import ValidationError
+# What a reference names, in the one "not found" answer (accounts.scope.reference_error).
+SEAT_HOLDER = "本组织及下级组织的在册党员"
+CONTACT_LEADER = "本组织班子成员"
+CONTACT_TARGET = "本组织下级的党组织"
 
+
+def seat_holder(org: Org, code: str) -> Any:
+    """The current member with `code` in `org`'s subtree, the only possible seat holder
+    (the domain checks the actor's scope, with the same answer)."""
     from xianfeng.members.models import Member, Status
 
     member = (
@@ -282,7 +287,7 @@ def seat_holder(org: Org, code: str) -> Any:
         .first()
     )
     if member is None:
-        raise ValidationError({"member": f"本组织及下级组织中没有编号为“{code}”的在册党员"})
+        raise reference_error("member", SEAT_HOLDER, code.strip())
     return member
 
 
@@ -403,24 +408,20 @@ def contact_targets(org: Org, day: dt.date, limit: int = 300) -> list[tuple[str,
 
 def contact_target(org: Org, code: str) -> Org:
     """The org with `code` in `org`'s subtree (the domain checks the rest), else an error."""
-    from django.core.exceptions import ValidationError
-
     target = subtree(org).filter(code=code.strip()).first()
     if target is None:
-        raise ValidationError({"target": f"本组织及下级组织中没有编码为“{code}”的党组织"})
+        raise reference_error("target", CONTACT_TARGET, code.strip())
     return target
 
 
 def contact_leader(org: Org, code: str) -> Any:
     """The member with `code` who holds or held a seat of `org` (the domain checks the
-    day), else an error on "leader"."""
-    from django.core.exceptions import ValidationError
-
+    day and the actor's scope), else an error on "leader"."""
     from xianfeng.members.models import Member
 
     member = Member.objects.filter(code=code.strip(), seats__org=org).distinct().first()
     if member is None:
-        raise ValidationError({"leader": f"编号为“{code}”的党员未在{org.name}班子中任职"})
+        raise reference_error("leader", CONTACT_LEADER, code.strip())
     return member
 
 

@@ -583,6 +583,7 @@ def visit_add(request: HttpRequest, code: str) -> HttpResponse:
             visited_on=data["visited_on"],
             kind=data["kind"],
             summary=data["summary"],
+            org=org,
             by=request.user,
         )
 

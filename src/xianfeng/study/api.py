@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xianfeng.accounts.permissions import can_edit_org
+from xianfeng.accounts.scope import reference_error
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.members.queries import get_member_for_user, members_for_user
@@ -19,7 +21,7 @@ from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
-from .access import courses_for_org, get_class_for_user, get_course_for_user
+from .access import courses_for_org, get_class_for_user
 from .models import Course, StudyRecord, TrainingClass
 from .standing import SOURCE_LABELS, member_standing, span_of
 
@@ -158,13 +160,24 @@ def _editable_org(request: HttpRequest, code: str) -> Org:
 
 
 def _members(request: HttpRequest, codes: list[str], field: str) -> list[Member]:
+    """The members of `codes` inside the user's scope; a code outside it reads as one that
+    does not exist (the domain checks the rest the same way)."""
     found = {m.code: m for m in members_for_user(request.user).filter(code__in=codes)}
     missing = [code for code in codes if code not in found]
     if missing:
-        raise ValidationError(
-            {field: f"没有编号为“{'、'.join(missing)}”的党员（或不在管辖范围内）"}
-        )
+        raise reference_error(field, domain.MEMBER_LABEL, "、".join(missing))
     return [found[code] for code in codes]
+
+
+def _course(pk: int | None) -> Course | None:
+    """The course `pk`; whether the member's org may use it is the domain's check, with
+    the same answer as for a course that does not exist."""
+    if pk is None:
+        return None
+    course = Course.objects.filter(pk=pk).select_related("org").first()
+    if course is None:
+        raise reference_error("course", domain.COURSE_LABEL, pk)
+    return course
 
 
 @router.get("/orgs/{code}/records", response=list[RecordOut])
@@ -186,10 +199,10 @@ def create_study_record(request: HttpRequest, code: str, payload: RecordIn):  # 
     org = _editable_org(request, code)
     [member] = _members(request, [payload.member], "member")
     if not member.org.path.startswith(org.path):
-        raise ValidationError({"member": f"“{member.name}”不是{org.name}的党员"})
+        raise reference_error("member", domain.MEMBER_LABEL, member.code)
     data = payload.dict()
     data["member"] = member
-    data["course"] = get_course_for_user(request.user, data["course"]) if data["course"] else None
+    data["course"] = _course(data["course"])
     return Status(201, domain.record_study(by=request.user, **data))
 
 
@@ -224,9 +237,10 @@ def create_training_class(request: HttpRequest, code: str, payload: ClassIn):  #
     org = _editable_org(request, code)
     data = payload.dict()
     members = _members(request, data.pop("members"), "members")
-    training = domain.create_training_class(org=org, by=request.user, **data)
-    if members:
-        domain.enroll_members(training, members=members, by=request.user)
+    with transaction.atomic():  # a refused enrolment leaves no class behind
+        training = domain.create_training_class(org=org, by=request.user, **data)
+        if members:
+            domain.enroll_members(training, members=members, by=request.user)
     return Status(201, training)
 
 

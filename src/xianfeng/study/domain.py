@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xianfeng.accounts.scope import reference_error, require_reference
+from xianfeng.lib import uploads
 from xianfeng.lib.dates import parse_period, today
 from xianfeng.members.models import Member, Status
 from xianfeng.members.queries import org_on
@@ -93,6 +94,27 @@ def _visible(course: Course, org: Org) -> bool:
     return org.path.startswith(course.org.path)
 
 
+MEMBER_LABEL = "党员"
+COURSE_LABEL = "课程"
+
+
+def _usable_course(field: str, course: Course, org: Org) -> None:
+    """A course published elsewhere reads as one that does not exist (no oracle)."""
+    if not _visible(course, org):
+        raise reference_error(field, COURSE_LABEL, course.pk)
+
+
+def _member_in_reach(field: str, member: Member, by: Any, org: Org | None = None) -> None:
+    """`member` lies inside `by`'s scope (or is `by`'s own member) and in `org`'s
+    subtree when given; anyone else reads as a member that does not exist."""
+    own = by is not None and getattr(by, "member_id", None) == member.pk
+    below = org is None or member.org.path.startswith(org.path)
+    path = member.org.path
+    require_reference(
+        None if own else by, path, field=field, label=MEMBER_LABEL, value=member.code, allowed=below
+    )
+
+
 def _active_member(field: str, member: Member) -> None:
     if member.status == Status.LEFT:
         raise ValidationError({field: f"“{member.name}”已出党，不能登记学习"})
@@ -134,13 +156,10 @@ def _check_course(course: Course) -> None:
     if course.kind in (CourseKind.FILE, CourseKind.VIDEO) and not course.file:
         label = CourseKind(course.kind).label
         raise ValidationError({"file": f"{label}课程须上传本地文件"})
-    if course.file:
-        suffix = PurePath(course.file.name).suffix.lower()
-        allowed = FILE_TYPES[CourseKind(course.kind)]
-        if suffix not in allowed:
-            raise ValidationError(
-                {"file": f"该类型课程的文件应为 {'、'.join(sorted(allowed))}，收到“{suffix}”"}
-            )
+    if course.file:  # its bytes decide, not its name
+        uploads.check_upload(course.file, FILE_TYPES[CourseKind(course.kind)])
+        if not course.file._committed:
+            course.file_name = uploads.original_name(course.file)
     course.full_clean(exclude=["org", "file"])
 
 
@@ -186,7 +205,8 @@ def update_course(course: Course, *, by: Any = None, **fields: Any) -> Course:
     for name, value in fields.items():
         setattr(course, name, value)
     _check_course(course)
-    course.save(update_fields=[*fields, "updated_at"])
+    named = ["file_name"] if "file" in fields else []
+    course.save(update_fields=[*fields, *named, "updated_at"])
     return course
 
 
@@ -209,9 +229,8 @@ def publish_must_learn_list(
     chosen = list(dict.fromkeys(courses))
     if not chosen:
         raise ValidationError({"courses": "必学清单至少应包含一门课程"})
-    hidden = [c.title for c in chosen if not _visible(c, org)]
-    if hidden:
-        raise ValidationError({"courses": f"课程“{'、'.join(hidden)}”不是本组织或上级组织发布的"})
+    for course in chosen:
+        _usable_course("courses", course, org)
     if MustLearnList.objects.filter(org=org, year=year).exists():
         raise ValidationError({"year": f"{org.name}{year}年度的必学清单已发布，请修改原清单"})
     must_learn = MustLearnList(
@@ -244,7 +263,9 @@ def create_study_plan(
     by: Any = None,
 ) -> StudyPlan:
     """An org's annual study plan (kind org), or a leading cadre's personal annual
-    self-study plan (kind personal, at the member's org) (STUDY-03)."""
+    self-study plan (kind personal, at the member's org, inside `by`'s scope) (STUDY-03)."""
+    if member is not None:
+        _member_in_reach("member", member, by)
     if kind not in PlanKind.values:
         raise ValidationError({"kind": f"未知的计划类型“{kind}”"})
     _year("year", year)
@@ -315,8 +336,8 @@ def add_plan_item(
         raise ValidationError({"period": f"安排期间应在计划年度{plan.year}年内"})
     if plan.kind == PlanKind.PERSONAL and "Q" in period:
         raise ValidationError({"period": "个人自学计划按月作出安排，请填写月份（如 2025-06）"})
-    if course is not None and not _visible(course, plan.org):
-        raise ValidationError({"course": f"课程“{course.title}”不是本组织或上级组织发布的"})
+    if course is not None:
+        _usable_course("course", course, plan.org)
     item = PlanItem(plan=plan, period=period, title=(title or "").strip(), content=content)
     if not item.title:
         raise ValidationError({"title": "请填写学习内容"})
@@ -343,10 +364,11 @@ def mark_plan_item_done(
     if done_on.year < item.plan.year:
         raise ValidationError({"done_on": f"完成日期不能早于计划年度{item.plan.year}年"})
     if meeting is not None:
+        below = meeting.org.path.startswith(item.plan.org.path)
+        path = meeting.org.path
+        require_reference(by, path, field="meeting", label="会议", value=meeting.pk, allowed=below)
         if meeting.status != MeetingStatus.HELD:
             raise ValidationError({"meeting": "只能关联已召开的会议"})
-        if not meeting.org.path.startswith(item.plan.org.path):
-            raise ValidationError({"meeting": "该会议不是本组织或下级组织召开的"})
     item.done_on, item.done_note, item.meeting = done_on, (done_note or "").strip(), meeting
     item.full_clean(exclude=["plan", "course", "meeting"])
     item.save(update_fields=["done_on", "done_note", "meeting"])
@@ -374,8 +396,10 @@ def record_study(
     An online record names a catalogue course (its hours when `hours` is empty); a
     self-study entry waits for approval (pending) before it counts; imported rows carry
     their `batch`. The record's org is the member's org on `studied_on`. Training classes
-    and meetings are not recorded here: they count from their attendance.
+    and meetings are not recorded here: they count from their attendance. The member lies
+    inside `by`'s scope (or is `by`'s own), the course is published to the member's org.
     """
+    _member_in_reach("member", member, by)
     if source not in RECORD_SOURCES:
         allowed = "、".join(str(RecordSource(s).label) for s in RECORD_SOURCES)
         raise ValidationError({"source": f"学习记录来源应为{allowed}"})
@@ -413,8 +437,8 @@ def record_study(
 def _check_course_of_record(source: str, course: Course | None, org: Org) -> None:
     if source == RecordSource.ONLINE and course is None:
         raise ValidationError({"course": "网络学习须选择课程菜单中的课程"})
-    if course is not None and not _visible(course, org):
-        raise ValidationError({"course": f"课程“{course.title}”不是本组织或上级组织发布的"})
+    if course is not None:
+        _usable_course("course", course, org)
 
 
 def _refuse_duplicate(record: StudyRecord) -> None:
@@ -505,9 +529,13 @@ def create_training_class(
 def enroll_members(
     training_class: TrainingClass, *, members: Iterable[Member], by: Any = None
 ) -> list[Enrollment]:
-    """Enrol members in a class; those already enrolled keep their row."""
+    """Enrol members of the class org's subtree inside `by`'s scope (anyone else reads as
+    not found); those already enrolled keep their row."""
     if training_class.status == TrainingStatus.CANCELLED:
         raise ValidationError({"training_class": "培训班已取消，不能报名"})
+    members = list(members)
+    for member in members:
+        _member_in_reach("members", member, by, training_class.org)
     rows = []
     for member in members:
         _active_member("members", member)
@@ -528,10 +556,16 @@ def record_training_attendance(
     by: Any = None,
 ) -> list[Enrollment]:
     """Who attended a held class (credited its hours, or `hours` if fewer were
-    attended) and who did not; members not yet enrolled are enrolled."""
+    attended) and who did not; members not yet enrolled are enrolled, when they may be
+    (`enroll_members`)."""
     if training_class.status != TrainingStatus.HELD:
         raise ValidationError({"training_class": "只有已举办的培训班可以登记参训情况"})
     came, missed = list(attended), list(absent)
+    enrolled = set(training_class.enrollments.values_list("member_id", flat=True))
+    for field, members in (("attended", came), ("absent", missed)):
+        for member in members:
+            if member.pk not in enrolled:
+                _member_in_reach(field, member, by, training_class.org)
     both = {m.pk for m in came} & {m.pk for m in missed}
     if both:
         names = "、".join(m.name for m in came if m.pk in both)

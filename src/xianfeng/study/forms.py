@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
 
+from xianfeng.accounts.scope import path_q
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.forms import DATE_WIDGET, model_field
@@ -37,9 +37,11 @@ def visible_courses(org: Org) -> Any:
     return Course.objects.filter(org__path__in=paths, active=True).order_by("-published_on")
 
 
-def members_of(org: Org) -> Any:
-    """Current members of the org's subtree, by name."""
+def members_of(org: Org, user: Any = None) -> Any:
+    """Current members of the org's subtree (inside `user`'s scope when given), by name."""
     members = Member.objects.filter(org__path__startswith=org.path)
+    if user is not None:
+        members = members.filter(path_q(user, "org__path"))
     return members.exclude(status=Status.LEFT).order_by("name", "code")
 
 
@@ -90,8 +92,7 @@ class CourseForm(forms.Form):
             limit = MAX_COURSE_FILE_BYTES.get(str(self.data.get("kind")), MAX_FILE_BYTES)
             if file.size > limit:
                 raise forms.ValidationError(f"文件不能超过 {limit // 1024 // 1024} MB")
-            if PurePath(file.name).suffix.lower() not in ALL_TYPES:
-                raise forms.ValidationError(f"只能上传 {'、'.join(ALL_TYPES)} 文件")
+            # The type is decided by the domain from the file's bytes, not from its name.
         return file
 
     def course_data(self) -> dict[str, Any]:
@@ -174,9 +175,9 @@ class EnrollForm(forms.Form):
         label="报名党员", queryset=Member.objects.none(), widget=forms.SelectMultiple({"size": 8})
     )
 
-    def __init__(self, *args: Any, org: Org, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, org: Org, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = members_of(org)  # type: ignore[attr-defined]
+        self.fields["members"].queryset = members_of(org, user)  # type: ignore[attr-defined]
 
 
 class TrainingAttendanceForm(forms.Form):

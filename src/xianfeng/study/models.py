@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xianfeng.core.history import tracked
+from xianfeng.lib.uploads import RandomName
 
 plan_part_validator = RegexValidator(
     r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$", "安排期间应为季度（如 2025-Q3）或月份（如 2025-06）"
@@ -56,7 +57,10 @@ class Course(models.Model):
     tags = models.JSONField(_("标签"), default=list, blank=True)
     summary = models.TextField(_("内容简介"), blank=True)
     body = models.TextField(_("正文"), blank=True, help_text=_("图文课程的正文"))
-    file = models.FileField(_("课件文件"), upload_to="courses/%Y/", blank=True)
+    file = models.FileField(_("课件文件"), upload_to=RandomName("courses"), blank=True)
+    file_name = models.CharField(
+        _("原文件名"), max_length=200, blank=True, default="", db_default=""
+    )
     published_on = models.DateField(_("发布日期"))
     active = models.BooleanField(_("在用"), default=True)
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)

@@ -16,11 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xianfeng.accounts.permissions import can_edit_org, is_org_in_scope
+from xianfeng.core.downloads import file_response
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.members.queries import get_member_for_user
@@ -346,13 +348,14 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def course_file(request: HttpRequest, pk: int) -> FileResponse:
-    """The course's file, served from local storage."""
+def course_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The course's file from local storage: PDF, pictures and video shown (a video can be
+    sought with HTTP Range), anything else downloaded under its original name."""
     course = get_course_for_user(request.user, pk)
     if not course.file:
         raise Http404("该课程没有文件")
-    name = course.file.name.rsplit("/", 1)[-1]
-    return FileResponse(course.file.open("rb"), as_attachment=True, filename=name)
+    name = course.file_name or course.file.name.rsplit("/", 1)[-1]
+    return file_response(request, course.file, filename=name)
 
 
 # --- must-learn lists (STUDY-02) ----------------------------------------------------------
@@ -594,7 +597,7 @@ def _class_context(request: HttpRequest, training: TrainingClass, **forms: Any) 
         rows=rows,
         counts=counts,
         enroll_form=forms.get("enroll_form")
-        or (EnrollForm(org=training.org) if can_edit else None),
+        or (EnrollForm(org=training.org, user=request.user) if can_edit else None),
         held=training.status == TrainingStatus.HELD,
     )
 
@@ -610,7 +613,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def class_enroll(request: HttpRequest, pk: int) -> HttpResponse:
     training = get_class_for_user(request.user, pk)
     _editable(request, training.org)
-    form = EnrollForm(request.POST, org=training.org)
+    form = EnrollForm(request.POST, org=training.org, user=request.user)
     action = lambda data: domain.enroll_members(training, by=request.user, **data)  # noqa: E731
     if apply_form(form, action) is None:
         context = _class_context(request, training, enroll_form=form)

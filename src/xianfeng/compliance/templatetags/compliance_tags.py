@@ -52,3 +52,12 @@ def org_findings_card(context: template.Context, org: Any) -> dict[str, Any]:
         "counts": [(value, label, counts.get(value, 0)) for value, label in Severity.choices],
         "total": sum(counts.values()),
     }
+
+
+@register.filter
+def weekday_names(value: Any) -> str:
+    """Weekday keys of a policy or preference (`["monday", "saturday"]`) in Chinese."""
+    from xianfeng.orgs.preferences import WEEKDAY_LABELS
+
+    items = value if isinstance(value, list) else [value]
+    return "、".join(WEEKDAY_LABELS.get(str(item), str(item)) for item in items)

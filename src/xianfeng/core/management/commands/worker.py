@@ -11,4 +11,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="处理完队列中的任务后退出")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        from xianfeng.core.tasks import sweep_import_files
+
+        removed = sweep_import_files()
+        if removed:
+            self.stdout.write(f"已删除 {removed} 个已结束导入任务遗留的上传文件")
         call_command("db_worker", batch=options["batch"])
