@@ -115,6 +115,7 @@ MATRIX: dict[str, list[Endpoint]] = {
     # The API's schema and docs are public: Xianfeng is open source, the data is not.
     "api:openapi-view": [P("/api/docs", public=True, scoped=False)],
     "api:api-root": [],  # ninja's internal root name; serves no page of its own
+    "api:unknown_path": [],  # any other /api/ path: a JSON 404 (tests/api/test_robustness.py)
     "api:list_orgs": [P("/api/orgs", scoped=False)],
     "api:create_org": [
         P(

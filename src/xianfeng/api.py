@@ -6,17 +6,23 @@ from the account page. OpenAPI at /api/openapi.json, docs at /api/docs (served l
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from xianfeng.accounts.domain import user_for_api_key
 from xianfeng.core.actor import set_actor_user
 from xianfeng.core.logs import note_denial
+from xianfeng.lib.api import NUL_MESSAGE, StrictParser
+
+logger = logging.getLogger(__name__)
 
 # What a session or token of an account that must change its password may still reach.
 _BEFORE_PASSWORD_CHANGE = {"/api/accounts/me"}
@@ -67,6 +73,7 @@ api = NinjaAPI(
     description="党组织、党员、组织关系转接与账号。所有数据按账号岗位的组织范围过滤。",
     auth=[TokenAuth(), KeyHeaderAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=StrictParser(),
 )
 
 
@@ -98,6 +105,102 @@ def on_not_found(request: HttpRequest, exc: Http404):  # type: ignore[no-untyped
     return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
 
 
+# Pydantic error types → a short Chinese message (the rest keep pydantic's English text).
+_SCHEMA_MESSAGES = {
+    "missing": "必填",
+    "enum": "取值无效，可选：{expected}",
+    "literal_error": "取值无效，可选：{expected}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "必须大于 {gt}",
+    "less_than": "必须小于 {lt}",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为字符串",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "decimal_max_digits": "数字位数过多（最多 {max_digits} 位）",
+    "decimal_max_places": "小数位数过多（最多 {decimal_places} 位）",
+    "decimal_whole_digits": "整数部分位数过多",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "time_parsing": "应为时间（HH:MM）",
+    "time_type": "应为时间（HH:MM）",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "value_error": "{error}",
+}
+
+
+def _schema_message(error: dict[str, Any]) -> str:
+    template = _SCHEMA_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", "取值无效"))
+    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context).removeprefix("Value error, ")
+    except (KeyError, IndexError):
+        return str(error.get("msg", "取值无效"))
+
+
+def _schema_field(loc: Any) -> str:
+    """("body", "payload", "status", 0) → "status"; ("query", "year") → "year"."""
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in {"body", "query", "path"} else []
+    if loc and loc[0] == "body" and parts:
+        parts = parts[1:]  # the view's argument name
+    return parts[0] if parts else "__all__"
+
+
+@api.exception_handler(SchemaError)
+def on_schema_error(request: HttpRequest, exc: SchemaError):  # type: ignore[no-untyped-def]
+    """Ninja's own 422 (types, enums, bounds) in the same shape as the domain's."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_schema_field(error.get("loc", ())), []).append(_schema_message(error))
+    return api.create_response(request, {"detail": "数据校验未通过", "errors": errors}, status=422)
+
+
+def _http_detail(exc: HttpError) -> str:
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        return NUL_MESSAGE if str(exc.__cause__) == NUL_MESSAGE else "请求体不是有效的 JSON"
+    if exc.status_code == 401:
+        return "未登录或令牌无效"
+    return message
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):  # type: ignore[no-untyped-def]
+    """Ninja's own errors (unparsable body, 401, ...) in the API's shape and language."""
+    return api.create_response(request, {"detail": _http_detail(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception):  # type: ignore[no-untyped-def]
+    """Anything unexpected: logged with its traceback, answered as JSON (never HTML)."""
+    logger.error("API error: %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": "服务器内部错误"}, status=500)
+
+
+# Last in the URL list: any other path under /api/ answers a JSON 404.
+_fallback = Router()
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, path: str):  # type: ignore[no-untyped-def]
+    raise Http404("没有这个接口")
+
+
 def _register_routers() -> None:
     from xianfeng.accounts.api import router as accounts_router
     from xianfeng.members.api import router as members_router
@@ -114,6 +217,7 @@ def _register_routers() -> None:
     api.add_router("/notices", notices_router)
     api.add_router("/orglife", orglife_router)
     api.add_router("/study", study_router)
+    api.add_router("", _fallback)
 
 
 _register_routers()

@@ -182,6 +182,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A running job holds a lease that its worker's heartbeat renews; a job whose lease has
+# expired (its worker died) is marked failed by the next sweep (issue 13; core.jobs).
+XIANFENG_JOB_LEASE_SECONDS = int(os.environ.get("XIANFENG_JOB_LEASE_SECONDS", "60"))
+XIANFENG_JOB_HEARTBEAT_SECONDS = int(os.environ.get("XIANFENG_JOB_HEARTBEAT_SECONDS", "15"))
+XIANFENG_JOB_SWEEP_SECONDS = int(os.environ.get("XIANFENG_JOB_SWEEP_SECONDS", "60"))
 
 # Working memory per sort or hash that a compliance check asks PostgreSQL for (its own
 # transaction only); the server default of 4MB makes city-sized grouped reads spill to disk.

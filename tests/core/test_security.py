@@ -337,22 +337,25 @@ def test_worker_start_removes_files_of_ended_and_killed_imports(tree, settings):
     from django_tasks_db.models import DBTaskResult
 
     from xianfeng.core.models import Job
-    from xianfeng.core.tasks import import_file_task, sweep_import_files
+    from xianfeng.core.tasks import import_file_task, sweep_jobs
 
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     now = timezone.now()
+    later = now + dt.timedelta(minutes=30)
     files = {}
-    for name, status, started in [
+    for name, status, lease in [
         ("queued", Job.Status.QUEUED, None),
-        ("running", Job.Status.RUNNING, now - dt.timedelta(minutes=5)),
-        ("killed", Job.Status.RUNNING, now - dt.timedelta(hours=3)),
-        ("done", Job.Status.DONE, now - dt.timedelta(hours=3)),
+        ("running", Job.Status.RUNNING, later + dt.timedelta(seconds=30)),
+        ("killed", Job.Status.RUNNING, later - dt.timedelta(seconds=1)),
+        ("done", Job.Status.DONE, None),
     ]:
         path = folder / f"{name}.xlsx"
         path.write_bytes(b"x")
-        job = Job.objects.create(kind="core.import", title=name, status=status, started_at=started)
+        job = Job.objects.create(
+            kind="core.import", title=name, status=status, started_at=now, lease_until=lease
+        )
         import_file_task.enqueue(job_id=job.pk, path=str(path), filename=path.name)
         files[name] = path
     orphan = folder / "orphan.xlsx"
@@ -361,8 +364,7 @@ def test_worker_start_removes_files_of_ended_and_killed_imports(tree, settings):
     errors.write_bytes(b"x")
     assert DBTaskResult.objects.count() == 4
 
-    later = now + dt.timedelta(minutes=30)
-    assert sweep_import_files(now=later) == 3
+    assert sweep_jobs(now=later) == (1, 3)
     assert sorted(p.name for p in folder.iterdir()) == [
         "job-1-errors.xlsx",
         "queued.xlsx",

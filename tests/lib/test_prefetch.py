@@ -1,6 +1,13 @@
-"""The child-process reader gives the same sheets and rows, and the same errors."""
+"""The child-process reader gives the same sheets and rows, and the same errors, and never
+outlives its parent."""
 
 from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from openpyxl import Workbook
@@ -51,3 +58,63 @@ def test_plat_03_small_uploads_stay_in_process(tmp_path, monkeypatch):
     path = _book(tmp_path / "s.xlsx", {"党员": [["a", "b"], [1, 2]]})
     with prefetch.read_workbook(path) as sheets:
         assert _read(sheets) == [("党员", [(1, ["a", "b"]), (2, [1, 2])])]
+
+
+PARENT = """
+import multiprocessing, signal, sys, time
+from xianfeng.lib import prefetch
+signal.signal(signal.SIGTERM, lambda *args: None)  # as the worker's handler during a task
+if sys.argv[2] == "parent-check":
+    prefetch.PR_SET_PDEATHSIG = 0  # an invalid prctl: only the child's own checks remain
+with prefetch.read_workbook(sys.argv[1]) as sheets:
+    next(iter(next(sheets).rows))
+    print(multiprocessing.active_children()[0].pid, flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.fixture(scope="module")
+def large_workbook(tmp_path_factory):
+    """A workbook just above the size read in a child process (random text: no compression)."""
+    path = tmp_path_factory.mktemp("large") / "large.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("党员")
+    sheet.append(["姓名", "备注"])
+    for n in range(40_000):
+        sheet.append([f"党员{n}", os.urandom(80).hex()])
+    book.save(path)
+    assert path.stat().st_size >= prefetch.WORTH_IT_BYTES
+    return path
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for an init that may not reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in {"Z", "X"}
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="读 /proc、父进程死亡信号仅限 Linux"
+)
+@pytest.mark.parametrize("mode", ["death-signal", "parent-check"])
+def test_reader_child_ends_when_its_parent_is_killed(large_workbook, mode):
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(large_workbook), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        child = int(parent.stdout.readline())
+        assert _running(child)
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _running(child):
+        os.kill(child, signal.SIGKILL)
+        pytest.fail(f"读取进程 {child} 在父进程被杀后仍在运行")

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from xianfeng.lib.api import Code, responses
 from xianfeng.members.queries import get_member_for_user
 from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
-from .models import Post, User
+from .models import Post, Role, User
 from .permissions import can_admin_org
 from .queries import get_account_for_user, users_for_user
 from .scope import is_within_scope, path_q
@@ -71,7 +72,7 @@ class AccountIn(Schema):
     username: str
     display_name: str
     org: str
-    role: str
+    role: Role
     member: str | None = None
 
 
@@ -82,7 +83,7 @@ class CreatedOut(Schema):
 
 class PostIn(Schema):
     org: str
-    role: str
+    role: Role
 
 
 class PasswordOut(Schema):
@@ -90,17 +91,17 @@ class PasswordOut(Schema):
     password: str
 
 
-@router.get("/me", response=AccountOut)
+@router.get("/me", response=responses({200: AccountOut}))
 def me(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.user
 
 
-@router.get("", response=list[AccountOut])
+@router.get("", response=responses({200: list[AccountOut]}))
 def list_accounts(request: HttpRequest):  # type: ignore[no-untyped-def]
     return users_for_user(request.user).order_by("username")[:500]
 
 
-@router.post("", response={201: CreatedOut})
+@router.post("", response=responses({201: CreatedOut}))
 def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no-untyped-def]
     """Create an account with one post; the one-time password is returned once."""
     org = get_org_for_user(request.user, payload.org)
@@ -118,8 +119,8 @@ def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no
     return Status(201, {"account": user, "password": password})
 
 
-@router.post("/{username}/posts", response={201: PostOut})
-def add_post(request: HttpRequest, username: str, payload: PostIn):  # type: ignore[no-untyped-def]
+@router.post("/{username}/posts", response=responses({201: PostOut}))
+def add_post(request: HttpRequest, username: Code, payload: PostIn):  # type: ignore[no-untyped-def]
     account = get_account_for_user(request.user, username)
     org = get_org_for_user(request.user, payload.org)
     return Status(201, domain.grant_post(user=account, org=org, role=payload.role, by=request.user))
@@ -132,8 +133,8 @@ def _require_session(request: HttpRequest) -> None:
         raise PermissionDenied("重置密码须登录网页操作，不能使用 API 令牌")
 
 
-@router.post("/{username}/reset-password", response=PasswordOut)
-def reset_password(request: HttpRequest, username: str):  # type: ignore[no-untyped-def]
+@router.post("/{username}/reset-password", response=responses({200: PasswordOut}))
+def reset_password(request: HttpRequest, username: Code):  # type: ignore[no-untyped-def]
     """Reset another account's password (session only); one's own is changed on the web."""
     _require_session(request)
     account = get_account_for_user(request.user, username)
@@ -143,7 +144,7 @@ def reset_password(request: HttpRequest, username: str):  # type: ignore[no-unty
     }
 
 
-@router.post("/{username}/deactivate", response=AccountOut)
-def deactivate(request: HttpRequest, username: str):  # type: ignore[no-untyped-def]
+@router.post("/{username}/deactivate", response=responses({200: AccountOut}))
+def deactivate(request: HttpRequest, username: Code):  # type: ignore[no-untyped-def]
     account = get_account_for_user(request.user, username)
     return domain.set_account_active(user=account, active=False, by=request.user)

@@ -25,6 +25,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While running under `xianfeng worker`: renewed by its heartbeat; once passed, the
+    # worker is taken for dead and the job is failed (core.jobs.fail_lapsed_jobs).
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

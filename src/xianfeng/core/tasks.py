@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,14 +13,18 @@ from django_tasks import task
 
 from .actor import acting_as
 from .importing import ImportFailed, run_import
-from .jobs import fail_job, finish_job, mark_running, report_progress
+from .jobs import fail_job, fail_lapsed_jobs, finish_job, mark_running, report_progress
 from .models import Job
 from .workbooks import write_errors
 
 IMPORT_KIND = "core.import"
 ERRORS_SHOWN = 200  # on the page; the downloadable workbook lists them all
 UPLOAD_GRACE = dt.timedelta(minutes=10)
-ABANDONED_AFTER = dt.timedelta(hours=1)  # a city-sized import takes minutes
+
+
+class Swept(NamedTuple):
+    failed: int  # jobs whose worker died
+    removed: int  # upload files
 
 
 def errors_path(job_id: int) -> Path:
@@ -30,7 +36,7 @@ def import_file_task(*, job_id: int, path: str, filename: str) -> None:
     """Job body of an uploaded import: all-or-nothing, progress reported as it goes.
 
     The uploaded file (full ID numbers) is removed however the job ends; a worker killed
-    mid-import leaves it to `sweep_import_files` at the next worker start.
+    mid-import leaves it to `sweep_jobs` once the job's lease has expired.
     """
     try:
         _run_import_job(job_id, Path(path), filename)
@@ -72,19 +78,24 @@ def _report_failure(job_id: int, failure: ImportFailed) -> None:
     fail_job(job_id, message=f"导入失败：共 {len(failure.errors)} 处错误，未写入任何数据")
 
 
-def sweep_import_files(*, now: dt.datetime | None = None) -> int:
-    """Remove uploaded import files whose job is no longer queued or running (worker start).
+def sweep_jobs(*, now: dt.datetime | None = None, keep: Collection[int] = ()) -> Swept:
+    """Fail the jobs whose worker died and remove uploads nobody will read (worker start,
+    then periodically in every worker).
 
-    An import still marked running an hour after it started was cut off (its worker was
-    killed): it is marked failed. A file no job refers to is removed once it is older than
-    the upload grace period (a request may have saved it and not yet committed its job).
-    Error workbooks (masked messages only) stay for the job page. Returns files removed.
+    A lapsed import's upload (full ID numbers) is removed at once. Any other upload no queued
+    or running job refers to is removed once older than the upload grace period (a request
+    may have saved it and not yet committed its job). Error workbooks (masked messages only)
+    stay for the job page. Jobs in `keep` are held by the calling worker (alive).
     """
     now = now or timezone.now()
-    _fail_abandoned_imports(now)
-    live = _live_upload_paths()
-    removed = 0
+    lapsed = fail_lapsed_jobs(now=now, keep=keep)
     folder = Path(settings.MEDIA_ROOT) / "imports"
+    removed = 0
+    for path in _upload_paths([job.pk for job in lapsed if job.kind == IMPORT_KIND]):
+        if path.parent == folder and path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
+    live = {str(path) for path in _upload_paths(_live_import_jobs())}
     for path in folder.glob("*") if folder.is_dir() else ():
         if not path.is_file() or path.name.endswith("-errors.xlsx") or str(path) in live:
             continue
@@ -92,32 +103,29 @@ def sweep_import_files(*, now: dt.datetime | None = None) -> int:
         if now - modified >= UPLOAD_GRACE:
             path.unlink(missing_ok=True)
             removed += 1
-    return removed
+    return Swept(failed=len(lapsed), removed=removed)
 
 
-def _fail_abandoned_imports(now: dt.datetime) -> None:
-    Job.objects.filter(
-        kind=IMPORT_KIND, status=Job.Status.RUNNING, started_at__lt=now - ABANDONED_AFTER
-    ).update(
-        status=Job.Status.FAILED,
-        message="导入中断：后台任务进程在导入过程中停止，未写入任何数据，请重新上传",
-        finished_at=now,
-    )
-
-
-def _live_upload_paths() -> set[str]:
-    """Upload paths of import jobs still queued or running (from their queued tasks)."""
-    from django_tasks_db.models import DBTaskResult
-
-    live = set(
+def _live_import_jobs() -> list[int]:
+    return list(
         Job.objects.filter(
             kind=IMPORT_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
         ).values_list("pk", flat=True)
     )
-    tasks = DBTaskResult.objects.filter(task_path__endswith=".import_file_task")
-    paths = set()
+
+
+def _upload_paths(job_ids: list[int]) -> list[Path]:
+    """Upload paths of these import jobs (from their task rows)."""
+    if not job_ids:
+        return []
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(
+        task_path__endswith=".import_file_task", args_kwargs__kwargs__job_id__in=job_ids
+    )
+    paths = []
     for args_kwargs in tasks.values_list("args_kwargs", flat=True):
-        kwargs = args_kwargs.get("kwargs", {})
-        if kwargs.get("job_id") in live and kwargs.get("path"):
-            paths.add(str(kwargs["path"]))
+        path = args_kwargs.get("kwargs", {}).get("path")
+        if path:
+            paths.append(Path(path))
     return paths

@@ -1,20 +1,22 @@
 """Member and transfer endpoints (MEM-01, MEM-05), scoped to the user's subtree (PLAT-01)."""
 
-from __future__ import annotations
-
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic.json_schema import SkipJsonSchema
 
 from xianfeng.accounts.permissions import can_edit_org
+from xianfeng.lib.api import Code, Pagination, PatchSchema, PathId, responses
 from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
-from .models import Member
+from .models import Category, Flag, LeftReason, Member, TransferStatus
+from .models import Status as MemberStatus
 from .queries import (
     filter_members,
     get_member_for_user,
@@ -64,7 +66,7 @@ class MemberIn(Schema):
     name: str
     id_number: str
     joined_on: dt.date
-    status: str = "probationary"
+    status: MemberStatus = MemberStatus.PROBATIONARY
     full_on: dt.date | None = None
     gender: str | None = None
     birth_date: dt.date | None = None
@@ -72,28 +74,30 @@ class MemberIn(Schema):
     education: str = ""
     occupation: str = ""
     phone: str = ""
-    category: str = "in_service"
-    flags: list[str] = []
+    category: Category = Category.IN_SERVICE
+    flags: list[Flag] = []
     leading_cadre: bool = False
 
 
-class MemberPatch(Schema):
-    name: str | None = None
-    ethnicity: str | None = None
-    education: str | None = None
-    occupation: str | None = None
-    phone: str | None = None
-    category: str | None = None
-    flags: list[str] | None = None
-    leading_cadre: bool | None = None
-    joined_on: dt.date | None = None
+class MemberPatch(PatchSchema):
+    nullable = frozenset({"full_on"})
+
+    name: str | SkipJsonSchema[None] = None
+    ethnicity: str | SkipJsonSchema[None] = None
+    education: str | SkipJsonSchema[None] = None
+    occupation: str | SkipJsonSchema[None] = None
+    phone: str | SkipJsonSchema[None] = None
+    category: Category | SkipJsonSchema[None] = None
+    flags: list[Flag] | SkipJsonSchema[None] = None
+    leading_cadre: bool | SkipJsonSchema[None] = None
+    joined_on: dt.date | SkipJsonSchema[None] = None
     full_on: dt.date | None = None
 
 
 class StatusIn(Schema):
-    status: str
+    status: MemberStatus
     on: dt.date
-    reason: str = Field(
+    reason: LeftReason | Literal[""] = Field(
         "", description="出党原因代码：transferred_out、removed、expelled、deceased"
     )
     note: str = Field("", description="变更理由：停止党籍、除名、开除党籍时必填", max_length=500)
@@ -111,8 +115,8 @@ def _editable_member(request: HttpRequest, code: str) -> Member:
     return member
 
 
-@router.get("", response=list[MemberOut])
-@paginate
+@router.get("", response=responses({200: list[MemberOut]}))
+@paginate(Pagination)
 def list_members(
     request: HttpRequest,
     org: str = "",
@@ -133,13 +137,13 @@ def list_members(
     return members.select_related("party_group").order_by("org__path", "code")
 
 
-@router.get("/{code}", response=MemberOut)
-def get_member(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/{code}", response=responses({200: MemberOut}))
+def get_member(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     return get_member_for_user(request.user, code)
 
 
-@router.get("/{code}/id-number", response=IdNumberOut)
-def get_full_id_number(request: HttpRequest, code: str, purpose: str = ""):  # type: ignore[no-untyped-def]
+@router.get("/{code}/id-number", response=responses({200: IdNumberOut}))
+def get_full_id_number(request: HttpRequest, code: Code, purpose: str = ""):  # type: ignore[no-untyped-def]
     """The full ID number for users entitled to it; every call is recorded (MEM-01)."""
     member = get_member_for_user(request.user, code)
     return {
@@ -148,7 +152,7 @@ def get_full_id_number(request: HttpRequest, code: str, purpose: str = ""):  # t
     }
 
 
-@router.post("", response={201: MemberOut})
+@router.post("", response=responses({201: MemberOut}))
 def create_member(request: HttpRequest, payload: MemberIn):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, payload.org)
     if not can_edit_org(request.user, org):
@@ -157,14 +161,14 @@ def create_member(request: HttpRequest, payload: MemberIn):  # type: ignore[no-u
     return Status(201, domain.register_member(org=org, by=request.user, **data))
 
 
-@router.patch("/{code}", response=MemberOut)
-def update_member(request: HttpRequest, code: str, payload: MemberPatch):  # type: ignore[no-untyped-def]
+@router.patch("/{code}", response=responses({200: MemberOut}))
+def update_member(request: HttpRequest, code: Code, payload: MemberPatch):  # type: ignore[no-untyped-def]
     member = _editable_member(request, code)
     return domain.update_member(member=member, by=request.user, **payload.dict(exclude_unset=True))
 
 
-@router.post("/{code}/status", response=MemberOut)
-def change_status(request: HttpRequest, code: str, payload: StatusIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/status", response=responses({200: MemberOut}))
+def change_status(request: HttpRequest, code: Code, payload: StatusIn):  # type: ignore[no-untyped-def]
     member = _editable_member(request, code)
     return domain.set_member_status(member=member, by=request.user, **payload.dict())
 
@@ -213,9 +217,13 @@ def _acting_side(request: HttpRequest, org: Org) -> None:
         raise PermissionDenied("只有该方党组织的党务工作者或管理员可以办理")
 
 
-@transfers_router.get("", response=list[TransferOut])
-@paginate
-def list_transfers(request: HttpRequest, box: str = "", status: str = ""):  # type: ignore[no-untyped-def]
+@transfers_router.get("", response=responses({200: list[TransferOut]}))
+@paginate(Pagination)
+def list_transfers(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    box: Literal["", "in", "out"] = "",
+    status: TransferStatus | Literal[""] = "",
+):
     """`box=in` (to orgs in scope), `box=out` (from orgs in scope) or both."""
     transfers = {"in": inbox, "out": outbox}.get(box, transfers_for_user)(request.user)
     if status:
@@ -223,12 +231,12 @@ def list_transfers(request: HttpRequest, box: str = "", status: str = ""):  # ty
     return transfers
 
 
-@transfers_router.get("/{pk}", response=TransferOut)
-def get_transfer(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+@transfers_router.get("/{pk}", response=responses({200: TransferOut}))
+def get_transfer(request: HttpRequest, pk: PathId):  # type: ignore[no-untyped-def]
     return get_transfer_for_user(request.user, pk)
 
 
-@transfers_router.post("", response={201: TransferOut})
+@transfers_router.post("", response=responses({201: TransferOut}))
 def send_transfer(request: HttpRequest, payload: TransferIn):  # type: ignore[no-untyped-def]
     member = _editable_member(request, payload.member)
     transfer = domain.send_transfer(
@@ -242,8 +250,8 @@ def send_transfer(request: HttpRequest, payload: TransferIn):  # type: ignore[no
     return Status(201, transfer)
 
 
-@transfers_router.post("/{pk}/receive", response=TransferOut)
-def receive_transfer(request: HttpRequest, pk: int, payload: ReceiveIn):  # type: ignore[no-untyped-def]
+@transfers_router.post("/{pk}/receive", response=responses({200: TransferOut}))
+def receive_transfer(request: HttpRequest, pk: PathId, payload: ReceiveIn):  # type: ignore[no-untyped-def]
     transfer = get_transfer_for_user(request.user, pk)
     _acting_side(request, transfer.to_org)
     return domain.receive_transfer(
@@ -251,15 +259,15 @@ def receive_transfer(request: HttpRequest, pk: int, payload: ReceiveIn):  # type
     )
 
 
-@transfers_router.post("/{pk}/reject", response=TransferOut)
-def reject_transfer(request: HttpRequest, pk: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+@transfers_router.post("/{pk}/reject", response=responses({200: TransferOut}))
+def reject_transfer(request: HttpRequest, pk: PathId, payload: NoteIn):  # type: ignore[no-untyped-def]
     transfer = get_transfer_for_user(request.user, pk)
     _acting_side(request, transfer.to_org)
     return domain.reject_transfer(transfer=transfer, note=payload.note, by=request.user)
 
 
-@transfers_router.post("/{pk}/cancel", response=TransferOut)
-def cancel_transfer(request: HttpRequest, pk: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+@transfers_router.post("/{pk}/cancel", response=responses({200: TransferOut}))
+def cancel_transfer(request: HttpRequest, pk: PathId, payload: NoteIn):  # type: ignore[no-untyped-def]
     transfer = get_transfer_for_user(request.user, pk)
     _acting_side(request, transfer.from_org)
     return domain.cancel_transfer(transfer=transfer, note=payload.note, by=request.user)

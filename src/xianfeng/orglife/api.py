@@ -1,9 +1,8 @@
 """Organizational-life endpoints (LIFE-01, LIFE-04, LIFE-06, LIFE-07/08), scoped like the
 pages."""
 
-from __future__ import annotations
-
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -12,13 +11,32 @@ from ninja.pagination import paginate
 
 from xianfeng.accounts.permissions import can_edit_org
 from xianfeng.accounts.scope import reference_error, resolve_reference
+from xianfeng.lib.api import (
+    ClockTime,
+    Code,
+    Id,
+    MonthQuery,
+    Pagination,
+    PathId,
+    YearQuery,
+    responses,
+)
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
-from .models import AffairsRecord, LeaveRequest, LessonMaterial, Meeting
+from .models import (
+    AffairsKind,
+    AffairsRecord,
+    AttendanceStatus,
+    LeaveRequest,
+    LessonMaterial,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from .queries import (
     affairs_of,
     attendee_ids,
@@ -55,7 +73,7 @@ class MeetingOut(Schema):
     status: str
     planned_on: dt.date | None
     held_on: dt.date | None
-    starts_at: dt.time | None
+    starts_at: ClockTime | None
     for_period: str
     topic: str
     place: str
@@ -94,26 +112,26 @@ class MeetingDetailOut(MeetingOut):
 
 
 class MeetingIn(Schema):
-    kind: str
+    kind: MeetingKind
     topic: str
     held_on: dt.date | None = None
     planned_on: dt.date | None = None
-    starts_at: dt.time | None = None
+    starts_at: ClockTime | None = None
     for_period: str = ""
     place: str = ""
     host: str | None = None  # member codes
     recorder: str | None = None
     lecturer: str | None = None
     lecturer_name: str = ""  # a lecturer from outside the org's tree and the orgs above
-    material: int | None = None
+    material: Id | None = None
     off_day_reason: str = ""
     minutes: str = ""
-    attendance: dict[str, str] | None = None  # {member code: status}
+    attendance: dict[str, AttendanceStatus] | None = None  # {member code: status}
 
 
 class AttendanceIn(Schema):
     member: str  # member code
-    status: str  # present | leave | absent | exempted
+    status: AttendanceStatus
 
 
 class LeaveIn(Schema):
@@ -196,23 +214,23 @@ def _material(org: Org, pk: int | None) -> LessonMaterial | None:
     return material
 
 
-@router.get("/orgs/{code}/meetings", response=list[MeetingOut])
-@paginate
+@router.get("/orgs/{code}/meetings", response=responses({200: list[MeetingOut]}))
+@paginate(Pagination)
 def list_meetings(  # type: ignore[no-untyped-def]
     request: HttpRequest,
-    code: str,
-    kind: str = "",
-    year: int | None = None,
-    month: int | None = None,
-    status: str = "",
+    code: Code,
+    kind: MeetingKind | Literal[""] = "",
+    year: YearQuery = None,
+    month: MonthQuery = None,
+    status: MeetingStatus | Literal[""] = "",
 ):
     org = get_org_for_user(request.user, code)
     found = filter_meetings(meetings_of(org), kind=kind, year=year, month=month, status=status)
     return found.select_related("host", "recorder", "lecturer")
 
 
-@router.post("/orgs/{code}/meetings", response={201: MeetingDetailOut})
-def create_meeting(request: HttpRequest, code: str, payload: MeetingIn):  # type: ignore[no-untyped-def]
+@router.post("/orgs/{code}/meetings", response=responses({201: MeetingDetailOut}))
+def create_meeting(request: HttpRequest, code: Code, payload: MeetingIn):  # type: ignore[no-untyped-def]
     org = _editable_org(request, code)
     data = payload.dict()
     attendance = data.pop("attendance")
@@ -225,13 +243,13 @@ def create_meeting(request: HttpRequest, code: str, payload: MeetingIn):  # type
     return Status(201, meeting)
 
 
-@router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
-def get_meeting(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyped-def]
+@router.get("/meetings/{meeting_id}", response=responses({200: MeetingDetailOut}))
+def get_meeting(request: HttpRequest, meeting_id: PathId):  # type: ignore[no-untyped-def]
     return get_meeting_for_user(request.user, meeting_id)
 
 
-@router.post("/meetings/{meeting_id}/attendance", response=MeetingDetailOut)
-def set_meeting_attendance(request: HttpRequest, meeting_id: int, payload: AttendanceIn):  # type: ignore[no-untyped-def]
+@router.post("/meetings/{meeting_id}/attendance", response=responses({200: MeetingDetailOut}))
+def set_meeting_attendance(request: HttpRequest, meeting_id: PathId, payload: AttendanceIn):  # type: ignore[no-untyped-def]
     meeting = _editable_meeting(request, meeting_id)
     allowed = domain.allowed_attendees(meeting)
     statuses = _statuses({payload.member: payload.status}, allowed, "member")
@@ -239,8 +257,8 @@ def set_meeting_attendance(request: HttpRequest, meeting_id: int, payload: Atten
     return meeting
 
 
-@router.post("/meetings/{meeting_id}/leave", response={201: LeaveOut})
-def ask_meeting_leave(request: HttpRequest, meeting_id: int, payload: LeaveIn):  # type: ignore[no-untyped-def]
+@router.post("/meetings/{meeting_id}/leave", response=responses({201: LeaveOut}))
+def ask_meeting_leave(request: HttpRequest, meeting_id: PathId, payload: LeaveIn):  # type: ignore[no-untyped-def]
     """A member account asks for leave from a planned meeting of their own branch."""
     member = getattr(request.user, "member", None)
     meetings = upcoming_for_member(member, today()) if member is not None else []
@@ -251,29 +269,31 @@ def ask_meeting_leave(request: HttpRequest, meeting_id: int, payload: LeaveIn): 
     return Status(201, leave)
 
 
-@router.post("/leave/{leave_id}/decide", response=LeaveOut)
-def decide_meeting_leave(request: HttpRequest, leave_id: int, payload: DecideIn):  # type: ignore[no-untyped-def]
+@router.post("/leave/{leave_id}/decide", response=responses({200: LeaveOut}))
+def decide_meeting_leave(request: HttpRequest, leave_id: PathId, payload: DecideIn):  # type: ignore[no-untyped-def]
     leave: LeaveRequest = get_leave_for_user(request.user, leave_id)
     if not can_edit_org(request.user, leave.meeting.org):
         raise PermissionDenied("您对该组织只有查看权限")
     return domain.decide_leave(leave, approve=payload.approve, by=request.user)
 
 
-@router.get("/orgs/{code}/materials", response=list[MaterialOut])
-def list_lesson_materials(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/orgs/{code}/materials", response=responses({200: list[MaterialOut]}))
+def list_lesson_materials(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     return list(materials_for(org).order_by("-month", "title")[:500])
 
 
-@router.post("/orgs/{code}/materials", response={201: MaterialOut})
-def publish_lesson_material(request: HttpRequest, code: str, payload: MaterialIn):  # type: ignore[no-untyped-def]
+@router.post("/orgs/{code}/materials", response=responses({201: MaterialOut}))
+def publish_lesson_material(request: HttpRequest, code: Code, payload: MaterialIn):  # type: ignore[no-untyped-def]
     org = _editable_org(request, code)
     material = domain.publish_material(org=org, by=request.user, **payload.dict())
     return Status(201, material)
 
 
 class AffairsIn(Schema):
-    kind: str  # affairs_disclosure | report_to_members | report_upward | ideological_analysis
+    kind: (
+        AffairsKind  # affairs_disclosure | report_to_members | report_upward | ideological_analysis
+    )
     period: str  # 2025-06 | 2025-H1 | 2025, by kind
     done_on: dt.date
     summary: str
@@ -289,15 +309,15 @@ class AffairsOut(Schema):
     summary: str
 
 
-@router.get("/orgs/{code}/affairs", response=list[AffairsOut])
-def list_affairs_records(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+@router.get("/orgs/{code}/affairs", response=responses({200: list[AffairsOut]}))
+def list_affairs_records(request: HttpRequest, code: Code, year: YearQuery = None):  # type: ignore[no-untyped-def]
     """An org's party-affairs records of a year (default: this year) (LIFE-07, LIFE-08)."""
     org = get_org_for_user(request.user, code)
     return list(affairs_of(org, year or today().year).select_related("org"))
 
 
-@router.post("/orgs/{code}/affairs", response={201: AffairsOut})
-def create_affairs_record(request: HttpRequest, code: str, payload: AffairsIn):  # type: ignore[no-untyped-def]
+@router.post("/orgs/{code}/affairs", response=responses({201: AffairsOut}))
+def create_affairs_record(request: HttpRequest, code: Code, payload: AffairsIn):  # type: ignore[no-untyped-def]
     org = _editable_org(request, code)
     record: AffairsRecord = domain.record_affairs(org=org, by=request.user, **payload.dict())
     return Status(201, record)

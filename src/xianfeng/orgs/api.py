@@ -1,25 +1,41 @@
 """Org endpoints (ORG-01, ORG-02), scoped to the user's subtree (PLAT-01)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic.json_schema import SkipJsonSchema
 
 from xianfeng.accounts.permissions import can_admin_org, can_edit_org
+from xianfeng.lib.api import (
+    Area,
+    Code,
+    Count,
+    Id,
+    Money,
+    Pagination,
+    PatchSchema,
+    PathId,
+    Year,
+    YearQuery,
+    responses,
+)
 from xianfeng.lib.dates import today
 from xianfeng.members.queries import category_counts_as_of, status_counts_as_of
 
 from . import domain
 from .models import (
     ContactPoint,
+    Level,
     Org,
+    OrgKind,
     Seat,
     SeatRole,
+    Sector,
     Spending,
     StaffPost,
     Term,
@@ -74,23 +90,25 @@ class OrgIn(Schema):
     parent: str
     code: str
     name: str
-    kind: str
-    level: str
-    sector: str = ""
+    kind: OrgKind
+    level: Level
+    sector: Sector | Literal[""] = ""
     unit_name: str = ""
-    unit_headcount: int | None = None
+    unit_headcount: Count | None = None
     region_code: str = ""
     founded_on: dt.date | None = None
 
 
-class OrgPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    level: str | None = None
-    sector: str | None = None
-    unit_name: str | None = None
-    unit_headcount: int | None = None
-    region_code: str | None = None
+class OrgPatch(PatchSchema):
+    nullable = frozenset({"unit_headcount", "founded_on"})
+
+    name: str | SkipJsonSchema[None] = None
+    kind: OrgKind | SkipJsonSchema[None] = None
+    level: Level | SkipJsonSchema[None] = None
+    sector: Sector | Literal[""] | SkipJsonSchema[None] = None
+    unit_name: str | SkipJsonSchema[None] = None
+    unit_headcount: Count | None = None
+    region_code: str | SkipJsonSchema[None] = None
     founded_on: dt.date | None = None
 
 
@@ -107,9 +125,11 @@ class DirectoryEntry(Schema):
     name: str
 
 
-@router.get("", response=list[OrgOut])
-@paginate
-def list_orgs(request: HttpRequest, q: str = "", kind: str = "", parent: str = ""):  # type: ignore[no-untyped-def]
+@router.get("", response=responses({200: list[OrgOut]}))
+@paginate(Pagination)
+def list_orgs(  # type: ignore[no-untyped-def]
+    request: HttpRequest, q: str = "", kind: OrgKind | Literal[""] = "", parent: str = ""
+):
     orgs = search_orgs(orgs_for_user(request.user), q)
     if kind:
         orgs = orgs.filter(kind=kind)
@@ -119,19 +139,19 @@ def list_orgs(request: HttpRequest, q: str = "", kind: str = "", parent: str = "
     return orgs.order_by("path")
 
 
-@router.get("/directory", response=list[DirectoryEntry])
+@router.get("/directory", response=responses({200: list[DirectoryEntry]}))
 def org_directory(request: HttpRequest, q: str):  # type: ignore[no-untyped-def]
     """Branch-level orgs anywhere (code and name only), to address a transfer (MEM-05)."""
     return list(directory(q))
 
 
-@router.get("/{code}", response=OrgOut)
-def get_org(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/{code}", response=responses({200: OrgOut}))
+def get_org(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     return get_org_for_user(request.user, code)
 
 
-@router.get("/{code}/counts", response=CountsOut)
-def org_counts(request: HttpRequest, code: str, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
+@router.get("/{code}/counts", response=responses({200: CountsOut}))
+def org_counts(request: HttpRequest, code: Code, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     day = as_of or today()
     by_status = status_counts_as_of(org, day)
@@ -144,7 +164,7 @@ def org_counts(request: HttpRequest, code: str, as_of: dt.date | None = None):  
     }
 
 
-@router.post("", response={201: OrgOut})
+@router.post("", response=responses({201: OrgOut}))
 def create_org(request: HttpRequest, payload: OrgIn):  # type: ignore[no-untyped-def]
     parent = get_org_for_user(request.user, payload.parent)
     if not can_admin_org(request.user, parent):
@@ -153,8 +173,8 @@ def create_org(request: HttpRequest, payload: OrgIn):  # type: ignore[no-untyped
     return Status(201, domain.create_org(parent=parent, by=request.user, **data))
 
 
-@router.patch("/{code}", response=OrgOut)
-def update_org(request: HttpRequest, code: str, payload: OrgPatch):  # type: ignore[no-untyped-def]
+@router.patch("/{code}", response=responses({200: OrgOut}))
+def update_org(request: HttpRequest, code: Code, payload: OrgPatch):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     if not can_edit_org(request.user, org):
         raise PermissionDenied("您对该组织只有查看权限")
@@ -209,7 +229,7 @@ class LeadershipOut(Schema):
 
 
 class SeatIn(Schema):
-    role: str
+    role: SeatRole
     title: str = ""
     member: str
     started_on: dt.date
@@ -221,7 +241,7 @@ class SeatEndIn(Schema):
 
 class TermIn(Schema):
     elected_on: dt.date
-    years: int = 0
+    years: int = Field(0, ge=0, le=99, description="任期年数，0 表示按政策")
     note: str = ""
 
 
@@ -264,8 +284,8 @@ def _editable(request: HttpRequest, code: str) -> Org:
     return org
 
 
-@router.get("/{code}/leadership", response=LeadershipOut)
-def org_leadership(request: HttpRequest, code: str, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
+@router.get("/{code}/leadership", response=responses({200: LeadershipOut}))
+def org_leadership(request: HttpRequest, code: Code, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
     """Seats (current and past), terms with their end dates, open vacancies (ORG-04/05)."""
     from xianfeng.compliance.policy import resolver
 
@@ -293,8 +313,8 @@ def org_leadership(request: HttpRequest, code: str, as_of: dt.date | None = None
     }
 
 
-@router.post("/{code}/seats", response={201: SeatOut})
-def appoint_to_seat(request: HttpRequest, code: str, payload: SeatIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/seats", response=responses({201: SeatOut}))
+def appoint_to_seat(request: HttpRequest, code: Code, payload: SeatIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     seat = domain.appoint_to_seat(
         org=org,
@@ -307,8 +327,8 @@ def appoint_to_seat(request: HttpRequest, code: str, payload: SeatIn):  # type: 
     return Status(201, _seat_out(seat, today()))
 
 
-@router.post("/{code}/seats/{seat_id}/end", response=SeatOut)
-def end_seat(request: HttpRequest, code: str, seat_id: int, payload: SeatEndIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/seats/{seat_id}/end", response=responses({200: SeatOut}))
+def end_seat(request: HttpRequest, code: Code, seat_id: PathId, payload: SeatEndIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     seat = org.seats.select_related("member").filter(pk=seat_id).first()
     if seat is None:
@@ -317,8 +337,8 @@ def end_seat(request: HttpRequest, code: str, seat_id: int, payload: SeatEndIn):
     return _seat_out(seat, today())
 
 
-@router.post("/{code}/terms", response={201: TermOut})
-def record_election(request: HttpRequest, code: str, payload: TermIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/terms", response=responses({201: TermOut}))
+def record_election(request: HttpRequest, code: Code, payload: TermIn):  # type: ignore[no-untyped-def]
     from xianfeng.compliance.policy import resolver
 
     org = _editable(request, code)
@@ -347,8 +367,8 @@ class ExtensionIn(Schema):
     until: dt.date = Field(description="批准延期至（应完成换届选举的最后一天）")
 
 
-@router.post("/{code}/term-extension", response=TermOut)
-def approve_term_extension(request: HttpRequest, code: str, payload: ExtensionIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/term-extension", response=responses({200: TermOut}))
+def approve_term_extension(request: HttpRequest, code: Code, payload: ExtensionIn):  # type: ignore[no-untyped-def]
     """A higher org's admin approves holding the current term's election late (ORG-04)."""
     org = get_org_for_user(request.user, code)
     if not can_approve_term_extension(request.user, org):
@@ -398,9 +418,9 @@ class VisitOut(Schema):
 
 
 class VisitIn(Schema):
-    contact_point: int
+    contact_point: Id
     visited_on: dt.date
-    kind: str = Field(VisitKind.VISIT, description="visit / report / problem / guidance")
+    kind: VisitKind = Field(VisitKind.VISIT, description="visit / report / problem / guidance")
     summary: str = ""
 
 
@@ -432,16 +452,16 @@ def _visit_out(visit: Visit) -> dict:
     }
 
 
-@router.get("/{code}/contact-points", response=list[ContactPointOut])
-def list_contact_points(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/{code}/contact-points", response=responses({200: list[ContactPointOut]}))
+def list_contact_points(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     """The contact points kept by an org's leadership, current and ended (ORG-07)."""
     org = get_org_for_user(request.user, code)
     points = org.leader_contact_points.select_related("leader", "target")
     return [_point_out(p) for p in points.order_by("started_on", "pk")]
 
 
-@router.post("/{code}/contact-points", response={201: ContactPointOut})
-def add_contact_point(request: HttpRequest, code: str, payload: ContactPointIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/contact-points", response=responses({201: ContactPointOut}))
+def add_contact_point(request: HttpRequest, code: Code, payload: ContactPointIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     point = domain.add_contact_point(
         org=org,
@@ -454,16 +474,16 @@ def add_contact_point(request: HttpRequest, code: str, payload: ContactPointIn):
     return Status(201, _point_out(point))
 
 
-@router.post("/{code}/contact-points/{point_id}/end", response=ContactPointOut)
-def end_contact_point(request: HttpRequest, code: str, point_id: int, payload: EndIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/contact-points/{point_id}/end", response=responses({200: ContactPointOut}))
+def end_contact_point(request: HttpRequest, code: Code, point_id: PathId, payload: EndIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     point = contact_point_of(org, point_id)
     return _point_out(domain.end_contact_point(point, ended_on=payload.ended_on, by=request.user))
 
 
-@router.get("/{code}/visits", response=list[VisitOut])
-@paginate
-def list_visits(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+@router.get("/{code}/visits", response=responses({200: list[VisitOut]}))
+@paginate(Pagination)
+def list_visits(request: HttpRequest, code: Code, year: YearQuery = None):  # type: ignore[no-untyped-def]
     """Visits at the org's contact points, newest first; `year` narrows to one year."""
     org = get_org_for_user(request.user, code)
     visits = Visit.objects.filter(contact_point__org=org)
@@ -473,8 +493,8 @@ def list_visits(request: HttpRequest, code: str, year: int | None = None):  # ty
     return [_visit_out(v) for v in visits.order_by("-visited_on", "-pk")]
 
 
-@router.post("/{code}/visits", response={201: VisitOut})
-def record_visit(request: HttpRequest, code: str, payload: VisitIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/visits", response=responses({201: VisitOut}))
+def record_visit(request: HttpRequest, code: Code, payload: VisitIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     visit = domain.record_visit(
         contact_point=contact_point_of(org, payload.contact_point),
@@ -512,7 +532,7 @@ class VenueOut(Schema):
 class VenueIn(Schema):
     name: str
     address: str = ""
-    area_m2: Decimal | None = None
+    area_m2: Area | None = None
     has_room: bool = False
     has_sign: bool = False
     has_flag: bool = False
@@ -524,18 +544,20 @@ class VenueIn(Schema):
     checked_on: dt.date | None = None
 
 
-class VenuePatch(Schema):
-    name: str | None = None
-    address: str | None = None
-    area_m2: Decimal | None = None
-    has_room: bool | None = None
-    has_sign: bool | None = None
-    has_flag: bool | None = None
-    has_facilities: bool | None = None
-    has_rules: bool | None = None
-    has_reading: bool | None = None
-    has_disclosure_board: bool | None = None
-    shared: bool | None = None
+class VenuePatch(PatchSchema):
+    nullable = frozenset({"area_m2", "checked_on", "closed_on"})
+
+    name: str | SkipJsonSchema[None] = None
+    address: str | SkipJsonSchema[None] = None
+    area_m2: Area | None = None
+    has_room: bool | SkipJsonSchema[None] = None
+    has_sign: bool | SkipJsonSchema[None] = None
+    has_flag: bool | SkipJsonSchema[None] = None
+    has_facilities: bool | SkipJsonSchema[None] = None
+    has_rules: bool | SkipJsonSchema[None] = None
+    has_reading: bool | SkipJsonSchema[None] = None
+    has_disclosure_board: bool | SkipJsonSchema[None] = None
+    shared: bool | SkipJsonSchema[None] = None
     checked_on: dt.date | None = None
     closed_on: dt.date | None = None
 
@@ -583,22 +605,22 @@ def _staff_out(post: StaffPost) -> dict:
     }
 
 
-@router.get("/{code}/venues", response=list[VenueOut])
-def list_venues(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/{code}/venues", response=responses({200: list[VenueOut]}))
+def list_venues(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     """The org's activity venues with the "六有" items each lacks (ORG-08)."""
     org = get_org_for_user(request.user, code)
     return [_venue_out(v) for v in org.venues.order_by("name", "pk")]
 
 
-@router.post("/{code}/venues", response={201: VenueOut})
-def add_venue(request: HttpRequest, code: str, payload: VenueIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/venues", response=responses({201: VenueOut}))
+def add_venue(request: HttpRequest, code: Code, payload: VenueIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     venue = domain.save_venue(org=org, by=request.user, **payload.dict())
     return Status(201, _venue_out(venue))
 
 
-@router.patch("/{code}/venues/{venue_id}", response=VenueOut)
-def update_venue(request: HttpRequest, code: str, venue_id: int, payload: VenuePatch):  # type: ignore[no-untyped-def]
+@router.patch("/{code}/venues/{venue_id}", response=responses({200: VenueOut}))
+def update_venue(request: HttpRequest, code: Code, venue_id: PathId, payload: VenuePatch):  # type: ignore[no-untyped-def]
     """Change a venue; set `closed_on` to close it."""
     org = _editable(request, code)
     venue = venue_of(org, venue_id)
@@ -606,16 +628,16 @@ def update_venue(request: HttpRequest, code: str, venue_id: int, payload: VenueP
     return _venue_out(domain.save_venue(org=org, venue=venue, by=request.user, **changes))
 
 
-@router.get("/{code}/staff-posts", response=list[StaffPostOut])
-def list_staff_posts(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/{code}/staff-posts", response=responses({200: list[StaffPostOut]}))
+def list_staff_posts(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     """The org's party-affairs staff posts, current and ended (ORG-08)."""
     org = get_org_for_user(request.user, code)
     posts = org.staff_posts.select_related("member").order_by("started_on", "pk")
     return [_staff_out(p) for p in posts]
 
 
-@router.post("/{code}/staff-posts", response={201: StaffPostOut})
-def add_staff_post(request: HttpRequest, code: str, payload: StaffPostIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/staff-posts", response=responses({201: StaffPostOut}))
+def add_staff_post(request: HttpRequest, code: Code, payload: StaffPostIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     post = domain.add_staff_post(
         org=org,
@@ -629,8 +651,8 @@ def add_staff_post(request: HttpRequest, code: str, payload: StaffPostIn):  # ty
     return Status(201, _staff_out(post))
 
 
-@router.post("/{code}/staff-posts/{post_id}/end", response=StaffPostOut)
-def end_staff_post(request: HttpRequest, code: str, post_id: int, payload: EndIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/staff-posts/{post_id}/end", response=responses({200: StaffPostOut}))
+def end_staff_post(request: HttpRequest, code: Code, post_id: PathId, payload: EndIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     post = staff_post_of(org, post_id)
     return _staff_out(domain.end_staff_post(post, ended_on=payload.ended_on, by=request.user))
@@ -652,8 +674,8 @@ class BudgetYearOut(Schema):
 
 
 class BudgetIn(Schema):
-    year: int
-    amount: Decimal
+    year: Year
+    amount: Money
     note: str = ""
 
 
@@ -666,7 +688,7 @@ class SpendingOut(Schema):
 
 class SpendingIn(Schema):
     spent_on: dt.date
-    amount: Decimal
+    amount: Money
     purpose: str
 
 
@@ -685,15 +707,15 @@ def _budget_out(row: dict) -> dict:
     }
 
 
-@router.get("/{code}/budgets", response=list[BudgetYearOut])
-def list_budgets(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+@router.get("/{code}/budgets", response=responses({200: list[BudgetYearOut]}))
+def list_budgets(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
     """Per year (newest first): budget, the policy's standard, spending, balance (ORG-09)."""
     org = get_org_for_user(request.user, code)
     return [_budget_out(row) for row in budget_years(org, today())]
 
 
-@router.post("/{code}/budgets", response={201: BudgetYearOut})
-def set_budget(request: HttpRequest, code: str, payload: BudgetIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/budgets", response=responses({201: BudgetYearOut}))
+def set_budget(request: HttpRequest, code: Code, payload: BudgetIn):  # type: ignore[no-untyped-def]
     """Set (or change) the org's budget of a year."""
     org = _editable(request, code)
     budget = domain.set_budget(org=org, by=request.user, **payload.dict())
@@ -701,9 +723,9 @@ def set_budget(request: HttpRequest, code: str, payload: BudgetIn):  # type: ign
     return Status(201, _budget_out(next(r for r in rows if r["year"] == budget.year)))
 
 
-@router.get("/{code}/spendings", response=list[SpendingOut])
-@paginate
-def list_spendings(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+@router.get("/{code}/spendings", response=responses({200: list[SpendingOut]}))
+@paginate(Pagination)
+def list_spendings(request: HttpRequest, code: Code, year: YearQuery = None):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     spendings = org.spendings.all()
     if year is not None:
@@ -711,8 +733,8 @@ def list_spendings(request: HttpRequest, code: str, year: int | None = None):  #
     return spendings.order_by("-spent_on", "-pk")
 
 
-@router.post("/{code}/spendings", response={201: SpendingOut})
-def record_spending(request: HttpRequest, code: str, payload: SpendingIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/spendings", response=responses({201: SpendingOut}))
+def record_spending(request: HttpRequest, code: Code, payload: SpendingIn):  # type: ignore[no-untyped-def]
     org = _editable(request, code)
     spending: Spending = domain.record_spending(org=org, by=request.user, **payload.dict())
     return Status(201, spending)

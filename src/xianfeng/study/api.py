@@ -1,8 +1,6 @@
 """Study endpoints (STUDY-01, STUDY-02, STUDY-04), scoped like the pages: study records,
 courses, training classes with their attendance, and a member's hours for a year."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
@@ -14,6 +12,7 @@ from ninja.pagination import paginate
 
 from xianfeng.accounts.permissions import can_edit_org
 from xianfeng.accounts.scope import reference_error
+from xianfeng.lib.api import Code, Days, Hours, Id, Pagination, PathId, YearQuery, responses
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.members.queries import get_member_for_user, members_for_user
@@ -22,7 +21,15 @@ from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
 from .access import courses_for_org, get_class_for_user
-from .models import Course, StudyRecord, TrainingClass
+from .models import (
+    Course,
+    CourseKind,
+    RecordSource,
+    StudyRecord,
+    TrainingClass,
+    TrainingKind,
+    TrainingStatus,
+)
 from .standing import SOURCE_LABELS, member_standing, span_of
 
 router = Router(tags=["学习教育"])
@@ -45,10 +52,10 @@ class RecordOut(Schema):
 
 class RecordIn(Schema):
     member: str  # member code
-    source: str  # online | self_study | imported
+    source: RecordSource = Field(description="online、self_study 或 imported")
     studied_on: dt.date
-    hours: Decimal | None = None
-    course: int | None = None
+    hours: Hours | None = None
+    course: Id | None = None
     title: str = ""
     note: str = ""
 
@@ -72,8 +79,8 @@ class CourseOut(Schema):
 
 class CourseIn(Schema):
     title: str
-    kind: str  # text | lecture | practical (file and video courses are uploaded on the page)
-    hours: Decimal
+    kind: CourseKind = Field(description="text、lecture 或 practical（文件和视频课程在网页上传）")
+    hours: Hours
     published_on: dt.date | None = None
     tags: list[str] = []
     summary: str = ""
@@ -110,23 +117,23 @@ class ClassDetailOut(ClassOut):
 
 
 class ClassIn(Schema):
-    kind: str
+    kind: TrainingKind
     title: str
     starts_on: dt.date
     ends_on: dt.date
-    days: Decimal
-    hours: Decimal
+    days: Days
+    hours: Hours
     organizer: str = ""
     place: str = ""
     content: str = ""
-    status: str = "held"
+    status: TrainingStatus = TrainingStatus.HELD
     members: list[str] = []  # member codes to enrol
 
 
 class AttendanceIn(Schema):
     attended: list[str] = []  # member codes
     absent: list[str] = []
-    hours: Decimal | None = None
+    hours: Hours | None = None
 
 
 class SourceOut(Schema):
@@ -180,10 +187,10 @@ def _course(pk: int | None) -> Course | None:
     return course
 
 
-@router.get("/orgs/{code}/records", response=list[RecordOut])
-@paginate
+@router.get("/orgs/{code}/records", response=responses({200: list[RecordOut]}))
+@paginate(Pagination)
 def list_study_records(  # type: ignore[no-untyped-def]
-    request: HttpRequest, code: str, year: int | None = None, source: str = ""
+    request: HttpRequest, code: Code, year: YearQuery = None, source: str = ""
 ):
     org = get_org_for_user(request.user, code)
     found = StudyRecord.objects.filter(org__path__startswith=org.path)
@@ -194,8 +201,8 @@ def list_study_records(  # type: ignore[no-untyped-def]
     return found.select_related("member", "org").order_by("-studied_on", "-pk")
 
 
-@router.post("/orgs/{code}/records", response={201: RecordOut})
-def create_study_record(request: HttpRequest, code: str, payload: RecordIn):  # type: ignore[no-untyped-def]
+@router.post("/orgs/{code}/records", response=responses({201: RecordOut}))
+def create_study_record(request: HttpRequest, code: Code, payload: RecordIn):  # type: ignore[no-untyped-def]
     org = _editable_org(request, code)
     [member] = _members(request, [payload.member], "member")
     if not member.org.path.startswith(org.path):
@@ -206,8 +213,8 @@ def create_study_record(request: HttpRequest, code: str, payload: RecordIn):  # 
     return Status(201, domain.record_study(by=request.user, **data))
 
 
-@router.get("/orgs/{code}/courses", response=list[CourseOut])
-def list_courses(request: HttpRequest, code: str, kind: str = "", tag: str = ""):  # type: ignore[no-untyped-def]
+@router.get("/orgs/{code}/courses", response=responses({200: list[CourseOut]}))
+def list_courses(request: HttpRequest, code: Code, kind: str = "", tag: str = ""):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     found = courses_for_org(org)
     if kind:
@@ -215,16 +222,16 @@ def list_courses(request: HttpRequest, code: str, kind: str = "", tag: str = "")
     return [c for c in found[:1000] if not tag or tag in (c.tags or [])]
 
 
-@router.post("/orgs/{code}/courses", response={201: CourseOut})
-def create_course(request: HttpRequest, code: str, payload: CourseIn):  # type: ignore[no-untyped-def]
+@router.post("/orgs/{code}/courses", response=responses({201: CourseOut}))
+def create_course(request: HttpRequest, code: Code, payload: CourseIn):  # type: ignore[no-untyped-def]
     org = _editable_org(request, code)
     data = payload.dict()
     data["published_on"] = data["published_on"] or today()
     return Status(201, domain.create_course(org=org, by=request.user, **data))
 
 
-@router.get("/orgs/{code}/classes", response=list[ClassOut])
-def list_training_classes(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+@router.get("/orgs/{code}/classes", response=responses({200: list[ClassOut]}))
+def list_training_classes(request: HttpRequest, code: Code, year: YearQuery = None):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     found = TrainingClass.objects.filter(org__path__startswith=org.path).select_related("org")
     if year:
@@ -232,8 +239,8 @@ def list_training_classes(request: HttpRequest, code: str, year: int | None = No
     return list(found.order_by("-starts_on", "pk")[:1000])
 
 
-@router.post("/orgs/{code}/classes", response={201: ClassDetailOut})
-def create_training_class(request: HttpRequest, code: str, payload: ClassIn):  # type: ignore[no-untyped-def]
+@router.post("/orgs/{code}/classes", response=responses({201: ClassDetailOut}))
+def create_training_class(request: HttpRequest, code: Code, payload: ClassIn):  # type: ignore[no-untyped-def]
     org = _editable_org(request, code)
     data = payload.dict()
     members = _members(request, data.pop("members"), "members")
@@ -244,13 +251,13 @@ def create_training_class(request: HttpRequest, code: str, payload: ClassIn):  #
     return Status(201, training)
 
 
-@router.get("/classes/{class_id}", response=ClassDetailOut)
-def get_training_class(request: HttpRequest, class_id: int):  # type: ignore[no-untyped-def]
+@router.get("/classes/{class_id}", response=responses({200: ClassDetailOut}))
+def get_training_class(request: HttpRequest, class_id: PathId):  # type: ignore[no-untyped-def]
     return get_class_for_user(request.user, class_id)
 
 
-@router.post("/classes/{class_id}/attendance", response=ClassDetailOut)
-def record_class_attendance(request: HttpRequest, class_id: int, payload: AttendanceIn):  # type: ignore[no-untyped-def]
+@router.post("/classes/{class_id}/attendance", response=responses({200: ClassDetailOut}))
+def record_class_attendance(request: HttpRequest, class_id: PathId, payload: AttendanceIn):  # type: ignore[no-untyped-def]
     """Who attended (credited the class's hours, or `hours`) and who did not."""
     training = get_class_for_user(request.user, class_id)
     if not can_edit_org(request.user, training.org):
@@ -265,8 +272,8 @@ def record_class_attendance(request: HttpRequest, class_id: int, payload: Attend
     return training
 
 
-@router.get("/members/{code}/hours", response=HoursOut)
-def member_hours(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+@router.get("/members/{code}/hours", response=responses({200: HoursOut}))
+def member_hours(request: HttpRequest, code: Code, year: YearQuery = None):  # type: ignore[no-untyped-def]
     """The member's concentrated study hours of a year against the requirement (the same
     numbers as STUDY-01)."""
     member = get_member_for_user(request.user, code)

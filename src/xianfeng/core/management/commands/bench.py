@@ -1,4 +1,4 @@
-"""`xianfeng bench import [--members N]`: performance measurements, printed as JSON."""
+"""`xianfeng bench import|check|load`: performance measurements, printed as JSON."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "性能测试：import（市级党员名册导入）、check（市级全量合规检查）"
+    help = (
+        "性能测试：import（市级党员名册导入）、check（市级全量合规检查）、"
+        "load（本机网页服务压力测试）"
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("what", choices=["import", "check"])
+        parser.add_argument("what", choices=["import", "check", "load"])
         parser.add_argument(
             "--scale",
             choices=["city"],
@@ -24,10 +27,28 @@ class Command(BaseCommand):
         parser.add_argument("--period", default="", help="check：期间，默认上一年")
         parser.add_argument("--members", type=int, default=300_000)
         parser.add_argument("--workbook", help="复用或生成的工作簿路径")
+        self._add_load_arguments(parser)
+
+    def _add_load_arguments(self, parser):  # type: ignore[no-untyped-def]
+        from xianfeng.core.bench import load
+
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="load：服务地址")
+        parser.add_argument("--serve", action="store_true", help="load：自行在本机空闲端口启动服务")
+        parser.add_argument("--clients", type=int, default=4, help="load：并发客户端数")
+        parser.add_argument("--seconds", type=float, default=30, help="load：持续秒数")
+        parser.add_argument(
+            "--accounts", default=",".join(load.DEFAULT_ACCOUNTS), help="load：登录账号，逗号分隔"
+        )
+        parser.add_argument("--password", default=load.DEFAULT_PASSWORD, help="load：账号密码")
+        parser.add_argument("--mix", default="9:1", help="load：读写比例，例如 9:1")
+        parser.add_argument("--format", choices=["json"], default="json")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         from xianfeng.core.bench import check, importing
 
+        if options["what"] == "load":
+            self.stdout.write(json.dumps(self._load(options), ensure_ascii=False, indent=2))
+            return
         if options["what"] == "check":
             report = check.run(rule_prefix=options["rule"], period=options["period"])
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
@@ -38,3 +59,21 @@ class Command(BaseCommand):
         workbook = Path(options["workbook"]) if options["workbook"] else default
         report = importing.run(members=options["members"], workbook=workbook)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+
+    def _load(self, options):  # type: ignore[no-untyped-def]
+        from xianfeng.core.bench import load
+
+        arguments = {
+            "clients": options["clients"],
+            "seconds": options["seconds"],
+            "accounts": tuple(a.strip() for a in options["accounts"].split(",") if a.strip()),
+            "password": options["password"],
+            "mix": options["mix"],
+        }
+        try:
+            if not options["serve"]:
+                return load.run(url=options["url"], **arguments)
+            with load.served() as url:
+                return load.run(url=url, **arguments)
+        except load.LoadError as error:
+            raise CommandError(str(error), returncode=2) from None

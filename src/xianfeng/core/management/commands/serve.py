@@ -1,13 +1,17 @@
 """`xianfeng serve`: gunicorn on 127.0.0.1:8000 (static files by whitenoise), optionally
-with the background worker beside it."""
+with the background worker beside it, restarted whenever it exits (core.supervise)."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 
 from django.core.management.base import BaseCommand
+
+from xianfeng.core.supervise import Supervisor
 
 
 class Command(BaseCommand):
@@ -19,9 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--with-worker", action="store_true", help="同时启动后台任务进程")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        worker = None
+        supervisor = Supervisor(
+            [sys.executable, "-m", "xianfeng.cli", "worker"], log=self.stderr.write
+        )
+        keeper = threading.Thread(target=supervisor.run, name="worker-supervisor")
         if options["with_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "xianfeng.cli", "worker"])
+            keeper.start()
         command = [
             sys.executable,
             "-m",
@@ -35,11 +42,33 @@ class Command(BaseCommand):
             "-",
         ]
         self.stdout.write(f"先锋已启动：http://{options['bind']}/  （Ctrl+C 停止）")
+        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        server = None
         try:
-            subprocess.run(command, check=False)
+            server = subprocess.Popen(command)
+            server.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            signal.signal(signal.SIGTERM, previous)
+            supervisor.stop()
+            _end(server)
+            if keeper.is_alive():
+                keeper.join()
+
+
+def _stop_on_sigterm(signum, frame):  # type: ignore[no-untyped-def]
+    raise KeyboardInterrupt  # stopped by systemd or kill: end the server and the worker
+
+
+def _end(server: subprocess.Popen[bytes] | None) -> None:
+    """Gunicorn stops gracefully on SIGTERM (Ctrl+C has already reached it)."""
+    if server is None:
+        return
+    if server.poll() is None:
+        server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

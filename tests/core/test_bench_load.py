@@ -1,0 +1,97 @@
+"""`xianfeng bench load`: the bounded load driver against a live server on loopback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from xianfeng.core.bench import load
+
+PASSWORD = "Xianfeng-Load-2025"
+
+
+def _with_password(*users):  # type: ignore[no-untyped-def]
+    for user in users:
+        user.set_password(PASSWORD)
+        user.must_change_password = False
+        user.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_load_reports_requests_without_errors(tree, live_server, capsys):
+    _with_password(tree.users["secretary"], tree.users["county_officer"])
+
+    call_command(
+        "bench",
+        "load",
+        url=live_server.url,
+        clients=2,
+        seconds=2,
+        accounts="secretary,county_officer",
+        password=PASSWORD,
+        mix="3:1",
+    )
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["url"] == live_server.url
+    assert report["clients"] == 2
+    assert report["accounts"] == ["secretary", "county_officer"]
+    assert report["nproc"] >= 1
+    assert report["seconds"] >= 2
+    for kind in ("overall", "read", "write"):
+        summary = report[kind]
+        assert set(summary) == {
+            "requests",
+            "errors",
+            "client_errors",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "req_per_s",
+            "statuses",
+        }
+        assert summary["requests"] > 0, kind
+        assert summary["errors"] == 0, summary
+        assert summary["client_errors"] == 0, summary
+        assert summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"]
+    assert report["overall"]["requests"] == report["read"]["requests"] + report["write"]["requests"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://10.0.0.1:8000", "http://example.com/", "http://192.168.1.2", "https://127.0.0.1"],
+)
+def test_bench_load_refuses_non_loopback_url(url):
+    with pytest.raises(CommandError, match=r"127\.0\.0\."):
+        call_command("bench", "load", url=url, clients=1, seconds=1)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://127.5.0.1", "http://[::1]:80"])
+def test_loopback_target_accepts_loopback(url):
+    assert load.loopback_target(url)[0] in {"127.0.0.1", "127.5.0.1", "::1"}
+
+
+def test_loopback_target_accepts_localhost():
+    assert load.loopback_target("http://localhost:9000") == ("localhost", 9000)
+
+
+@pytest.mark.parametrize("mix", ["9", "a:b", "0:0", "-1:2"])
+def test_bench_load_refuses_bad_mix(mix):
+    with pytest.raises(CommandError, match="--mix"):
+        call_command("bench", "load", url="http://127.0.0.1:1", mix=mix)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_load_login_failure_is_clear(tree, live_server):
+    with pytest.raises(CommandError, match="登录失败"):
+        call_command(
+            "bench",
+            "load",
+            url=live_server.url,
+            clients=1,
+            seconds=1,
+            accounts="secretary",
+            password="wrong",
+        )
