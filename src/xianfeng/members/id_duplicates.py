@@ -112,25 +112,25 @@ def duplicate_message(other: Any, *, by: Any, org: Org | None, digest: str) -> s
 
 def officers_above(user: Any) -> list[Any]:
     """Active officers and admins of the nearest org above each of `user`'s posts that has
-    any (the account itself excluded)."""
+    any (the account itself excluded); one query for every level above."""
     from xianfeng.accounts.models import Post, Role
 
+    own = list(Post.objects.filter(user=user, is_active=True).values_list("org__path", flat=True))
+    above = {p[:n] for p in own for n in range(Org.steplen, len(p), Org.steplen)}
+    by_path: dict[str, dict[int, Any]] = {}
+    posts = Post.objects.filter(
+        org__path__in=above,
+        is_active=True,
+        role__in=[Role.OFFICER, Role.ADMIN],
+        user__is_active=True,
+    ).exclude(user=user)
+    for post in posts.select_related("user", "org"):
+        by_path.setdefault(post.org.path, {})[post.user.pk] = post.user
     found: dict[int, Any] = {}
-    for post in Post.objects.filter(user=user, is_active=True).select_related("org"):
-        path = post.org.path[: -Org.steplen]
-        while path:
-            above = (
-                Post.objects.filter(
-                    org__path=path, is_active=True, role__in=[Role.OFFICER, Role.ADMIN]
-                )
-                .exclude(user=user)
-                .select_related("user")
-            )
-            users = [p.user for p in above if p.user.is_active]
-            if users:
-                found |= {u.pk: u for u in users}
-                break
-            path = path[: -Org.steplen]
+    for path in own:
+        levels = range(len(path) - Org.steplen, 0, -Org.steplen)
+        nearest = next((by_path[path[:n]] for n in levels if path[:n] in by_path), {})
+        found |= nearest
     return list(found.values())
 
 
