@@ -285,6 +285,15 @@ IMPORTERS = [
     "xianfeng.orglife.importers.AffairsImporter",
 ]
 
+# What each app exports (PLAT-03), in the order a workbook of them must be imported.
+EXPORTS = [
+    "xianfeng.orgs.exports.EXPORTS",
+    "xianfeng.members.exports.EXPORTS",
+    "xianfeng.orgs.exports.RECORDS_EXPORTS",
+    "xianfeng.orglife.exports.EXPORTS",
+    "xianfeng.study.exports.EXPORTS",
+]
+
 # Modules whose compliance rules are registered (PLAT-04).
 RULE_MODULES = [
     "xianfeng.orgs.rules",

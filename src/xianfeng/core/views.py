@@ -118,9 +118,9 @@ def export_download(request: HttpRequest, kind: str) -> FileResponse:
     """Download orgs or members of the user's scope (or one org's subtree) as .xlsx."""
     from xianfeng.orgs.queries import get_org_for_user
 
-    from .exports import KINDS, export
+    from .exports import export, export_kinds
 
-    if kind not in KINDS:
+    if kind not in export_kinds():
         raise Http404("没有这种导出")
     code = request.POST.get("org", "")
     org = get_org_for_user(request.user, code) if code else None
@@ -136,5 +136,5 @@ def export_download(request: HttpRequest, kind: str) -> FileResponse:
     except ValidationError as error:
         raise Http404(str(error)) from None
     handle.seek(0)
-    name = f"{KINDS[kind]}-{org.code if org else '全部'}.xlsx"
+    name = f"{export_kinds()[kind]}-{org.code if org else '全部'}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name)

@@ -7,10 +7,13 @@ personal identifiers, or the command line with --unmasked); every export is reco
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from xianfeng.core.exports import Export, ExportScope
+from xianfeng.core.workbooks import write_rows
 from xianfeng.lib.cipher import get_cipher
 
 from .codes import ETHNICITY_CHOICES
@@ -53,3 +56,16 @@ def member_rows(members: QuerySet[Member], *, unmasked: bool) -> Iterator[list[A
             "是" if m.leading_cadre else "否",
             m.status_note or "",  # type: ignore[attr-defined]
         ]
+
+
+def write_members(target: Path | IO[bytes], scope: ExportScope) -> int:
+    from .queries import members_for_user
+
+    members = Member.objects.all() if scope.user is None else members_for_user(scope.user)
+    if scope.org is not None:
+        members = members.filter(org__path__startswith=scope.org.path)
+    rows = member_rows(members, unmasked=scope.unmasked)
+    return write_rows(target, "党员", HEADERS, rows, TEXT_COLUMNS)
+
+
+EXPORTS = (Export("members", "党员", write_members),)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.importing import Column
 from xianfeng.core.workbooks import export_cell
 
@@ -101,3 +102,17 @@ def _sheet(book: Workbook, title: str, columns: tuple[Column, ...], records: Any
         sheet.append([export_cell(sheet, record.get(c.key), text=c.text) for c in columns])
         count += 1
     return count
+
+
+def _meetings(target: Path | IO[bytes], scope: ExportScope) -> int:
+    return write_meetings(target, scope.orgs())
+
+
+def _affairs(target: Path | IO[bytes], scope: ExportScope) -> int:
+    return write_affairs(target, scope.orgs())
+
+
+EXPORTS = (
+    Export("meetings", "组织生活（含出勤）", _meetings),
+    Export("affairs", "党务公开", _affairs),
+)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.db.models import QuerySet
 
+from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.importing import Column
+from xianfeng.core.workbooks import write_rows
 
 from .importers import COLUMNS
 from .importers_support import (
@@ -191,6 +194,11 @@ class RecordExport:
     def rows(self, orgs: QuerySet[Org]) -> Iterator[list[Any]]:
         return _rows(self.columns, self.records(orgs))
 
+    def write(self, target: Path | IO[bytes], scope: ExportScope) -> int:
+        return write_rows(
+            target, self.title, self.headers, self.rows(scope.orgs()), self.text_columns
+        )
+
 
 def _export(importer: type[SheetImporter], records: Any) -> RecordExport:
     return RecordExport(importer.title, importer.columns, records)
@@ -207,3 +215,25 @@ RECORD_EXPORTS: dict[str, RecordExport] = {
     ContactPointImporter.kind: _export(ContactPointImporter, contact_point_rows),
     VisitImporter.kind: _export(VisitImporter, visit_rows),
 }
+
+
+def write_orgs(target: Path | IO[bytes], scope: ExportScope) -> int:
+    return write_rows(target, "党组织", HEADERS, org_rows(scope.orgs()), TEXT_COLUMNS)
+
+
+EXPORTS = (Export("orgs", "党组织", write_orgs),)
+
+_TITLES = {
+    "seats": "班子成员",
+    "terms": "换届记录",
+    "contact_points": "联系点",
+    "visits": "联系点活动",
+    "venues": "活动阵地",
+    "staff": "党务干部",
+    "budgets": "党建活动经费预算",
+    "spending": "党建活动经费支出",
+}
+# The records kept about orgs, after members (seat holders, contacts are members).
+RECORDS_EXPORTS = tuple(
+    Export(kind, _TITLES[kind], record.write) for kind, record in RECORD_EXPORTS.items()
+)

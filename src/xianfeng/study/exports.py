@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
+from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.workbooks import write_rows
 
 from .importers import StudyRecordImporter
@@ -53,3 +54,10 @@ def record_rows(orgs: QuerySet[Any]) -> Iterator[list[Any]]:
 def write_study_records(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
     """The study records of `orgs` (one sheet named like the import sheet)."""
     return write_rows(target, StudyRecordImporter.title, HEADERS, record_rows(orgs), TEXT_COLUMNS)
+
+
+def _write(target: Path | IO[bytes], scope: ExportScope) -> int:
+    return write_study_records(target, scope.orgs())
+
+
+EXPORTS = (Export("study_records", "学习记录", _write),)

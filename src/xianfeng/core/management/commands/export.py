@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xianfeng.core.actor import current_actor
-from xianfeng.core.exports import KINDS, export
+from xianfeng.core.exports import export, export_kinds
 
 
 class Command(BaseCommand):
@@ -23,8 +23,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        kinds = "，".join(f"{kind}={title}" for kind, title in KINDS.items())
-        parser.add_argument("kind", choices=list(KINDS), help=kinds)
+        kinds = "，".join(f"{kind}={title}" for kind, title in export_kinds().items())
+        parser.add_argument("kind", choices=list(export_kinds()), help=kinds)
         parser.add_argument("file", help="输出文件 .xlsx")
         parser.add_argument("--org", help="只导出该组织（含下级）")
         parser.add_argument("--unmasked", action="store_true", help="导出完整身份证号")
