@@ -11,10 +11,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.operation import PathView
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from xianfeng.accounts.domain import user_for_api_key
@@ -189,6 +190,18 @@ def on_server_error(request: HttpRequest, exc: Exception):  # type: ignore[no-un
     logger.error("API error: %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(request, {"detail": "服务器内部错误"}, status=500)
 
+
+def _not_allowed(self: PathView) -> HttpResponse:
+    """A method the path does not take: 405 in the API's error shape (JSON, Chinese), with
+    the Allow header (django-ninja answers plain text)."""
+    allowed = sorted({method for operation in self.operations for method in operation.methods})
+    body = {"detail": f"该接口不支持此请求方法，可用的方法：{'、'.join(allowed)}"}
+    response = JsonResponse(body, status=405, json_dumps_params={"ensure_ascii": False})
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+PathView._not_allowed = _not_allowed  # type: ignore[method-assign]
 
 # Last in the URL list: any other path under /api/ answers a JSON 404.
 _fallback = Router()

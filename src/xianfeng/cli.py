@@ -24,6 +24,8 @@ OWN = (
     "bench",
     "remind",
     "rotate_id_keys",
+    "backup",
+    "restore",
     "systemcheck",
 )
 

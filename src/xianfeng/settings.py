@@ -271,6 +271,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 IMPORTERS = [
     "xianfeng.orgs.importers.OrgImporter",
     "xianfeng.members.importers.MemberImporter",
+    "xianfeng.members.importers_history.StatusHistoryImporter",
+    "xianfeng.members.importers_history.PlacementImporter",
+    "xianfeng.members.importers_history.TransferImporter",
+    "xianfeng.members.importers_history.TemporaryMembershipImporter",
     "xianfeng.orgs.importers_support.SeatImporter",
     "xianfeng.orgs.importers_support.TermImporter",
     "xianfeng.orgs.importers_support.ContactPointImporter",
@@ -279,10 +283,26 @@ IMPORTERS = [
     "xianfeng.orgs.importers_support.StaffImporter",
     "xianfeng.orgs.importers_support.BudgetImporter",
     "xianfeng.orgs.importers_support.SpendingImporter",
+    "xianfeng.orglife.importers_records.MaterialImporter",
+    "xianfeng.orglife.importers_records.ExemptionImporter",
     "xianfeng.orglife.importers.MeetingImporter",
     "xianfeng.orglife.importers.AttendanceImporter",
+    "xianfeng.orglife.importers.LeaveImporter",
+    "xianfeng.study.importers_support.CourseImporter",
+    "xianfeng.study.importers_support.MustLearnImporter",
+    "xianfeng.study.importers_support.TrainingClassImporter",
+    "xianfeng.study.importers_support.EnrollmentImporter",
+    "xianfeng.study.importers_support.MeetingCreditImporter",
+    "xianfeng.study.importers_support.StudyPlanImporter",
+    "xianfeng.study.importers_support.PlanItemImporter",
     "xianfeng.study.importers.StudyRecordImporter",
     "xianfeng.orglife.importers.AffairsImporter",
+    "xianfeng.accounts.importers.AccountImporter",
+    "xianfeng.accounts.importers.PostImporter",
+    "xianfeng.compliance.importers.PolicyImporter",
+    "xianfeng.compliance.importers.HolidayImporter",
+    "xianfeng.compliance.importers.CalendarYearImporter",
+    "xianfeng.orgs.importers_preferences.PreferenceImporter",
 ]
 
 # What each app exports (PLAT-03), in the order a workbook of them must be imported.
@@ -292,6 +312,9 @@ EXPORTS = [
     "xianfeng.orgs.exports.RECORDS_EXPORTS",
     "xianfeng.orglife.exports.EXPORTS",
     "xianfeng.study.exports.EXPORTS",
+    "xianfeng.accounts.exports.EXPORTS",
+    "xianfeng.compliance.exports.EXPORTS",
+    "xianfeng.orgs.exports.PREFERENCE_EXPORTS",
 ]
 
 # Modules whose compliance rules are registered (PLAT-04).

@@ -19,7 +19,7 @@ from xianfeng.core.exports import export
 from xianfeng.core.importing import ImportFailed, run_import
 from xianfeng.lib.cipher import get_cipher
 from xianfeng.lib.idcard import make_id_number, mask_id_number
-from xianfeng.orglife.importers import clean_period, clean_time
+from xianfeng.orglife.importers import MEETING_COLUMNS, clean_period, clean_time
 from xianfeng.orglife.models import Attendance, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -302,14 +302,10 @@ def test_plat_03_export_reimports_to_the_same_records(tmp_path, tree):
     record = export(kind="meetings", target=target, user=tree.users["county_officer"])
     assert record.rows == 5 + 5
     book = load_workbook(target)
-    assert book.sheetnames == ["组织生活", "出勤"]
-    lecturer = MEETINGS.index("授课人") + 1  # the export also writes a lecturer's name
-    assert [c.value for c in book["组织生活"][1]] == [
-        *MEETINGS[:lecturer],
-        "授课人姓名",
-        *MEETINGS[lecturer:],
-    ]
-    assert [c.value for c in book["出勤"][1]] == ATTENDANCE
+    assert book.sheetnames == ["组织生活", "出勤", "请假"]
+    written = [c.value for c in book["组织生活"][1]]  # every column, the import's order
+    assert written == [c.label for c in MEETING_COLUMNS] and set(MEETINGS) <= set(written)
+    assert [c.value for c in book["出勤"][1]] == [*ATTENDANCE, "有表决权", "备注"]
     counts = run_import(target).counts
     assert counts["meetings"]["unchanged"] == 5 and counts["attendance"]["unchanged"] == 5
     Meeting.objects.all().delete()
@@ -363,5 +359,5 @@ def test_plat_03_export_command_for_one_org(tmp_path, tree):
     assert out.getvalue().startswith("已导出 2 行")
     book = load_workbook(target)
     assert [[c.value for c in row] for row in book["出勤"].iter_rows(min_row=2)] == [
-        [str(Meeting.objects.get(org=tree.branch_a2).pk), "MA2", "李四", "出席"]
+        [str(Meeting.objects.get(org=tree.branch_a2).pk), "MA2", "李四", "出席", "是", None]
     ]

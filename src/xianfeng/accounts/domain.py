@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from xianfeng.lib.cipher import new_api_key
@@ -20,6 +23,8 @@ from xianfeng.orgs.models import Seat, SeatRole
 from .models import ApiToken, Post, Role, User
 from .permissions import can_admin_org
 from .scope import forget_scope
+
+log = logging.getLogger(__name__)
 
 _ALPHABET = string.ascii_letters + string.digits
 # Path segments under /accounts/ that a username would shadow.
@@ -270,8 +275,43 @@ def user_for_api_key(key: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    _note_use(token)
     return token.user
+
+
+TOKEN_USE_GRAIN = dt.timedelta(minutes=1)  # `last_used_at` is written at most this often
+BOOKKEEPING_WAIT_MS = 1000
+
+
+def _note_use(token: ApiToken) -> None:
+    """Best-effort bookkeeping of a token's last use (issue 13 §2): written at most once a
+    minute and waiting at most a second for the database; a busy database is logged in one
+    line and the request goes on."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_GRAIN:
+        return
+    try:
+        with _short_wait(), transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except OperationalError as error:
+        log.warning("未记录 API 令牌 %s… 的使用时间（数据库忙）：%s", token.prefix, error)
+
+
+@contextmanager
+def _short_wait() -> Iterator[None]:
+    """On SQLite outside a transaction, a busy timeout of BOOKKEEPING_WAIT_MS meanwhile."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA busy_timeout = {BOOKKEEPING_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {before}")
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Min
+from django.db import OperationalError, connection, transaction
+from django.db.models import Min, Q
 
 from xianfeng.core.history import current_via
 from xianfeng.lib.dates import Period, parse_period
@@ -23,9 +24,11 @@ from xianfeng.orgs.models import Org
 from .calendar import Calendar
 from .models import Finding, Run
 from .policy import resolver
-from .registry import Context, Found, Rule, load_rules
+from .registry import SMALL_SCOPE, Context, Found, Rule, load_rules
+from .snapshot import read_snapshot
 
 CALENDAR_RULE = "PLAT-04"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,8 +61,8 @@ def _calendar_notes(ctx: Context) -> list[Found]:
 
 @contextmanager
 def _working_memory() -> Iterator[None]:
-    """A transaction in which PostgreSQL may use `XIANFENG_CHECK_WORK_MEM` per sort or hash,
-    without Python's cycle collector.
+    """A read-only snapshot (`read_snapshot`) in which PostgreSQL may use
+    `XIANFENG_CHECK_WORK_MEM` per sort or hash, without Python's cycle collector.
 
     With the server's default work_mem (4 MB) the grouped reads of a city spill to disk in
     thousands of batches: one DISTINCT over half a year of attendance (8 million rows) took
@@ -73,7 +76,7 @@ def _working_memory() -> Iterator[None]:
     """
     gc.disable()
     try:
-        with transaction.atomic(), large_page_cache():
+        with read_snapshot(), transaction.atomic(savepoint=False), large_page_cache():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(
@@ -85,13 +88,25 @@ def _working_memory() -> Iterator[None]:
         gc.enable()
 
 
-def _fresh_statistics(ctx: Context) -> None:
+def _fresh_statistics(roots: list[Any]) -> None:
     """On SQLite, sample the tables' statistics before a large check (0.02 s on a city):
     its planner has no other way to learn that a branch's members are few and a city's
     meetings many, and a branch re-checked inside the run (after a meeting is saved) is
-    read by the right indexes. PostgreSQL keeps its own."""
-    if connection.vendor == "sqlite" and not ctx.is_small():
+    read by the right indexes. PostgreSQL keeps its own.
+
+    It writes (briefly), so it runs before the read-only snapshot opens, and is skipped
+    with a one-line log when the database stays locked."""
+    if connection.vendor != "sqlite":
+        return
+    scope = Q(pk__in=[])
+    for root in roots:
+        scope |= Q(path__startswith=root.path)
+    if Org.objects.filter(scope)[: SMALL_SCOPE + 1].count() <= SMALL_SCOPE:
+        return
+    try:
         refresh_statistics()
+    except OperationalError as error:
+        log.warning("检查前未能更新查询统计信息（已跳过）：%s", error)
 
 
 def evaluate(
@@ -107,6 +122,7 @@ def evaluate(
 
     `timings`, when given, receives each rule's seconds (reads shared through `ctx.memo`
     count for the first rule that makes them); the benchmark reports them."""
+    _fresh_statistics(roots)
     with _working_memory():
         rules = load_rules()
         chosen = [rules[r] for r in rule_ids] if rule_ids else list(rules.values())
@@ -117,7 +133,6 @@ def evaluate(
             policy=resolver(day=min(as_of, period.end - dt.timedelta(days=1)), overrides=overrides),
             calendar=Calendar(),
         )
-        _fresh_statistics(ctx)
         found: list[tuple[Rule | None, Found]] = [(None, f) for f in _calendar_notes(ctx)]
         for rule in chosen:
             start = time.perf_counter()
@@ -127,7 +142,6 @@ def evaluate(
         return found, len(ctx.orgs())
 
 
-@transaction.atomic
 def run_check(
     *,
     roots: list[Any],
@@ -137,36 +151,53 @@ def run_check(
     overrides: dict[str, Any] | None = None,
     by: Any = None,
     via: str | None = None,
+    supersedes: Run | None = None,
 ) -> Result:
-    """Evaluate and store a run with its findings (first-seen dates carried over)."""
+    """Evaluate on a read-only snapshot, then store the run with its findings (first-seen
+    dates carried over) in one short write; `supersedes` is deleted in that same write."""
     started = time.perf_counter()
     pairs, orgs = evaluate(
         roots=roots, period=period, as_of=as_of, rule_ids=rule_ids, overrides=overrides
     )
-    run = Run.objects.create(
-        scope=[r.code for r in roots],
-        period=period.label,
-        as_of=as_of,
-        rules=list(rule_ids),
-        overrides={k: v["value"] for k, v in (overrides or {}).items()},
-        orgs_evaluated=orgs,
-        by=by if getattr(by, "pk", None) else None,
-        via=via or current_via(),
-    )
-    findings = _store(run, pairs, as_of)
-    run.seconds = time.perf_counter() - started
-    run.save(update_fields=["seconds"])
-    if not run.overrides:  # tell the people in scope what is new (notices app)
-        transaction.on_commit(lambda: notify_run_task.enqueue(run_id=run.pk), robust=True)
+    seen = _first_seen_of(pairs)
+    with transaction.atomic():
+        run = Run.objects.create(
+            scope=[r.code for r in roots],
+            period=period.label,
+            as_of=as_of,
+            rules=list(rule_ids),
+            overrides={k: v["value"] for k, v in (overrides or {}).items()},
+            orgs_evaluated=orgs,
+            by=by if getattr(by, "pk", None) else None,
+            via=via or current_via(),
+        )
+        findings = _store(run, pairs, as_of, seen)
+        if supersedes is not None:
+            supersedes.delete()
+        run.seconds = time.perf_counter() - started
+        run.save(update_fields=["seconds"])
+        if not run.overrides:  # tell the people in scope what is new (notices app)
+            transaction.on_commit(lambda: notify_run_task.enqueue(run_id=run.pk), robust=True)
     return Result(run=run, findings=findings, rules=load_rules())
 
 
+Seen = dict[tuple[str, int, int | None, str], dt.date]
+
+
+def _first_seen_of(pairs: list[tuple[Rule | None, Found]]) -> Seen:
+    """The first-seen dates of earlier findings for these (read before the write)."""
+    return _first_seen({(p[0].id if p[0] else CALENDAR_RULE, p[1].org_id) for p in pairs})
+
+
 def _store(
-    run: Run, pairs: list[tuple[Rule | None, Found]], as_of: dt.date, replacing: Any = None
+    run: Run,
+    pairs: list[tuple[Rule | None, Found]],
+    as_of: dt.date,
+    seen: Seen,
+    replacing: Any = None,
 ) -> list[Finding]:
     """Write the findings of `pairs` into `run` in place of the `replacing` rows,
-    carrying over first-seen dates."""
-    seen = _first_seen({(p[0].id if p[0] else CALENDAR_RULE, p[1].org_id) for p in pairs})
+    carrying over the first-seen dates in `seen`."""
     if replacing is not None:
         replacing.delete()
     findings = [
@@ -189,12 +220,12 @@ def _store(
     return findings
 
 
-@transaction.atomic
 def patch_run(*, run: Run, root: Any, rule_ids: list[str], as_of: dt.date) -> int:
     """Re-evaluate local rules over one org's subtree inside a stored run (PLAT-04).
 
     Rules marked `local` judge each org on its own subtree's data, so after a write at
     `root` their findings there are replaced without evaluating the rest of the scope.
+    Evaluation reads a snapshot; only the replacement is written (one short write).
     Returns the number of findings now stored for that subtree and those rules.
     """
     pairs, _orgs = evaluate(
@@ -202,13 +233,15 @@ def patch_run(*, run: Run, root: Any, rule_ids: list[str], as_of: dt.date) -> in
     )
     pairs = [pair for pair in pairs if pair[0] is not None]  # the calendar note stays as is
     subtree = list(Org.objects.filter(path__startswith=root.path).values_list("id", flat=True))
+    seen = _first_seen_of(pairs)
     # named ids, not a join on the org path: right after a run is stored PostgreSQL's
     # statistics may still say the findings table is empty, and the join then took 137 s
     old = Finding.objects.filter(run=run, rule__in=rule_ids, org_id__in=subtree)
-    return len(_store(run, pairs, as_of, replacing=old))
+    with transaction.atomic():
+        return len(_store(run, pairs, as_of, seen, replacing=old))
 
 
-def _first_seen(keys: set[tuple[str, int]]) -> dict[tuple[str, int, int | None, str], dt.date]:
+def _first_seen(keys: set[tuple[str, int]]) -> Seen:
     if not keys:
         return {}
     rules = {k[0] for k in keys}

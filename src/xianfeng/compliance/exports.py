@@ -1,4 +1,5 @@
-"""Findings as a workbook (PLAT-04), scoped to the user and recorded (PLAT-02)."""
+"""Findings as a workbook (PLAT-04), scoped to the user and recorded (PLAT-02); policy
+attachments and the holiday calendar in their import sheets' columns (issue 13)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,28 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from openpyxl import Workbook
 
+from xianfeng.accounts.exports import write_sheet
+from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.history import current_via
 from xianfeng.core.models import ExportRecord
 from xianfeng.core.workbooks import write_rows
 
-from .models import Finding, Severity
+from .importers import (
+    ATTACHED,
+    FOLLOWS,
+    HOLIDAY_COLUMNS,
+    MODE_LABELS,
+    OWN,
+    POLICY_COLUMNS,
+    YEAR_COLUMNS,
+    CalendarYearImporter,
+    HolidayImporter,
+    PolicyImporter,
+    shipped_codes,
+)
+from .models import CalendarYear, Finding, HolidayOverride, Policy, Severity
 from .queries import findings_for, rules_by_id
 
 KIND = "findings"
@@ -45,3 +62,60 @@ def export_findings(*, target: Path | IO[bytes], user: Any, org: Any, run: Any) 
         target, "合规检查", HEADERS, finding_rows(findings_for(user, org, run)), TEXT_COLUMNS
     )
     return ExportRecord.objects.create(kind=KIND, org=org, user=user, via=current_via(), rows=rows)
+
+
+# --- policy attachments and the holiday calendar (round trip, issue 13) ---------------------
+
+
+def _policy_row(policy: Policy) -> dict[str, Any]:
+    if policy.follows is not None:
+        mode, code, text = FOLLOWS, policy.follows.code, ""
+    elif policy.code in shipped_codes():
+        mode, code, text = ATTACHED, policy.code, ""
+    else:
+        mode, code, text = OWN, policy.code, policy.text
+    assert policy.org is not None
+    return {"org": policy.org.code, "mode": MODE_LABELS[mode], "code": code, "text": text}
+
+
+def policy_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
+    """The policy of each org of `orgs` that has its own, in tree order."""
+    policies = Policy.objects.filter(org__in=orgs).select_related("org", "follows")
+    for policy in policies.order_by("org__path"):
+        yield _policy_row(policy)
+
+
+def _policies(target: Path | IO[bytes], scope: ExportScope) -> int:
+    book = Workbook(write_only=True)
+    count = write_sheet(book, PolicyImporter.title, POLICY_COLUMNS, policy_rows(scope.orgs()))
+    book.save(target)
+    return count
+
+
+def holiday_rows() -> Iterator[dict[str, Any]]:
+    for entry in HolidayOverride.objects.order_by("date"):
+        yield {
+            "date": entry.date,
+            "is_workday": "是" if entry.is_workday else "否",
+            "note": entry.note,
+        }
+
+
+def year_rows() -> Iterator[dict[str, Any]]:
+    for entry in CalendarYear.objects.filter(confirmed=True).order_by("year"):
+        yield {"year": entry.year, "note": entry.note}
+
+
+def _calendar(target: Path | IO[bytes], scope: ExportScope) -> int:
+    """The calendar applies to every org alike: the same rows for every scope."""
+    book = Workbook(write_only=True)
+    count = write_sheet(book, HolidayImporter.title, HOLIDAY_COLUMNS, holiday_rows())
+    count += write_sheet(book, CalendarYearImporter.title, YEAR_COLUMNS, year_rows())
+    book.save(target)
+    return count
+
+
+EXPORTS = (
+    Export("policies", "政策挂接", _policies),
+    Export("holidays", "节假日调整（含已核对年份）", _calendar),
+)

@@ -174,16 +174,16 @@ def recheck(run_id: int) -> Run | None:
         return None  # a newer run of the scope exists: it has, or will get, its own mark
     roots = list(Org.objects.filter(code__in=run.scope))
     began = timezone.now()
-    with transaction.atomic():
-        result = run_check(
-            roots=roots,
-            period=parse_period(run.period),
-            as_of=max(run.as_of, today()),
-            rule_ids=run.rules,
-            via=RECHECK_VIA,
-        )
-        if run.via == RECHECK_VIA:
-            run.delete()  # superseded; its findings' first-seen dates live on in the new run
+    # evaluated on a read-only snapshot; the new run is stored, and an earlier re-check it
+    # supersedes deleted (its findings' first-seen dates live on), in one short write
+    result = run_check(
+        roots=roots,
+        period=parse_period(run.period),
+        as_of=max(run.as_of, today()),
+        rule_ids=run.rules,
+        via=RECHECK_VIA,
+        supersedes=run if run.via == RECHECK_VIA else None,
+    )
     _remark_if_changed_meanwhile(result.run, began)
     return result.run
 

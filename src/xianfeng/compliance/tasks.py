@@ -1,19 +1,61 @@
-"""Background tasks of the compliance engine (run by `xianfeng worker`)."""
+"""Background tasks of the compliance engine (run by `xianfeng worker`).
+
+A step that meets a locked database (another long write, SQLite's busy timeout passed) is
+tried again a few times; if the lock persists the task fails with a clear message, which
+the worker records. The worker itself goes on with the next task.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import OperationalError, close_old_connections
 from django_tasks import task
 
 from .freshness import patch, recheck
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+PAUSE_SECONDS = 5.0  # times the attempt number
+
+
+class DatabaseBusy(RuntimeError):
+    """The database stayed locked through every attempt of a task's step."""
+
+
+def _is_locked(error: OperationalError) -> bool:
+    return "locked" in str(error).lower()
+
+
+def persist(step: Callable[[], Any], what: str, *, attempts: int = ATTEMPTS) -> Any:
+    """Run `step`, trying again after a pause while the database is locked."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return step()
+        except OperationalError as error:
+            if not _is_locked(error):
+                raise
+            if attempt == attempts:
+                raise DatabaseBusy(
+                    f"数据库持续被其他写入占用，{what}未完成（已尝试 {attempts} 次）；"
+                    "请稍后在检查结果页重新检查"
+                ) from error
+            log.warning("%s时数据库被占用，第 %d 次重试：%s", what, attempt, error)
+            close_old_connections()
+            time.sleep(PAUSE_SECONDS * attempt)
+    return None  # not reached
 
 
 @task()
 def recheck_task(*, run_id: int) -> None:
     """Evaluate a stale run's scope again after a write (PLAT-04)."""
-    recheck(run_id)
+    persist(lambda: recheck(run_id), "数据变更后的重新检查")
 
 
 @task()
 def patch_task(*, org_ids: list[int], app: str) -> None:
     """Re-evaluate an app's local rules over the subtrees a write touched (PLAT-04)."""
-    patch(org_ids, app)
+    persist(lambda: patch(org_ids, app), "数据变更后的局部重新检查")

@@ -1997,6 +1997,9 @@ class _Builder:
                 moved = self._sday(jan1 + dt.timedelta(days=60), self.as_of - dt.timedelta(days=30))
                 spans[0][3] = moved - dt.timedelta(days=1)
                 spans.append([None, self._target(targets, used, spans), moved, None])
+            for span in spans:  # not before the target exists (founded later: from then)
+                span[2] = max(span[2], span[1].founded_on)
+            spans = [span for span in spans if span[3] is None or span[2] <= span[3]]
             for span in spans:
                 span[0] = ContactPoint(
                     org_id=seat.org.pk,

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.module_loading import import_string
 
+from xianfeng.lib.cipher import IdKeyMismatch, get_cipher
+
 from .history import current_via
 from .models import ExportRecord
 
@@ -78,7 +80,22 @@ def export(
         raise ValidationError({"kind": f"导出内容应为 {choices}"})
     if unmasked and user is not None and not can_view_identifiers(user):
         raise PermissionDenied("您没有查看完整身份证号的权限，只能导出脱敏数据")
+    if unmasked:
+        _check_id_keys()
     rows = found.write(target, ExportScope(user=user, org=org, unmasked=unmasked))
     return ExportRecord.objects.create(
         kind=kind, org=org, user=user, via=current_via(), unmasked=unmasked, rows=rows
     )
+
+
+def _check_id_keys() -> None:
+    """A clear error, before anything is written, when the keys do not fit the database
+    (it was moved without its key files)."""
+    from xianfeng.members.models import Member
+
+    token = Member.objects.values_list("id_number_cipher", flat=True).first()
+    try:
+        if token:
+            get_cipher().decrypt(token)
+    except IdKeyMismatch as error:
+        raise ValidationError(str(error)) from None

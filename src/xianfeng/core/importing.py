@@ -224,6 +224,7 @@ def run_import(
     finished when the first sheet of a later kind begins.
     """
     errors = Errors()
+    sheets = 0  # sheets recognised, rows or not (an empty export re-imports as nothing)
     runs: dict[str, Any] = {}
     counts: dict[str, dict[str, int]] = {}
     order = {importer.kind: importer.order for importer in importers()}
@@ -232,6 +233,7 @@ def run_import(
     with kept_through_rollback(), transaction.atomic(), large_page_cache():
         for sheet, importer, chunk in _chunks(source, filename, errors, progress):
             if chunk is None:  # a sheet begins: finish the kinds it depends on
+                sheets += 1
                 if any(order[k] > importer.order for k in runs):
                     errors.add(
                         sheet.name,
@@ -252,7 +254,7 @@ def run_import(
         for kind in sorted(runs, key=lambda k: order[k]):
             if kind not in counts:
                 counts[kind] = _finish(kind, runs[kind], errors, progress)
-        if not runs and not errors:
+        if not sheets and not errors:
             errors.add(filename or "", 0, "", "文件中没有找到党组织或党员工作表（请使用导入模板）")
         if errors:
             raise ImportFailed(errors.items)  # rolls the whole import back

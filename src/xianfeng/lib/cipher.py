@@ -25,6 +25,19 @@ class IdCipher(Protocol):
     def rotate(self, token: str) -> str: ...
 
 
+class IdKeyMismatch(ValueError):
+    """The configured keys cannot decrypt a stored ID number: the database came without
+    its key files (or with other ones)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "身份证号密钥与数据库不符：现有密钥无法解密数据库中的身份证号"
+            "（数据库可能是在没有同时复制 var/id_keys 的情况下搬过来的）。"
+            "请找回与数据库一起备份的 var/id_keys（或环境变量 XIANFENG_ID_KEYS），"
+            "见 README“备份与恢复”"
+        )
+
+
 class FernetCipher:
     """Fernet with a list of keys: the first encrypts, all decrypt (for rotation)."""
 
@@ -40,7 +53,7 @@ class FernetCipher:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
-            raise ValueError("身份证号密文无法解密：密钥不匹配") from None
+            raise IdKeyMismatch() from None
 
     def rotate(self, token: str) -> str:
         return self._fernet.rotate(token.encode()).decode()

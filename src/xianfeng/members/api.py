@@ -121,8 +121,8 @@ def list_members(
     request: HttpRequest,
     org: str = "",
     q: str = "",
-    status: str = "",  # type: ignore[no-untyped-def]
-    category: str = "",
+    status: MemberStatus | Literal[""] = "",  # type: ignore[no-untyped-def]
+    category: Category | Literal[""] = "",
     include_left: bool = False,
 ):
     base = get_org_for_user(request.user, org) if org else None

@@ -373,7 +373,8 @@ class _Applier:
                 "org",
                 f"党员只能编入党支部或联合党支部，“{org.name}”是{org.get_kind_display()}",
             )
-        if org.dissolved_on is not None:
+        # a member who left stays in the branch left from, even once it is dissolved
+        if org.dissolved_on is not None and record.values.get("status") != Status.LEFT:
             return self._fail(record, "org", f"“{org.name}”已撤销，不能编入党员")
         if self.by is not None and not can_edit_org(self.by, org):
             return self._fail(record, "org", f"您对“{org.name}”只有查看权限")

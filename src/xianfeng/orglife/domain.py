@@ -103,7 +103,7 @@ def _kind_label(kind: str) -> str:
     return str(MeetingKind(kind).label) if kind in MeetingKind.values else kind
 
 
-def _validate_kind(meeting: Meeting) -> None:
+def validate_kind(meeting: Meeting) -> None:
     if meeting.kind not in MeetingKind.values:
         raise ValidationError({"kind": f"未知的会议类型“{meeting.kind}”"})
     if meeting.kind not in allowed_kinds(meeting.org):
@@ -111,7 +111,7 @@ def _validate_kind(meeting: Meeting) -> None:
         raise ValidationError({"kind": f"{org_kind}不召开{_kind_label(meeting.kind)}"})
 
 
-def _validate_dates(meeting: Meeting) -> None:
+def validate_dates(meeting: Meeting) -> None:
     errors: dict[str, str] = {}
     if meeting.status == MeetingStatus.HELD and meeting.held_on is None:
         errors["held_on"] = "已召开的会议须填写召开日期"
@@ -157,7 +157,7 @@ def _check_references(meeting: Meeting, fields: Any, by: Any) -> None:
         raise reference_error("material", MATERIAL_LABEL, material.pk)
 
 
-def _fill_defaults(meeting: Meeting) -> None:
+def fill_defaults(meeting: Meeting) -> None:
     meeting.topic = (meeting.topic or "").strip()
     meeting.place = (meeting.place or "").strip()
     meeting.off_day_reason = (meeting.off_day_reason or "").strip()
@@ -167,9 +167,9 @@ def _fill_defaults(meeting: Meeting) -> None:
 
 
 def _clean(meeting: Meeting, *, by: Any = None, references: Any = ()) -> None:
-    _fill_defaults(meeting)
-    _validate_kind(meeting)
-    _validate_dates(meeting)
+    fill_defaults(meeting)
+    validate_kind(meeting)
+    validate_dates(meeting)
     _check_references(meeting, references, by)
     _validate_people(meeting)
     try:
@@ -274,7 +274,7 @@ def cancel_meeting(meeting: Meeting, *, by: Any = None) -> Meeting:
     return meeting
 
 
-def _check_statuses(statuses: dict[int, str]) -> dict[int, str]:
+def check_statuses(statuses: dict[int, str]) -> dict[int, str]:
     bad = sorted({s for s in statuses.values() if s not in AttendanceStatus.values})
     if bad:
         raise ValidationError({"attendance": f"未知的出勤状态：{'、'.join(map(str, bad))}"})
@@ -330,7 +330,7 @@ def write_roster(meeting: Meeting, statuses: dict[int, str], *, by: Any = None) 
     absent, on leave (approved request) or exempted (approved exemption of this kind);
     `voting` is being a full member on the day; guests (`allowed_attendees`) do not vote."""
     roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
-    statuses = _check_statuses(statuses)
+    statuses = check_statuses(statuses)
     defaults = _default_statuses(meeting, roster)
     set_attendance(meeting, {**defaults, **statuses}, by=by, roster=roster)
 
@@ -351,7 +351,7 @@ def set_attendance(
     """
     if meeting.status != MeetingStatus.HELD:
         raise ValidationError({"attendance": "会议尚未召开，不能登记出勤"})
-    statuses = _check_statuses(statuses)
+    statuses = check_statuses(statuses)
     if roster is None:
         roster = [m.pk for m in roster_for(meeting.org, meeting.day, meeting.kind)]
     _check_attendees(meeting, statuses, roster)

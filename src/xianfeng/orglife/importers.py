@@ -1,13 +1,15 @@
-"""Importing organizational life (PLAT-03 with LIFE-01, LIFE-07/08): held meetings (sheet
-组织生活), their attendance (sheet 出勤), and party-affairs records (sheet 党务公开).
+"""Importing organizational life (PLAT-03 with LIFE-01, LIFE-04, LIFE-07/08): meetings of
+every status (sheet 组织生活), their attendance (sheet 出勤), leave requests (sheet 请假)
+and party-affairs records (sheet 党务公开).
 
-A meeting row carries a 会议编号 that the attendance rows of the same file refer to; the
-number only links the two sheets (an export writes the meeting's id). A meeting is matched
-to a stored one by org, kind, date and topic; a row that matches writes nothing unless it
-fills in or changes one of the other columns (then `update_meeting`). Attendance rows are
-written at the end of their sheet, per meeting, through `set_attendance`, and only the rows
-that differ from the stored roster. Orgs must be ones the importing user may edit, members
-ones the user can see (ID numbers masked in every error), as in `orgs.importers_support`.
+A meeting row carries a 会议编号 that the attendance and leave rows of the same file refer
+to; the number only links the sheets (an export writes the meeting's id). A meeting is
+matched to a stored one by its natural key (`meeting_key`: org, kind, day, topic and 同日序号
+among equal ones); a row that matches writes nothing unless it fills in or changes one of
+the other columns (then `restore.change_meeting`). Attendance rows are written at the end
+of their sheet, per meeting, through `restore.restore_attendance`, and only the rows that
+differ from the stored roster. Orgs must be ones the importing user may edit, members ones
+the user can see (ID numbers masked in every error), as in `orgs.importers_support`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 import weakref
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from xianfeng.core.importing import Column, Errors, Record
-from xianfeng.lib.cells import CellError, choice_cleaner, clean_date, clean_text, text_key
+from xianfeng.lib.cells import (
+    CellError,
+    choice_cleaner,
+    clean_bool,
+    clean_date,
+    clean_int,
+    clean_text,
+    text_key,
+)
 from xianfeng.orgs.importers_support import (
     MEMBER_NOTE,
     NAME_NOTE,
@@ -39,9 +50,12 @@ from .models import (
     AffairsRecord,
     Attendance,
     AttendanceStatus,
+    LeaveRequest,
+    LessonMaterial,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    RequestStatus,
 )
 
 # --------------------------------------------------------------------------- cells
@@ -131,6 +145,33 @@ def _member(key: str, label: str, aliases: tuple[str, ...], required: bool = Fal
     )
 
 
+MEETING_STATUS_ALIASES = {
+    "召开": MeetingStatus.HELD,
+    "已开": MeetingStatus.HELD,
+    "已举行": MeetingStatus.HELD,
+    "计划召开": MeetingStatus.PLANNED,
+    "未召开": MeetingStatus.PLANNED,
+    "取消": MeetingStatus.CANCELLED,
+}
+_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+
+
+def clean_month(value: Any) -> str:
+    """A month: 2025-06, "2025年6月", "2025.6", an Excel date; empty → ""."""
+    if isinstance(value, dt.date):
+        return f"{value.year}-{value.month:02d}"
+    text = clean_text(value)
+    match = _MONTH.fullmatch(text)
+    if text and (match is None or not 1 <= int(match[2]) <= 12):
+        raise CellError(f"月份格式应为 2025-06，实际为“{text}”")
+    return f"{match[1]}-{int(match[2]):02d}" if match else ""
+
+
+def clean_number(value: Any) -> int | None:
+    """A running number (同日序号) from 1; empty → None (read as 1)."""
+    return clean_int(value, min=1, max=999)
+
+
 MEETING_COLUMNS = (
     _key(),
     _org(),
@@ -143,11 +184,33 @@ MEETING_COLUMNS = (
         choices=[str(label) for label in MeetingKind.labels],
     ),
     Column(
+        "status",
+        "状态",
+        choice_cleaner(MeetingStatus.choices, aliases=MEETING_STATUS_ALIASES),
+        ("会议状态", "召开状态"),
+        note="已召开、计划或已取消；留空时填了召开日期为已召开，否则为计划",
+        choices=[str(label) for label in MeetingStatus.labels],
+    ),
+    Column(
+        "planned_on",
+        "计划日期",
+        clean_date,
+        ("计划召开日期",),
+        note="计划中或已取消的会议必填；已召开的会议可填原计划日期",
+    ),
+    Column(
         "held_on",
         "召开日期",
         clean_date,
         ("会议日期", "开展日期", "召开时间", "活动日期"),
-        required=True,
+        note="已召开的会议必填",
+    ),
+    Column(
+        "number",
+        "同日序号",
+        clean_number,
+        ("序号", "当日序号"),
+        note="同一组织同一天有类型和主题都相同的几次会议时依次填1、2…；留空为1",
     ),
     Column("starts_at", "开始时间", clean_time, ("会议时间", "开始时刻"), note="如 19:30"),
     Column(
@@ -160,12 +223,27 @@ MEETING_COLUMNS = (
     Column("topic", "主题", aliases=("会议主题", "活动主题", "题目"), required=True),
     Column("place", "地点", aliases=("会议地点", "活动地点")),
     _member("host", "主持人", ("主持人编号", "主持人党员编号")),
+    _member("recorder", "记录人", ("记录人编号", "记录人党员编号")),
     _member("lecturer", "授课人", ("主讲人", "讲课人", "授课人编号")),
     Column(
         "lecturer_name",
         "授课人姓名",
         aliases=("主讲人姓名", "外请授课人"),
         note="本组织和上级组织以外的授课人（如党校教师）填姓名，不填授课人编号",
+    ),
+    Column(
+        "material_month",
+        "党课教材月份",
+        clean_month,
+        ("教材月份",),
+        note="使用上级发布的党课教材时填教材的月份，如 2025-06",
+        text=True,
+    ),
+    Column(
+        "material",
+        "党课教材",
+        aliases=("党课教材题目", "使用的党课教材"),
+        note="使用上级发布的党课教材时填教材题目",
     ),
     Column(
         "off_day_reason",
@@ -187,17 +265,32 @@ ATTENDANCE_COLUMNS = (
         required=True,
         choices=[str(label) for label in AttendanceStatus.labels],
     ),
+    Column(
+        "voting",
+        "有表决权",
+        clean_bool,
+        ("表决权",),
+        note="是或否；留空时按会议当天是否正式党员、是否在应到名单中确定",
+        choices=["是", "否"],
+    ),
+    Column("note", "备注", aliases=("出勤备注", "说明")),
 )
 UPDATABLE = (
+    "status",
+    "planned_on",
+    "held_on",  # a planned meeting held on its planned day
     "starts_at",
     "for_period",
     "place",
     "host",
+    "recorder",
     "lecturer",
     "lecturer_name",
+    "material",
     "off_day_reason",
     "minutes",
 )
+REFERENCES = ("host", "recorder", "lecturer", "material")
 
 # --------------------------------------------------------------------------- one run
 
@@ -219,21 +312,46 @@ def _domain() -> Any:
     return domain
 
 
-def _natural(org_id: int, kind: str, held_on: dt.date | None, topic: str) -> tuple[Any, ...]:
-    return (org_id, kind, held_on, text_key(topic))
+def _restore() -> Any:
+    from . import restore
+
+    return restore
 
 
-def _meetings_by_key(org: Any) -> dict[tuple[Any, ...], Meeting]:
+# --------------------------------------------------------------------------- natural key
+
+
+def meeting_key(
+    org_id: int, kind: str, day: dt.date | None, topic: str, number: int | None = None
+) -> tuple[Any, ...]:
+    """A meeting's natural key: org, kind, day (召开日期, else 计划日期), topic and its
+    同日序号 among the meetings of the org with the same kind, day and topic (1 when alone)."""
+    return (org_id, kind, day, text_key(topic), number or 1)
+
+
+def meetings_by_key(org: Any) -> dict[tuple[Any, ...], Meeting]:
+    """The org's meetings of every status by `meeting_key`; the 同日序号 counts equal
+    meetings in the order they were recorded (id)."""
     found: dict[tuple[Any, ...], Meeting] = {}
-    held = Meeting.objects.filter(org=org, status=MeetingStatus.HELD, held_on__isnull=False)
-    for meeting in held.order_by("pk"):
-        found.setdefault(_natural(org.pk, meeting.kind, meeting.held_on, meeting.topic), meeting)
+    seen: Counter[tuple[Any, ...]] = Counter()
+    for meeting in Meeting.objects.filter(org=org).select_related("org").order_by("pk"):
+        base = meeting_key(org.pk, meeting.kind, meeting.day, meeting.topic)[:-1]
+        seen[base] += 1
+        found[(*base, seen[base])] = meeting
     return found
+
+
+def _materials_on_line(org: Any) -> list[LessonMaterial]:
+    """Lesson materials published to `org` (by it or an org above), nearest first."""
+    step = type(org).steplen
+    paths = [org.path[:n] for n in range(step, len(org.path) + 1, step)]
+    found = LessonMaterial.objects.filter(org__path__in=paths).select_related("org")
+    return sorted(found, key=lambda m: (-len(m.org.path), m.pk))
 
 
 class _Meetings(_Sheet):
     columns = MEETING_COLUMNS
-    member_keys = ("host", "lecturer")
+    member_keys = ("host", "recorder", "lecturer")
 
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
@@ -247,58 +365,87 @@ class _Meetings(_Sheet):
         found = self._check(record)
         if found is None:
             return "error"
-        org, people = found
-        meetings = self.stored(org, _meetings_by_key)
-        key = _natural(org.pk, v["kind"], v["held_on"], v["topic"])
+        org, refs, key = found
+        meetings = self.stored(org, meetings_by_key)
+        if key[-1] > 1 and (*key[:-1], key[-1] - 1) not in meetings:
+            message = f"同日序号应从1起依次填写（缺少序号 {key[-1] - 1} 的同主题会议）"
+            return self.reject(record, "number", message)
         meeting = meetings.get(key)
         outcome = "unchanged"
         if meeting is None:
-            meeting, outcome = self._record(record, org, people), "created"
-        elif changes := self._changes(meeting, v, people):
+            meeting, outcome = self._record(record, org, refs), "created"
+        elif changes := self._changes(meeting, v, refs):
             meeting, outcome = self._update(record, meeting, changes), "updated"
         if meeting is None:
             return "error"
         meetings[key] = self.numbers[v["key"]] = meeting
         return outcome
 
-    def _check(self, record: Record) -> tuple[Any, dict[str, Any]] | None:
+    def _check(self, record: Record) -> tuple[Any, dict[str, Any], tuple[Any, ...]] | None:
         v = record.values
+        day = self._day(record)
         org = self.org(record)
-        people = {k: self.member(record, k) if v.get(k) else None for k in self.member_keys}
-        if org is None or any(v.get(k) and people[k] is None for k in self.member_keys):
+        refs = {k: self.member(record, k) if v.get(k) else None for k in self.member_keys}
+        if day is None or org is None or any(v.get(k) and refs[k] is None for k in refs):
             return None
-        key = _natural(org.pk, v["kind"], v["held_on"], v["topic"])
-        if not self.unique(record, key, "topic"):
+        refs["material"] = self._material(record, org) if v.get("material") else None
+        if v.get("material") and refs["material"] is None:
             return None
-        return org, people
+        key = meeting_key(org.pk, v["kind"], day, v["topic"], v.get("number"))
+        first = self.seen.setdefault(key, record.row)
+        if first != record.row:
+            hint = "同一天类型和主题都相同的几次会议请在“同日序号”列依次填1、2…"
+            return self.fail(record, "topic", f"与第 {first} 行重复（{hint}）")
+        return org, refs, key
 
-    def _record(self, record: Record, org: Any, people: dict[str, Any]) -> Meeting | None:
+    def _day(self, record: Record) -> dt.date | None:
+        """The meeting's day (召开日期, else 计划日期); the status filled in when empty."""
         v = record.values
-        fields = {k: v[k] for k in UPDATABLE if v.get(k) not in (None, "") and k not in people}
+        held, planned = v.get("held_on"), v.get("planned_on")
+        if not v.get("status"):
+            v["status"] = MeetingStatus.PLANNED if planned and not held else MeetingStatus.HELD
+        needed = "held_on" if v["status"] == MeetingStatus.HELD else "planned_on"
+        if not v.get(needed):
+            return self.fail(record, needed, f"“{self.labels[needed]}”不能为空")
+        return held or planned
+
+    def _material(self, record: Record, org: Any) -> LessonMaterial | None:
+        v = record.values
+        title, month = text_key(v["material"]), v.get("material_month", "")
+        if ("materials", org.pk) not in self.cache:  # `stored` keeps the org's meetings
+            self.cache[("materials", org.pk)] = _materials_on_line(org)
+        for material in self.cache[("materials", org.pk)]:
+            if text_key(material.title) == title and month in ("", material.month):
+                return material
+        shown = f"{month} {v['material']}".strip()
+        return self.fail(record, "material", f"找不到发布给本组织的党课教材“{shown}”")
+
+    def _record(self, record: Record, org: Any, refs: dict[str, Any]) -> Meeting | None:
+        v = record.values
+        fields = {k: v[k] for k in UPDATABLE if v.get(k) not in (None, "") and k not in REFERENCES}
         return self.call(
             record,
-            _domain().record_meeting,
+            _restore().restore_meeting,
             org=org,
             kind=v["kind"],
             topic=v["topic"],
-            held_on=v["held_on"],
             **fields,
-            **{k: m for k, m in people.items() if m is not None},
+            **{k: m for k, m in refs.items() if m is not None},
         )
 
-    def _changes(self, meeting: Meeting, v: dict[str, Any], people: dict[str, Any]) -> dict:
+    def _changes(self, meeting: Meeting, v: dict[str, Any], refs: dict[str, Any]) -> dict:
         changes: dict[str, Any] = {}
         for key in UPDATABLE:
-            if key in people:
-                if people[key] is not None and getattr(meeting, f"{key}_id") != people[key].pk:
-                    changes[key] = people[key]
+            if key in REFERENCES:
+                if refs[key] is not None and getattr(meeting, f"{key}_id") != refs[key].pk:
+                    changes[key] = refs[key]
             elif v.get(key) not in (None, "") and _stored(meeting, key) != v[key]:
                 changes[key] = v[key]
         return changes
 
     def _update(self, record: Record, meeting: Meeting, changes: dict[str, Any]) -> Any:
         try:
-            return _domain().update_meeting(meeting, by=self.by, **changes)
+            return _restore().change_meeting(meeting, by=self.by, **changes)
         except ValidationError as error:
             self.report(record, error)
             return None
@@ -329,7 +476,7 @@ class _Attendance(_Sheet):
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
         self.numbers = _numbers(errors)
-        self.pending: dict[Meeting, dict[int, tuple[str, Record]]] = {}
+        self.pending: dict[Meeting, dict[int, tuple[tuple[str, bool | None, str], Record]]] = {}
 
     def one(self, record: Record) -> str:
         v = record.values
@@ -340,30 +487,58 @@ class _Attendance(_Sheet):
         meeting, member = self.numbers[number], self.member(record, "member", "name")
         if meeting is None or member is None:
             return "error"  # a refused meeting row has its error already
-        if member.pk not in self.stored(meeting, _domain().allowed_attendees):
-            # off the roster (LIFE-01) reads like a member not found, as on the pages
-            return self.reject(record, "member", _unknown_member(v["member"]))
+        if meeting.status != MeetingStatus.HELD:
+            return self.reject(record, "key", "该会议不是已召开的会议，不能登记出勤")
         if not self.unique(record, (meeting.pk, member.pk), "member"):
             return "error"
-        self.pending.setdefault(meeting, {})[member.pk] = (v["status"], record)
+        row = (v["status"], v.get("voting"), v.get("note", ""))
+        self.pending.setdefault(meeting, {})[member.pk] = (row, record)
         return "pending"
 
     def finish(self) -> dict[str, int]:
         for meeting, rows in self.pending.items():
-            stored = dict(
-                Attendance.objects.filter(meeting=meeting).values_list("member_id", "status")
-            )
-            changes = {m: s for m, (s, _r) in rows.items() if stored.get(m) != s}
-            for member_id in rows:
-                outcome = "unchanged" if member_id not in changes else "updated"
-                self.outcomes["created" if member_id not in stored else outcome] += 1
-            if changes:
-                first = next(r for m, (_s, r) in rows.items() if m in changes)
-                try:
-                    _domain().set_attendance(meeting, changes, by=self.by)
-                except ValidationError as error:
-                    self.report(first, error)
+            self._write(meeting, rows)
         return super().finish()
+
+    def _write(self, meeting: Meeting, rows: dict[int, tuple[Any, Record]]) -> None:
+        values = ("member_id", "status", "voting", "note")
+        stored = {
+            m: (s, vote, n)
+            for m, s, vote, n in Attendance.objects.filter(meeting=meeting).values_list(*values)
+        }
+        changes = {m: row for m, (row, _r) in rows.items() if _differs(stored.get(m), row)}
+        roster = allowed = None
+        if set(changes) - set(stored):  # new rows: only who may attend (LIFE-01)
+            roster = [m.pk for m in _domain().roster_for(meeting.org, meeting.day, meeting.kind)]
+            allowed = _domain().allowed_attendees(meeting, roster)
+        for member_id, (_row, record) in rows.items():
+            if allowed is not None and member_id not in allowed | set(stored):
+                # off the roster reads like a member not found, as on the pages
+                self.reject(record, "member", _unknown_member(record.values["member"]))
+                changes.pop(member_id, None)
+                continue
+            outcome = "unchanged" if member_id not in changes else "updated"
+            self.outcomes["created" if member_id not in stored else outcome] += 1
+        if changes and not self.errors:
+            first = next(r for m, (_row, r) in rows.items() if m in changes)
+            try:
+                _restore().restore_attendance(
+                    meeting, changes, by=self.by, roster=roster, allowed=allowed
+                )
+            except ValidationError as error:
+                self.report(first, error)
+
+
+def _differs(stored: tuple[str, bool, str] | None, row: tuple[str, bool | None, str]) -> bool:
+    """A file row changes a stored attendance row (an empty vote or note keeps it)."""
+    if stored is None:
+        return True
+    status, voting, note = row
+    return (
+        status != stored[0]
+        or (voting is not None and voting != stored[1])
+        or bool(note and note != clean_text(stored[2]))
+    )
 
 
 class AttendanceImporter(SheetImporter):
@@ -373,6 +548,95 @@ class AttendanceImporter(SheetImporter):
     columns = ATTENDANCE_COLUMNS
     order = 70  # the meetings first
     sheet = _Attendance
+
+
+# --------------------------------------------------------------------------- 请假
+
+LEAVE_STATUS_ALIASES = {
+    "批准": RequestStatus.APPROVED,
+    "同意": RequestStatus.APPROVED,
+    "不批准": RequestStatus.REJECTED,
+    "不同意": RequestStatus.REJECTED,
+    "驳回": RequestStatus.REJECTED,
+    "待批": RequestStatus.PENDING,
+    "未审批": RequestStatus.PENDING,
+}
+
+
+def request_status_column(label: str = "审批状态") -> Column:
+    return Column(
+        "status",
+        label,
+        choice_cleaner(RequestStatus.choices, aliases=LEAVE_STATUS_ALIASES),
+        ("审批结果", "状态"),
+        note="待审批、已批准或未批准；留空为待审批",
+        choices=[str(label) for label in RequestStatus.labels],
+    )
+
+
+LEAVE_COLUMNS = (
+    _key(),
+    _member("member", "党员编号", ("身份证号", "公民身份号码", "党员编号或身份证号"), True),
+    Column("name", "姓名", aliases=("党员姓名",), note=NAME_NOTE),
+    Column("reason", "请假事由", aliases=("事由", "请假原因"), required=True),
+    request_status_column(),
+)
+
+
+def _leave_by_member(meeting: Meeting) -> dict[int, LeaveRequest]:
+    return {r.member_id: r for r in LeaveRequest.objects.filter(meeting=meeting)}
+
+
+class _Leave(_Sheet):
+    """A request per member and meeting (会议编号 of the same file's meeting sheet); a
+    row matching a stored request changes its reason or decision when they differ."""
+
+    columns = LEAVE_COLUMNS
+    member_keys = ("member",)
+
+    def __init__(self, errors: Errors, by: Any):
+        super().__init__(errors, by)
+        self.numbers = _numbers(errors)
+
+    def one(self, record: Record) -> str:
+        v = record.values
+        if v["key"] not in self.numbers:
+            message = f"找不到会议编号“{v['key']}”（须在同一文件的“组织生活”工作表中登记该会议）"
+            return self.reject(record, "key", message)
+        meeting, member = self.numbers[v["key"]], self.member(record, "member", "name")
+        if meeting is None or member is None:
+            return "error"
+        if not self.unique(record, (meeting.pk, member.pk), "member"):
+            return "error"
+        stored = self.stored(meeting, _leave_by_member)
+        found, status = stored.get(member.pk), v.get("status") or RequestStatus.PENDING
+        if found is None:
+            created = self.call(
+                record,
+                _restore().restore_leave,
+                meeting=meeting,
+                member=member,
+                reason=v["reason"],
+                status=status,
+            )
+            stored[member.pk] = created
+            return "error" if created is None else "created"
+        changes = {"reason": v["reason"]} if clean_text(found.reason) != v["reason"] else {}
+        if v.get("status") and v["status"] != found.status:
+            changes["status"] = v["status"]
+        if not changes:
+            return "unchanged"
+        done = self.call(record, _restore().change_leave, request=found, **changes)
+        return "error" if done is None else "updated"
+
+
+class LeaveImporter(SheetImporter):
+    kind = "leave"
+    title = "请假"
+    sheet_names = ("请假申请", "请假记录", "leave")
+    columns = LEAVE_COLUMNS
+    order = 72  # the meetings (and their attendance) first
+    sheet = _Leave
 
 
 # --------------------------------------------------------------------------- 党务公开

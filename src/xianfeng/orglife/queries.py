@@ -426,7 +426,7 @@ def paths_above(org: Any) -> list[str]:
     return [org.path[:n] for n in range(step, len(org.path), step)]
 
 
-def _home_of(org: Any) -> Any:
+def home_of(org: Any) -> Any:
     """The org whose members a meeting of `org` draws on: a party group's branch."""
     from xianfeng.orgs.models import OrgKind
 
@@ -447,7 +447,7 @@ def guest_ids(org: Any, day: dt.date) -> set[int]:
     )
     points = ContactPoint.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=day),
-        target_id__in={org.pk, _home_of(org).pk},
+        target_id__in={org.pk, home_of(org).pk},
         started_on__lte=day,
     )
     return set(seats.values_list("member_id", flat=True)) | set(
@@ -469,7 +469,7 @@ def people_on_line(org: Any) -> QuerySet[Any]:
     the holders of a seat of an org above it. A lecturer from elsewhere is a name."""
     from xianfeng.members.models import Member
 
-    home = _home_of(org)
+    home = home_of(org)
     above = paths_above(home)
     seated = Seat.objects.filter(org__path__in=above, member__isnull=False)
     return Member.objects.filter(

@@ -16,6 +16,7 @@ from xianfeng.core.importing import Column
 from xianfeng.core.workbooks import write_rows
 
 from .importers import COLUMNS
+from .importers_preferences import PREFERENCE_COLUMNS, PreferenceImporter, shown_value
 from .importers_support import (
     VENUE_FLAGS,
     BudgetImporter,
@@ -28,7 +29,19 @@ from .importers_support import (
     VenueImporter,
     VisitImporter,
 )
-from .models import Budget, ContactPoint, Org, Seat, Spending, StaffPost, Term, Venue, Visit
+from .models import (
+    Budget,
+    ContactPoint,
+    Org,
+    OrgPreference,
+    Seat,
+    Spending,
+    StaffPost,
+    Term,
+    Venue,
+    Visit,
+)
+from .preferences import PREFERENCES
 
 HEADERS = [column.label for column in COLUMNS]
 TEXT_COLUMNS = [i for i, column in enumerate(COLUMNS) if column.text]
@@ -237,3 +250,19 @@ _TITLES = {
 RECORDS_EXPORTS = tuple(
     Export(kind, _TITLES[kind], record.write) for kind, record in RECORD_EXPORTS.items()
 )
+
+
+def preference_rows(orgs: QuerySet[Org]) -> Iterator[dict[str, Any]]:
+    rows = OrgPreference.objects.filter(org__in=orgs, key__in=list(PREFERENCES))
+    for row in rows.select_related("org").order_by("org__path", "key").iterator(chunk_size=2000):
+        yield {
+            "org": row.org.code,
+            "key": PREFERENCES[row.key].title,
+            "value": shown_value(row.key, row.value),
+            "note": row.note,
+        }
+
+
+_PREFERENCES = RecordExport(PreferenceImporter.title, PREFERENCE_COLUMNS, preference_rows)
+# An org's own decisions, after the policies that bound some of them (settings.EXPORTS).
+PREFERENCE_EXPORTS = (Export("preferences", "本组织设置", _PREFERENCES.write),)

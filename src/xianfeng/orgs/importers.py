@@ -9,6 +9,7 @@ nothing, so re-importing the same file changes nothing.
 from __future__ import annotations
 
 import re
+from copy import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -272,7 +273,7 @@ class _Applier:
 
     def _new(self, record: Record, code: str, parent: Org | None, values: dict) -> str:
         try:
-            validate_placement(kind=values["kind"], parent=parent)
+            _validate_place(values["kind"], parent, values.get("dissolved_on"))
         except ValidationError as error:
             return self._report(record, error)
         org = Org(code=code, **{k: v for k, v in values.items() if v not in (None, "")})
@@ -316,6 +317,16 @@ class _Applier:
             for message in messages:
                 self.errors.add(record, None, labels.get(field, field), message)
         return "error"
+
+
+def _validate_place(kind: str, parent: Org | None, dissolved_on: Any) -> None:
+    """`validate_placement`, except that a dissolved parent takes back a child dissolved no
+    later than itself (the history an export carries: children are dissolved first)."""
+    closed_on = parent.dissolved_on if parent is not None else None
+    if parent is not None and closed_on and dissolved_on and dissolved_on <= closed_on:
+        parent = copy(parent)
+        parent.dissolved_on = None
+    validate_placement(kind=kind, parent=parent)
 
 
 def _path_key(text: str) -> str:

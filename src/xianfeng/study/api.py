@@ -3,6 +3,7 @@ courses, training classes with their attendance, and a member's hours for a year
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -190,7 +191,10 @@ def _course(pk: int | None) -> Course | None:
 @router.get("/orgs/{code}/records", response=responses({200: list[RecordOut]}))
 @paginate(Pagination)
 def list_study_records(  # type: ignore[no-untyped-def]
-    request: HttpRequest, code: Code, year: YearQuery = None, source: str = ""
+    request: HttpRequest,
+    code: Code,
+    year: YearQuery = None,
+    source: RecordSource | Literal[""] = "",
 ):
     org = get_org_for_user(request.user, code)
     found = StudyRecord.objects.filter(org__path__startswith=org.path)

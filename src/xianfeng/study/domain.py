@@ -63,7 +63,7 @@ COURSE_FIELDS = ("title", "kind", "hours", "tags", "summary", "body", "file", "a
 # --- shared checks -------------------------------------------------------------------------
 
 
-def _hours(field: str, value: Any, *, maximum: Decimal, what: str = "学时") -> Decimal:
+def valid_hours(field: str, value: Any, *, maximum: Decimal, what: str = "学时") -> Decimal:
     """A positive number of hours with at most one decimal place, not above `maximum`."""
     try:
         hours = Decimal(str(value).strip())
@@ -78,7 +78,7 @@ def _hours(field: str, value: Any, *, maximum: Decimal, what: str = "学时") ->
     return hours.quantize(Decimal("0.1"))
 
 
-def _not_future(field: str, day: dt.date, what: str) -> None:
+def refuse_future(field: str, day: dt.date, what: str) -> None:
     if day > today():
         raise ValidationError({field: f"{what}不能晚于今天"})
 
@@ -120,7 +120,7 @@ def _active_member(field: str, member: Member) -> None:
         raise ValidationError({field: f"“{member.name}”已出党，不能登记学习"})
 
 
-def _no_party_group(org: Org, what: str) -> None:
+def refuse_party_group(org: Org, what: str) -> None:
     if org.kind == OrgKind.PARTY_GROUP:
         raise ValidationError({"org": f"党小组不能{what}，请以所在党支部的名义登记"})
 
@@ -128,7 +128,7 @@ def _no_party_group(org: Org, what: str) -> None:
 # --- courses and must-learn lists (STUDY-02) ------------------------------------------------
 
 
-def _clean_tags(tags: Iterable[Any]) -> list[str]:
+def valid_tags(tags: Iterable[Any]) -> list[str]:
     if isinstance(tags, str):
         tags = tags.replace("，", ",").split(",")
     cleaned: list[str] = []
@@ -147,10 +147,10 @@ def _check_course(course: Course) -> None:
         raise ValidationError({"title": "请填写课程名称"})
     if course.kind not in CourseKind.values:
         raise ValidationError({"kind": f"未知的课程类型“{course.kind}”"})
-    course.hours = _hours("hours", course.hours, maximum=MAX_COURSE_HOURS)
-    course.tags = _clean_tags(course.tags or [])
-    _no_party_group(course.org, "发布课程")
-    _not_future("published_on", course.published_on, "发布日期")
+    course.hours = valid_hours("hours", course.hours, maximum=MAX_COURSE_HOURS)
+    course.tags = valid_tags(course.tags or [])
+    refuse_party_group(course.org, "发布课程")
+    refuse_future("published_on", course.published_on, "发布日期")
     if course.kind == CourseKind.TEXT and not (course.body or "").strip() and not course.file:
         raise ValidationError({"body": "图文课程须填写正文或上传文件"})
     if course.kind in (CourseKind.FILE, CourseKind.VIDEO) and not course.file:
@@ -224,8 +224,8 @@ def publish_must_learn_list(
     """Publish `org`'s must-learn list (必学必知必会) of `year` to its subtree (STUDY-02);
     its courses come from the catalogue of the org or its ancestors."""
     _year("year", year)
-    _no_party_group(org, "发布必学清单")
-    _not_future("published_on", published_on, "发布日期")
+    refuse_party_group(org, "发布必学清单")
+    refuse_future("published_on", published_on, "发布日期")
     chosen = list(dict.fromkeys(courses))
     if not chosen:
         raise ValidationError({"courses": "必学清单至少应包含一门课程"})
@@ -269,7 +269,7 @@ def create_study_plan(
     if kind not in PlanKind.values:
         raise ValidationError({"kind": f"未知的计划类型“{kind}”"})
     _year("year", year)
-    _not_future("adopted_on", adopted_on, "制定日期")
+    refuse_future("adopted_on", adopted_on, "制定日期")
     if kind == PlanKind.ORG:
         org = _org_plan_owner(org, member, year)
     else:
@@ -295,7 +295,7 @@ def _org_plan_owner(org: Org | None, member: Member | None, year: int) -> Org:
         raise ValidationError({"org": "请选择制定计划的党组织"})
     if member is not None:
         raise ValidationError({"member": "组织学习计划不填写个人"})
-    _no_party_group(org, "制定学习计划")
+    refuse_party_group(org, "制定学习计划")
     if StudyPlan.objects.filter(kind=PlanKind.ORG, org=org, year=year).exists():
         raise ValidationError({"year": f"{org.name}{year}年度学习计划已制定，请修改原计划"})
     return org
@@ -343,7 +343,7 @@ def add_plan_item(
         raise ValidationError({"title": "请填写学习内容"})
     item.course = course
     if planned_hours not in (None, ""):
-        item.planned_hours = _hours("planned_hours", planned_hours, maximum=MAX_RECORD_HOURS)
+        item.planned_hours = valid_hours("planned_hours", planned_hours, maximum=MAX_RECORD_HOURS)
     item.full_clean(exclude=["plan", "course", "meeting"])
     item.save()
     return item
@@ -360,7 +360,7 @@ def mark_plan_item_done(
 ) -> PlanItem:
     """Record that a plan item was carried out (plan vs. done), maybe by a held meeting
     of the plan's org or its subtree."""
-    _not_future("done_on", done_on, "完成日期")
+    refuse_future("done_on", done_on, "完成日期")
     if done_on.year < item.plan.year:
         raise ValidationError({"done_on": f"完成日期不能早于计划年度{item.plan.year}年"})
     if meeting is not None:
@@ -404,7 +404,7 @@ def record_study(
         allowed = "、".join(str(RecordSource(s).label) for s in RECORD_SOURCES)
         raise ValidationError({"source": f"学习记录来源应为{allowed}"})
     _active_member("member", member)
-    _not_future("studied_on", studied_on, "学习日期")
+    refuse_future("studied_on", studied_on, "学习日期")
     if studied_on < member.joined_on:
         raise ValidationError({"studied_on": "学习日期早于入党日期"})
     org = org_on(member, studied_on) or member.org
@@ -418,7 +418,7 @@ def record_study(
         org=org,
         source=source,
         studied_on=studied_on,
-        hours=_hours("hours", hours, maximum=MAX_RECORD_HOURS),
+        hours=valid_hours("hours", hours, maximum=MAX_RECORD_HOURS),
         course=course,
         title=(title or "").strip() or (course.title if course else ""),
         note=(note or "").strip(),
@@ -498,13 +498,13 @@ def create_training_class(
         raise ValidationError({"kind": f"未知的培训类型“{kind}”"})
     if status not in TrainingStatus.values:
         raise ValidationError({"status": f"未知的状态“{status}”"})
-    _no_party_group(org, "举办培训班")
+    refuse_party_group(org, "举办培训班")
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "结束日期不能早于开始日期"})
     if status == TrainingStatus.HELD:
-        _not_future("ends_on", ends_on, "已举办培训班的结束日期")
+        refuse_future("ends_on", ends_on, "已举办培训班的结束日期")
     span = (ends_on - starts_on).days + 1
-    length = _hours("days", days, maximum=Decimal(span), what="培训天数")
+    length = valid_hours("days", days, maximum=Decimal(span), what="培训天数")
     training = TrainingClass(
         org=org,
         kind=kind,
@@ -514,7 +514,7 @@ def create_training_class(
         starts_on=starts_on,
         ends_on=ends_on,
         days=length,
-        hours=_hours("hours", hours, maximum=Decimal(span * 12)),
+        hours=valid_hours("hours", hours, maximum=Decimal(span * 12)),
         place=(place or "").strip(),
         content=content,
     )
@@ -572,7 +572,7 @@ def record_training_attendance(
         raise ValidationError({"attended": f"“{names}”不能同时登记为参训和未参训"})
     credited = None
     if hours not in (None, ""):
-        credited = _hours("hours", hours, maximum=training_class.hours, what="认定学时")
+        credited = valid_hours("hours", hours, maximum=training_class.hours, what="认定学时")
     rows = []
     for members, status in ((came, EnrollmentStatus.ATTENDED), (missed, EnrollmentStatus.ABSENT)):
         for member in members:
@@ -602,7 +602,7 @@ def credit_meeting_hours(
     credited, instead of the policy's default for its kind (STUDY-01)."""
     if meeting.kind not in STUDY_MEETING_KINDS:
         raise ValidationError({"meeting": "只有党课和专题学习研讨可以认定学时"})
-    value = _hours("hours", hours, maximum=MAX_MEETING_HOURS)
+    value = valid_hours("hours", hours, maximum=MAX_MEETING_HOURS)
     credit = MeetingCredit.objects.filter(meeting=meeting).first() or MeetingCredit(meeting=meeting)
     credit.hours, credit.note = value, (note or "").strip()
     credit.full_clean(exclude=["meeting"])

@@ -1,8 +1,7 @@
 """`xianfeng export KIND [--org CODE] [--unmasked] FILE.xlsx` (PLAT-03).
 
-KIND: orgs, members, or a kind of record kept about orgs (seats, terms, contact_points,
-visits, venues, staff, budgets, spending), meetings or study_records; the file re-imports
-with `xianfeng import`.
+KIND: one of the kinds the apps register (settings.EXPORTS; `xianfeng export --help`
+lists them); the file re-imports with `xianfeng import`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from xianfeng.core.exports import export, export_kinds
 
 class Command(BaseCommand):
     help = (
-        "导出党组织、党员、班子成员、换届记录、联系点、阵地、党务干部或经费到 Excel；"
+        "按导入格式导出一类数据到 Excel（KIND 见下），可用 xianfeng import 原样再导入；"
         "身份证号默认脱敏，--unmasked 导出完整号码（会记录）"
     )
 
@@ -55,7 +54,9 @@ class Command(BaseCommand):
                 org=org,
                 unmasked=options["unmasked"],
             )
-        except (PermissionDenied, ValidationError) as error:
+        except PermissionDenied as error:
             raise CommandError(str(error), returncode=2) from None
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages), returncode=2) from None
         masked = "完整" if record.unmasked else "脱敏"
         self.stdout.write(f"已导出 {record.rows} 行到 {options['file']}（身份证号{masked}）")

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--with-worker", action="store_true", help="同时启动后台任务进程")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        _warn_on_key_mismatch(self.stderr.write)
         supervisor = Supervisor(
             [sys.executable, "-m", "xianfeng.cli", "worker"], log=self.stderr.write
         )
@@ -72,3 +74,17 @@ def _end(server: subprocess.Popen[bytes] | None) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+def _warn_on_key_mismatch(write: Any) -> None:
+    """Say at startup when the ID-number keys do not fit the database (moved without them)."""
+    from django.db import DatabaseError
+
+    from xianfeng.core.backup import BackupError, verify_live_keys
+
+    try:
+        verify_live_keys()
+    except BackupError as error:
+        write(f"警告：{error}")
+    except DatabaseError:  # not migrated yet: nothing to check
+        pass
