@@ -13,12 +13,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from xianfeng.core.exports import Export, ExportScope
-from xianfeng.core.importing import Column
-from xianfeng.core.workbooks import export_cell
+from xianfeng.core.workbooks import write_sheets
 
 from .importers import (
     ACCOUNT_COLUMNS,
@@ -88,27 +85,15 @@ def post_rows(posts: QuerySet[Post]) -> Iterator[dict[str, Any]]:
         }
 
 
-def write_sheet(book: Workbook, title: str, columns: tuple[Column, ...], records: Any) -> int:
-    """One sheet of `records` (dicts by column key) in `columns`; returns the rows."""
-    sheet = book.create_sheet(title)
-    bold = Font(bold=True)
-    sheet.append([export_cell(sheet, c.label, font=bold) for c in columns])
-    count = 0
-    for record in records:
-        sheet.append([export_cell(sheet, record.get(c.key), text=c.text) for c in columns])
-        count += 1
-    return count
-
-
 def write_accounts(target: Path | IO[bytes], scope: ExportScope) -> int:
     """The accounts of the scope and their posts, two sheets; returns the rows."""
-    book = Workbook(write_only=True)
-    count = write_sheet(
-        book, AccountImporter.title, ACCOUNT_COLUMNS, account_rows(accounts_in(scope))
+    return write_sheets(
+        target,
+        [
+            (AccountImporter.title, ACCOUNT_COLUMNS, account_rows(accounts_in(scope))),
+            (PostImporter.title, POST_COLUMNS, post_rows(posts_in(scope))),
+        ],
     )
-    count += write_sheet(book, PostImporter.title, POST_COLUMNS, post_rows(posts_in(scope)))
-    book.save(target)
-    return count
 
 
 EXPORTS = (Export("accounts", "账号（含岗位，不含密码）", write_accounts),)

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
-from xianfeng.accounts.exports import write_sheet
 from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.history import current_via
 from xianfeng.core.models import ExportRecord
-from xianfeng.core.workbooks import write_rows
+from xianfeng.core.workbooks import write_rows, write_sheets
 
 from .importers import (
     ATTACHED,
@@ -86,10 +84,12 @@ def policy_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
 
 
 def _policies(target: Path | IO[bytes], scope: ExportScope) -> int:
-    book = Workbook(write_only=True)
-    count = write_sheet(book, PolicyImporter.title, POLICY_COLUMNS, policy_rows(scope.orgs()))
-    book.save(target)
-    return count
+    return write_sheets(
+        target,
+        [
+            (PolicyImporter.title, POLICY_COLUMNS, policy_rows(scope.orgs())),
+        ],
+    )
 
 
 def holiday_rows() -> Iterator[dict[str, Any]]:
@@ -108,11 +108,13 @@ def year_rows() -> Iterator[dict[str, Any]]:
 
 def _calendar(target: Path | IO[bytes], scope: ExportScope) -> int:
     """The calendar applies to every org alike: the same rows for every scope."""
-    book = Workbook(write_only=True)
-    count = write_sheet(book, HolidayImporter.title, HOLIDAY_COLUMNS, holiday_rows())
-    count += write_sheet(book, CalendarYearImporter.title, YEAR_COLUMNS, year_rows())
-    book.save(target)
-    return count
+    return write_sheets(
+        target,
+        [
+            (HolidayImporter.title, HOLIDAY_COLUMNS, holiday_rows()),
+            (CalendarYearImporter.title, YEAR_COLUMNS, year_rows()),
+        ],
+    )
 
 
 EXPORTS = (

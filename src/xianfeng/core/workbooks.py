@@ -118,6 +118,23 @@ def write_rows(
     return count
 
 
+def write_sheets(target: Path | IO[bytes], sheets: Iterable[tuple[str, Any, Any]]) -> int:
+    """One workbook (write-only) with a sheet per (title, columns, records): each column
+    has `label`, `key` and `text` (an import sheet's columns), each record is a dict by
+    column key. Returns the rows written."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    count = 0
+    for title, columns, records in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append([export_cell(sheet, c.label, font=bold) for c in columns])
+        for record in records:
+            sheet.append([export_cell(sheet, record.get(c.key), text=c.text) for c in columns])
+            count += 1
+    book.save(target)
+    return count
+
+
 def export_cell(sheet: Any, value: Any, *, text: bool = False, font: Font | None = None) -> Any:
     """One cell of an export. Text is always a string cell, never a formula: a member named
     ``=HYPERLINK(…)`` shows literally in Excel and re-imports unchanged (issue 12)."""

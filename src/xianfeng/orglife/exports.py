@@ -13,12 +13,9 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from xianfeng.core.exports import Export, ExportScope
-from xianfeng.core.importing import Column
-from xianfeng.core.workbooks import export_cell
+from xianfeng.core.workbooks import write_sheets
 from xianfeng.lib.cells import text_key
 
 from .importers import (
@@ -143,12 +140,14 @@ def write_meetings(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
     """The meetings of `orgs` (every status) with their attendance and leave requests,
     three sheets; returns the rows."""
     meetings = meetings_of(orgs)
-    book = Workbook(write_only=True)
-    count = _sheet(book, MeetingImporter.title, MEETING_COLUMNS, meeting_rows(meetings))
-    count += _sheet(book, AttendanceImporter.title, ATTENDANCE_COLUMNS, attendance_rows(meetings))
-    count += _sheet(book, LeaveImporter.title, LEAVE_COLUMNS, leave_rows(meetings))
-    book.save(target)
-    return count
+    return write_sheets(
+        target,
+        [
+            (MeetingImporter.title, MEETING_COLUMNS, meeting_rows(meetings)),
+            (AttendanceImporter.title, ATTENDANCE_COLUMNS, attendance_rows(meetings)),
+            (LeaveImporter.title, LEAVE_COLUMNS, leave_rows(meetings)),
+        ],
+    )
 
 
 def affairs_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
@@ -165,10 +164,7 @@ def affairs_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
 
 def write_affairs(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
     """The party-affairs records of `orgs` (LIFE-07, LIFE-08), one sheet; returns the rows."""
-    book = Workbook(write_only=True)
-    count = _sheet(book, AffairsImporter.title, AFFAIRS_COLUMNS, affairs_rows(orgs))
-    book.save(target)
-    return count
+    return write_sheets(target, [(AffairsImporter.title, AFFAIRS_COLUMNS, affairs_rows(orgs))])
 
 
 def exemption_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
@@ -192,10 +188,12 @@ def exemption_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
 
 def write_exemptions(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
     """Exemptions of the members of `orgs` (LIFE-04), one sheet; returns the rows."""
-    book = Workbook(write_only=True)
-    count = _sheet(book, ExemptionImporter.title, EXEMPTION_COLUMNS, exemption_rows(orgs))
-    book.save(target)
-    return count
+    return write_sheets(
+        target,
+        [
+            (ExemptionImporter.title, EXEMPTION_COLUMNS, exemption_rows(orgs)),
+        ],
+    )
 
 
 def material_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
@@ -217,21 +215,7 @@ def material_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
 
 def write_materials(target: Path | IO[bytes], orgs: QuerySet[Any]) -> int:
     """The lesson materials `orgs` published (LIFE-06), metadata only; returns the rows."""
-    book = Workbook(write_only=True)
-    count = _sheet(book, MaterialImporter.title, MATERIAL_COLUMNS, material_rows(orgs))
-    book.save(target)
-    return count
-
-
-def _sheet(book: Workbook, title: str, columns: tuple[Column, ...], records: Any) -> int:
-    sheet = book.create_sheet(title)
-    bold = Font(bold=True)
-    sheet.append([export_cell(sheet, c.label, font=bold) for c in columns])
-    count = 0
-    for record in records:
-        sheet.append([export_cell(sheet, record.get(c.key), text=c.text) for c in columns])
-        count += 1
-    return count
+    return write_sheets(target, [(MaterialImporter.title, MATERIAL_COLUMNS, material_rows(orgs))])
 
 
 def _meetings(target: Path | IO[bytes], scope: ExportScope) -> int:

@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from xianfeng.core.exports import Export, ExportScope
-from xianfeng.core.importing import Column
-from xianfeng.core.workbooks import export_cell, write_rows
+from xianfeng.core.workbooks import write_rows, write_sheets
 from xianfeng.orglife.exports import meeting_numbers
 from xianfeng.orglife.models import Meeting
 
@@ -248,24 +245,6 @@ def credit_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
             "hours": float(credit.hours),
             "note": credit.note,
         }
-
-
-Sheets = list[tuple[str, tuple[Column, ...], Any]]
-
-
-def write_sheets(target: Path | IO[bytes], sheets: Sheets) -> int:
-    """One workbook with a sheet per (title, columns, rows); returns the rows written."""
-    book = Workbook(write_only=True)
-    count = 0
-    for title, columns, rows in sheets:
-        sheet = book.create_sheet(title)
-        bold = Font(bold=True)
-        sheet.append([export_cell(sheet, c.label, font=bold) for c in columns])
-        for row in rows:
-            sheet.append([export_cell(sheet, row.get(c.key), text=c.text) for c in columns])
-            count += 1
-    book.save(target)
-    return count
 
 
 def _courses(target: Path | IO[bytes], scope: ExportScope) -> int:
