@@ -91,3 +91,20 @@ def test_plat_03_export_download_scoped_and_recorded(client_for, tree):
     assert client.post("/data/export/members/", {"unmasked": "1"}).status_code == 403
     record = ExportRecord.objects.get()
     assert (record.org.code, record.unmasked, record.rows) == ("CA-T1-B1", False, 1)
+
+
+def test_plat_03_data_page_offers_every_export_kind(client_for, tree):
+    from xianfeng.core.exports import export_kinds
+
+    client = client_for(tree.users["secretary"])
+    body = client.get("/data/").content.decode()
+    for kind, title in export_kinds().items():
+        assert f'action="/data/export/{kind}/"' in body and title in body
+
+    for who in ("secretary", "county_viewer"):
+        client = client_for(tree.users[who])
+        for kind in export_kinds():
+            response = client.post(f"/data/export/{kind}/")
+            assert response.status_code == 200, (who, kind)
+            assert b"".join(response.streaming_content)[:2] == b"PK"
+    assert ExportRecord.objects.count() == 2 * len(export_kinds())

@@ -66,8 +66,16 @@ def data_page(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             return redirect("job", _start_import(request, form.cleaned_data["file"]).pk)
+    from .exports import export_kinds
+
     jobs = Job.objects.filter(created_by_id=request.user.pk, kind="core.import")[:10]
-    return render(request, "core/data.html", {"form": form, "may_import": may_import, "jobs": jobs})
+    context = {
+        "form": form,
+        "may_import": may_import,
+        "jobs": jobs,
+        "export_kinds": list(export_kinds().items()),
+    }
+    return render(request, "core/data.html", context)
 
 
 def _start_import(request: HttpRequest, upload) -> Job:  # type: ignore[no-untyped-def]
