@@ -22,6 +22,7 @@ from xianfeng.accounts.domain import user_for_api_key
 from xianfeng.core.actor import set_actor_user
 from xianfeng.core.logs import note_denial
 from xianfeng.lib.api import NUL_MESSAGE, StrictParser
+from xianfeng.lib.cipher import IdKeyMismatch
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,13 @@ def _http_detail(exc: HttpError) -> str:
 def on_http_error(request: HttpRequest, exc: HttpError):  # type: ignore[no-untyped-def]
     """Ninja's own errors (unparsable body, 401, ...) in the API's shape and language."""
     return api.create_response(request, {"detail": _http_detail(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(IdKeyMismatch)
+def on_key_mismatch(request: HttpRequest, exc: IdKeyMismatch):  # type: ignore[no-untyped-def]
+    """The keys do not fit the database (restored without them): say so, one log line."""
+    logger.error("ID keys do not fit the database: %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": str(exc)}, status=503)
 
 
 @api.exception_handler(Exception)

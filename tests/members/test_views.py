@@ -163,6 +163,26 @@ def test_reveal_id_logs_view_and_returns_fragment(tree, client_for):
     assert (view.member, view.user, view.via) == (member, user, "web")
 
 
+def test_reveal_id_with_keys_that_do_not_fit_says_so(tree, client_for, settings):
+    from cryptography.fernet import Fernet
+
+    from xianfeng.accounts.domain import create_api_token
+    from xianfeng.lib.cipher import reset_cipher
+
+    make_member(tree.branch_a, code="MA7", id_number=make_id(dt.date(1990, 5, 5), 123))
+    user = make_user("auditor", org=tree.county_a, role="viewer", can_view_identifiers=True)
+    settings.ID_NUMBER_KEYS = Fernet.generate_key().decode()  # restored without its keys
+    reset_cipher()
+    try:
+        page = client_for(user).post(_url("members:reveal_id", "MA7"), **HTMX)
+        _token, key = create_api_token(user=user, name="t")
+        api = client_for(user).get("/api/members/MA7/id-number", HTTP_AUTHORIZATION=f"Bearer {key}")
+    finally:
+        reset_cipher()
+    assert page.status_code == 200 and "身份证号密钥与数据库不符" in page.text
+    assert api.status_code == 503 and "身份证号密钥与数据库不符" in api.json()["detail"]
+
+
 def test_reveal_id_out_of_scope_is_404(tree, client_for):
     user = make_user("auditor", org=tree.county_a, role="viewer", can_view_identifiers=True)
     assert client_for(user).post(_url("members:reveal_id", "MB1")).status_code == 404

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic.json_schema import SkipJsonSchema
 
 from xianfeng.accounts.permissions import can_edit_org
-from xianfeng.lib.api import Code, Pagination, PatchSchema, PathId, responses
+from xianfeng.lib.api import Code, Error, Pagination, PatchSchema, PathId, responses
 from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
@@ -142,7 +142,7 @@ def get_member(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def
     return get_member_for_user(request.user, code)
 
 
-@router.get("/{code}/id-number", response=responses({200: IdNumberOut}))
+@router.get("/{code}/id-number", response=responses({200: IdNumberOut, 503: Error}))
 def get_full_id_number(request: HttpRequest, code: Code, purpose: str = ""):  # type: ignore[no-untyped-def]
     """The full ID number for users entitled to it; every call is recorded (MEM-01)."""
     member = get_member_for_user(request.user, code)

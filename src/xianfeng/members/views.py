@@ -14,11 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xianfeng.accounts.permissions import can_edit_org, can_view_identifiers, is_org_in_scope
+from xianfeng.lib.cipher import IdKeyMismatch
 from xianfeng.lib.dates import today
 from xianfeng.orgs.forms import apply_form, changed_values
 from xianfeng.orgs.models import Org
@@ -218,7 +220,12 @@ def me(request: HttpRequest) -> HttpResponse:
 def reveal_id(request: HttpRequest, code: str) -> HttpResponse:
     """The full ID number as a fragment; the domain checks the right and logs the view."""
     member = get_member_for_user(request.user, code)
-    number = domain.reveal_id_number(member=member, user=request.user, purpose="党员详情页")
+    try:
+        number = domain.reveal_id_number(member=member, user=request.user, purpose="党员详情页")
+    except IdKeyMismatch as error:  # restored without its keys: say so in place, not a 500
+        return HttpResponse(
+            format_html('<span id="id-number" class="text-danger">{}</span>', error)
+        )
     return render(request, "members/detail.html#id_number", {"member": member, "id_number": number})
 
 
