@@ -303,6 +303,7 @@ MATRIX: dict[str, list[Endpoint]] = {
         P("/orglife/{org}/meetings/new/", "post"),
     ],
     "orglife:meeting_detail": [P("/orglife/meetings/{meeting}/")],
+    "orglife:meeting_record": [P("/orglife/meetings/{meeting}/record.pdf")],
     "orglife:meeting_edit": [
         P("/orglife/meetings/{meeting}/edit/", form=True),
         P("/orglife/meetings/{meeting}/edit/", "post"),
@@ -341,6 +342,7 @@ MATRIX: dict[str, list[Endpoint]] = {
         )
     ],
     "api:get_meeting": [P("/api/orglife/meetings/{meeting}")],
+    "api:get_meeting_record": [P("/api/orglife/meetings/{meeting}/record.pdf")],
     "api:set_meeting_attendance": [
         P(
             "/api/orglife/meetings/{meeting}/attendance",

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "xianfeng.notices",
     "xianfeng.orglife",
     "xianfeng.study",
+    "xianfeng.bench",
+    "xianfeng.demo",
 ]
 
 MIDDLEWARE = [
@@ -267,42 +269,15 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Kinds of records the import reads (PLAT-03), in the order they are written.
+# Each app's import sheets (PLAT-03: its `sheets.IMPORTERS`); they run by their `order`,
+# ties in the order listed here.
 IMPORTERS = [
-    "xianfeng.orgs.importers.OrgImporter",
-    "xianfeng.members.importers.MemberImporter",
-    "xianfeng.members.importers_history.StatusHistoryImporter",
-    "xianfeng.members.importers_history.PlacementImporter",
-    "xianfeng.members.importers_history.TransferImporter",
-    "xianfeng.members.importers_history.TemporaryMembershipImporter",
-    "xianfeng.orgs.importers_support.SeatImporter",
-    "xianfeng.orgs.importers_support.TermImporter",
-    "xianfeng.orgs.importers_support.ContactPointImporter",
-    "xianfeng.orgs.importers_support.VisitImporter",
-    "xianfeng.orgs.importers_support.VenueImporter",
-    "xianfeng.orgs.importers_support.StaffImporter",
-    "xianfeng.orgs.importers_support.BudgetImporter",
-    "xianfeng.orgs.importers_support.SpendingImporter",
-    "xianfeng.orglife.importers_records.MaterialImporter",
-    "xianfeng.orglife.importers_records.ExemptionImporter",
-    "xianfeng.orglife.importers.MeetingImporter",
-    "xianfeng.orglife.importers.AttendanceImporter",
-    "xianfeng.orglife.importers.LeaveImporter",
-    "xianfeng.study.importers_support.CourseImporter",
-    "xianfeng.study.importers_support.MustLearnImporter",
-    "xianfeng.study.importers_support.TrainingClassImporter",
-    "xianfeng.study.importers_support.EnrollmentImporter",
-    "xianfeng.study.importers_support.MeetingCreditImporter",
-    "xianfeng.study.importers_support.StudyPlanImporter",
-    "xianfeng.study.importers_support.PlanItemImporter",
-    "xianfeng.study.importers.StudyRecordImporter",
-    "xianfeng.orglife.importers.AffairsImporter",
-    "xianfeng.accounts.importers.AccountImporter",
-    "xianfeng.accounts.importers.PostImporter",
-    "xianfeng.compliance.importers.PolicyImporter",
-    "xianfeng.compliance.importers.HolidayImporter",
-    "xianfeng.compliance.importers.CalendarYearImporter",
-    "xianfeng.orgs.importers_preferences.PreferenceImporter",
+    "xianfeng.orgs.sheets.IMPORTERS",
+    "xianfeng.members.sheets.IMPORTERS",
+    "xianfeng.orglife.sheets.IMPORTERS",
+    "xianfeng.study.sheets.IMPORTERS",
+    "xianfeng.accounts.sheets.IMPORTERS",
+    "xianfeng.compliance.sheets.IMPORTERS",
 ]
 
 # What each app exports (PLAT-03), in the order a workbook of them must be imported.
@@ -317,9 +292,34 @@ EXPORTS = [
     "xianfeng.orgs.exports.PREFERENCE_EXPORTS",
 ]
 
+# The questions core asks the apps above it (core.hooks; core imports no domain app).
+CORE_HOOKS = {
+    "scope_roots": "xianfeng.orgs.queries.scope_roots",
+    "find_org": "xianfeng.orgs.queries.find_org",
+    "export_orgs": "xianfeng.orgs.queries.export_orgs",
+    "has_any_post": "xianfeng.accounts.scope.has_any_post",
+    "may_import": "xianfeng.accounts.scope.may_write_somewhere",
+    "may_unmask": "xianfeng.accounts.permissions.can_view_identifiers",
+    "check_id_keys": "xianfeng.members.queries.check_id_keys",
+}
+
+# Bench floor queries (`xianfeng bench check`): each app's rule-prefix → plain SQL scans.
+BENCH_FLOORS = [
+    "xianfeng.members.bench.FLOORS",
+    "xianfeng.orgs.bench.FLOORS",
+    "xianfeng.orglife.bench.FLOORS",
+    "xianfeng.study.bench.FLOORS",
+]
+
 # Modules whose compliance rules are registered (PLAT-04).
 RULE_MODULES = [
     "xianfeng.orgs.rules",
     "xianfeng.orglife.rules",
     "xianfeng.study.rules",
+]
+
+# Reminder sources of the daily digest (`xianfeng remind`, notices.digest).
+REMINDER_SOURCES = [
+    "xianfeng.orglife.reminders.meeting_reminders",
+    "xianfeng.orgs.reminders.term_reminders",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from xianfeng.core.bench import with_check
+from xianfeng.bench import with_check
 
 
 def test_the_check_runs_beside_the_load_and_is_reported(monkeypatch, settings, tmp_path):

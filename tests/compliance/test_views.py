@@ -188,6 +188,7 @@ def test_export_downloads_the_subtree_findings_and_is_recorded(checked, client_f
         "等级",
         "说明",
         "依据",
+        "证据",
     )
     org_03 = [row for row in rows[1:] if row[0] == "ORG-03"]
     assert [row[2:4] for row in org_03] == [

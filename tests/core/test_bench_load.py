@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from xianfeng.core.bench import load
+from xianfeng.bench import load
 
 PASSWORD = "Xianfeng-Load-2025"
 # The live server of an in-memory SQLite test database shares one connection among its

@@ -18,10 +18,10 @@ from django.db import connection
 from openpyxl import Workbook
 
 from xianfeng.accounts.models import User
-from xianfeng.core.demo import build_demo
 from xianfeng.core.exports import export
 from xianfeng.core.models import Job
 from xianfeng.core.tasks import IMPORT_KIND, import_file_task
+from xianfeng.demo.builder import build_demo
 from xianfeng.lib.cipher import get_cipher
 from xianfeng.lib.idcard import make_id_number
 from xianfeng.members.models import Member
@@ -87,8 +87,8 @@ def _leaks(numbers: set[str], places: list[tuple[str, str]]) -> list[tuple[str, 
 
 def test_no_full_id_number_of_the_demo_anywhere(tmp_path, settings, client_for, caplog):
     from xianfeng.compliance.engine import run_check
+    from xianfeng.compliance.notify import notify_run
     from xianfeng.lib.dates import parse_period
-    from xianfeng.notices.domain import notify_run
     from xianfeng.notices.models import Notice
 
     caplog.set_level("DEBUG")
@@ -151,9 +151,9 @@ def test_no_full_id_number_of_the_demo_anywhere(tmp_path, settings, client_for, 
 
 def test_import_error_masks_a_mistyped_id_number():
     """A 17-digit reference (one digit lost) is not quoted in clear in a row error."""
-    from xianfeng.orgs.importers_support import _unknown_member
+    from xianfeng.orgs.importers_support import unknown_member_message
 
     typo = make_id_number("320583", dt.date(1991, 7, 12), 123)[:17]
-    message = _unknown_member(typo)
+    message = unknown_member_message(typo)
     assert typo not in message and typo[:14] not in message
-    assert _unknown_member("P00000001") == "找不到党员编号为“P00000001”的党员"
+    assert unknown_member_message("P00000001") == "找不到党员编号为“P00000001”的党员"

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from tests.factories import make_member, make_org
-from xianfeng.core import roundtrip
-from xianfeng.core.demo import build_demo
+from xianfeng.bench import roundtrip
+from xianfeng.demo.builder import build_demo
 
 AS_OF = dt.date(2025, 6, 30)
 

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 
 from xianfeng.accounts.models import User
-from xianfeng.notices.domain import mark_all_read, mark_read, notify_run, send_notice
+from xianfeng.compliance.notify import notify_run
+from xianfeng.notices.domain import mark_all_read, mark_read, send_notice
 from xianfeng.notices.models import Notice
 
 from .helpers import found, make_run

@@ -8,8 +8,8 @@ import pytest
 
 from xianfeng.accounts.models import Post
 from xianfeng.compliance.engine import run_check
+from xianfeng.compliance.notify import notify_run
 from xianfeng.lib.dates import parse_period
-from xianfeng.notices.domain import notify_run
 from xianfeng.notices.models import Notice
 
 from .helpers import found, make_run
@@ -120,7 +120,7 @@ def test_runs_with_policy_overrides_and_unknown_runs_notify_nobody(tree):
     assert Notice.objects.count() == 0
 
 
-def test_org_04_reminders_go_into_a_separate_reminder_notice(tree):
+def test_org_04_term_reminders_are_left_to_the_daily_digest(tree):
     findings = [
         found("ORG-04", tree.branch_a, "warning", message="青山村党支部任期将于3个月后届满"),
         found("ORG-04", tree.branch_a, "info", message="青山村党支部换届提示"),
@@ -128,20 +128,14 @@ def test_org_04_reminders_go_into_a_separate_reminder_notice(tree):
         found("ORG-03", tree.branch_a, "info"),
     ]
     run = make_run(tree.county_a, findings=findings)
-    assert notify_run(run.pk) == 6  # two each: city admin, county officer, secretary
+    assert notify_run(run.pk) == 3  # one each: city admin, county officer, secretary
     assert _inbox(tree.users["county_officer"]) == [
         ("new_findings", "合规检查新发现 2 条（2025）", "/compliance/orgs/CA/"),
-        ("reminder", "换届提醒 2 条（2025）", "/compliance/orgs/CA/"),
     ]
     assert _inbox(tree.users["secretary"]) == [
         ("new_findings", "合规检查新发现 1 条（2025）", "/compliance/orgs/CA-T1-B1/"),
-        ("reminder", "换届提醒 2 条（2025）", "/compliance/orgs/CA-T1-B1/"),
     ]
-    reminder = Notice.objects.get(user=tree.users["county_officer"], kind="reminder")
-    assert reminder.body.splitlines()[:2] == [
-        "2025 期间的合规检查（截至 2026-01-10）在您负责的范围内新出现换届提醒 2 条：",
-        "· ORG-04 班子健全、按期换届：提醒 1，提示 1",
-    ]
+    assert not Notice.objects.filter(kind="reminder").exists()
 
 
 def test_a_user_with_several_posts_gets_one_notice_linked_to_the_highest(tree):

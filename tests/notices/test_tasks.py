@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from xianfeng.compliance.notify import notify_run_task
 from xianfeng.notices.models import Notice
-from xianfeng.notices.tasks import notify_run_task
 
 from .helpers import found, make_run
 

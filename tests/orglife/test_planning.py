@@ -1,20 +1,16 @@
-"""The yearly plan (LIFE-02, LIFE-03, LIFE-05): due items from the policy, planned meetings
-generated once, and the reminders before and after a due date."""
+"""The yearly plan (LIFE-02, LIFE-03, LIFE-05): due items from the policy and planned
+meetings generated once (its reminders: test_reminders.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_org, make_user
+from tests.factories import make_org
 from xianfeng.compliance.calendar import Calendar
 from xianfeng.compliance.policy import parse_value, resolver
-from xianfeng.notices.models import Notice
 from xianfeng.orglife import domain
 from xianfeng.orglife.models import Meeting, MeetingStatus
 from xianfeng.orglife.planning import (
@@ -24,8 +20,6 @@ from xianfeng.orglife.planning import (
     plan_for,
     schedule_planned_meetings,
 )
-from xianfeng.orglife.reminders import due_reminders, send_reminders
-from xianfeng.orglife.tasks import remind_task
 from xianfeng.orgs.models import Org
 
 pytestmark = pytest.mark.django_db
@@ -170,117 +164,3 @@ def test_plan_states_done_planned_overdue_open(tree):
         if line.item.kind == "theme_day" and line.item.org_id == tree.branch_a.pk
     }
     assert [states[f"2025-{m:02d}"] for m in (4, 5, 6, 7)] == ["overdue", "done", "open", "planned"]
-
-
-# --- reminders ----------------------------------------------------------------------------
-
-
-def _keys(tree, user: str = "secretary") -> set[str]:
-    a, g = tree.branch_a.pk, tree.group_a.pk
-    names = {f"life:{a}:": "branch:", f"life:{g}:": "group:"}
-    found = set()
-    for key in Notice.objects.filter(user=tree.users[user]).values_list("key", flat=True):
-        for prefix, name in names.items():
-            if key.startswith(prefix):
-                found.add(name + key[len(prefix) :])
-    return found
-
-
-REMINDERS = [
-    # (case, theme days held, as_of, expected keys of the branch secretary) — LIFE-02/03
-    (
-        "a week before the end of June: June due, May overdue",
-        [],
-        D(2025, 6, 24),
-        {
-            "branch:general_meeting:2025-Q2:due",
-            "branch:theme_day:2025-06:due",
-            "group:party_group_meeting:2025-06:due",
-            "branch:theme_day:2025-05:overdue",
-            "group:party_group_meeting:2025-05:overdue",
-        },
-    ),
-    (
-        "theme days held in May and June: no theme-day notice",
-        [D(2025, 5, 10), D(2025, 6, 3)],
-        D(2025, 6, 24),
-        {
-            "branch:general_meeting:2025-Q2:due",
-            "group:party_group_meeting:2025-06:due",
-            "group:party_group_meeting:2025-05:overdue",
-        },
-    ),
-    (
-        "before the lead time: nothing due, nothing overdue within a month",
-        [D(2025, 5, 10)],
-        D(2025, 6, 20),
-        {"group:party_group_meeting:2025-05:overdue"},
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("case", "held", "as_of", "expected"), REMINDERS, ids=[r[0] for r in REMINDERS]
-)
-def test_reminders_upcoming_and_overdue(tree, case, held, as_of, expected):
-    for day in held:
-        domain.record_meeting(org=tree.branch_a, kind="theme_day", topic="t", held_on=day)
-    assert send_reminders(as_of=as_of) > 0
-    assert _keys(tree) == expected
-
-
-def test_reminders_sent_once(tree):
-    first = send_reminders(as_of=D(2025, 6, 24))
-    assert first > 0
-    assert send_reminders(as_of=D(2025, 6, 24)) == 0
-    assert send_reminders(as_of=D(2025, 6, 25)) == 0
-    notice = Notice.objects.get(user=tree.users["secretary"], key__endswith="theme_day:2025-06:due")
-    assert notice.kind == "reminder"
-    assert notice.title == "提醒：青山村党支部2025年6月主题党日应于6月30日前召开"
-    assert notice.url == "/orglife/CA-T1-B1/plan/2025/"
-
-
-def test_reminders_go_to_the_orgs_own_officers(tree):
-    officer = make_user("branch_officer", org=tree.branch_a, role="officer")
-    make_user("branch_viewer", org=tree.branch_a, role="viewer")
-    send_reminders(as_of=D(2025, 6, 24))
-    keys = set(Notice.objects.filter(user=officer).values_list("key", flat=True))
-    assert f"life:{tree.branch_a.pk}:theme_day:2025-06:due" in keys
-    assert not Notice.objects.filter(user__username="branch_viewer").exists()
-    county = Notice.objects.filter(user=tree.users["county_officer"])
-    assert not county.filter(key__startswith=f"life:{tree.branch_a.pk}:").exists()
-    # 绿水村 has no accounts: the nearest org above with some (the county) is told.
-    assert county.filter(key=f"life:{tree.branch_a2.pk}:theme_day:2025-06:due").exists()
-    assert not Notice.objects.filter(user=tree.users["city_admin"], org=tree.branch_a2).exists()
-
-
-def test_overdue_notice_only_when_not_held(tree):
-    send_reminders(as_of=D(2025, 7, 2))
-    assert "branch:theme_day:2025-06:overdue" in _keys(tree)
-    Notice.objects.all().delete()
-    domain.record_meeting(org=tree.branch_a, kind="theme_day", topic="t", held_on=D(2025, 6, 28))
-    send_reminders(as_of=D(2025, 7, 2))
-    assert "branch:theme_day:2025-06:overdue" not in _keys(tree)
-
-
-def test_remind_command_and_task(tree, settings):
-    call_command("remind", "--as-of", "2025-06-24")
-    count = Notice.objects.count()
-    assert count > 0
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    assert remind_task.enqueue("2025-06-24").return_value == 0
-    assert Notice.objects.count() == count
-
-
-def test_due_reminders_queries_do_not_grow_with_the_tree(tree):
-    def count() -> int:
-        day = D(2025, 6, 24)
-        policy, calendar = _policy(day), Calendar()
-        with CaptureQueriesContext(connection) as queries:
-            due_reminders(as_of=day, policy=policy, calendar=calendar)
-        return len(queries)
-
-    small = count()
-    for _ in range(5):
-        make_org(tree.town_b, kind="branch")
-    assert count() == small

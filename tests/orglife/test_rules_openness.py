@@ -379,7 +379,7 @@ def test_life_07_08_query_count_does_not_grow_with_orgs():
 def test_life_07_08_county_demo_findings_only_where_planned():
     """The demo county's last full year: LIFE-07 and LIFE-08 findings only at the orgs
     and members listed among the deliberate gaps, and at least one of each kind."""
-    from xianfeng.core.demo import build_demo
+    from xianfeng.demo.builder import build_demo
 
     summary = build_demo(scale="county", seed=1, as_of=D(2025, 6, 30))
     gaps = {code for code, _note in summary.life_gaps}

@@ -11,7 +11,7 @@ import pytest
 from xianfeng.compliance import parts, registry
 from xianfeng.compliance.engine import evaluate
 from xianfeng.compliance.registry import load_rules
-from xianfeng.core.demo import build_demo
+from xianfeng.demo.builder import build_demo
 from xianfeng.lib.dates import parse_period
 from xianfeng.orglife import rules as life_rules
 from xianfeng.orgs.models import Org

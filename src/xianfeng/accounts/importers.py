@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from xianfeng.core.importing import Column, Errors, ImportFailed, Record, data_imported
 from xianfeng.lib.cells import CellError, choice_cleaner, clean_bool, clean_text
-from xianfeng.orgs.importers_support import SheetImporter, _Sheet
+from xianfeng.orgs.importers_support import Sheet, SheetImporter
 
 from . import domain
 from .models import Post, Role, User
@@ -158,7 +158,7 @@ def _refusal(error: ValidationError | PermissionDenied) -> str:
     return "；".join(error.messages)
 
 
-class _Accounts(_Sheet):
+class _Accounts(Sheet):
     columns = ACCOUNT_COLUMNS
     member_keys = ("member",)
     fields = {"username": "username", "member": "member", "display_name": "name"}
@@ -254,7 +254,7 @@ class AccountImporter(SheetImporter):
 # --------------------------------------------------------------------------- 账号岗位
 
 
-class _Posts(_Sheet):
+class _Posts(Sheet):
     """Posts are matched as a multiset per (account, org, role): one active post at most,
     any number of ended ones (they differ only in their times, which do not travel)."""
 

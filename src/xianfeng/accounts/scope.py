@@ -61,6 +61,17 @@ def has_any_post(user: Any) -> bool:
     return scope_paths(user) != []
 
 
+def may_write_somewhere(user: Any) -> bool:
+    """Whether the user is a superuser or holds an active admin or officer post anywhere
+    (who may start an import)."""
+    return (
+        user.is_superuser
+        or Post.objects.filter(
+            user=user, is_active=True, role__in=[Role.ADMIN, Role.OFFICER]
+        ).exists()
+    )
+
+
 def role_at(user: Any, org: Any) -> str | None:
     """The strongest role of the user's posts that cover `org` (None if none)."""
     if getattr(user, "is_superuser", False) and user.is_active:

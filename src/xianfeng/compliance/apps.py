@@ -8,3 +8,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import freshness  # noqa: F401  (connects the history receiver)
+        from .notify import on_run_stored
+        from .signals import run_stored
+
+        run_stored.connect(on_run_stored, dispatch_uid="compliance.notify")

@@ -18,13 +18,13 @@ from django.db.models import Min, Q
 from xianfeng.core.history import current_via
 from xianfeng.lib.dates import Period, parse_period
 from xianfeng.lib.sql import large_page_cache, refresh_statistics
-from xianfeng.notices.tasks import notify_run_task
 from xianfeng.orgs.models import Org
 
 from .calendar import Calendar
 from .models import Finding, Run
 from .policy import resolver
 from .registry import SMALL_SCOPE, Context, Found, Rule, load_rules
+from .signals import run_stored
 from .snapshot import read_snapshot
 
 CALENDAR_RULE = "PLAT-04"
@@ -176,8 +176,8 @@ def run_check(
             supersedes.delete()
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["seconds"])
-        if not run.overrides:  # tell the people in scope what is new (notices app)
-            transaction.on_commit(lambda: notify_run_task.enqueue(run_id=run.pk), robust=True)
+        # announce the stored run (compliance.notify tells the people in scope what is new)
+        transaction.on_commit(lambda: run_stored.send(sender=Run, run=run), robust=True)
     return Result(run=run, findings=findings, rules=load_rules())
 
 

@@ -14,6 +14,7 @@ from xianfeng.core.history import current_via
 from xianfeng.core.models import ExportRecord
 from xianfeng.core.workbooks import write_rows, write_sheets
 
+from .evidence import evidence_sentence, names_for
 from .importers import (
     ATTACHED,
     FOLLOWS,
@@ -31,27 +32,56 @@ from .models import CalendarYear, Finding, HolidayOverride, Policy, Severity
 from .queries import findings_for, rules_by_id
 
 KIND = "findings"
-HEADERS = ["规则", "规则名称", "组织编码", "组织名称", "党员编号", "期间", "等级", "说明", "依据"]
+# 依据 is the rule's source document; 证据 the finding's evidence in Chinese (the raw keys
+# stay in the API and `xianfeng check --format json`; findings are not imported back).
+HEADERS = [
+    "规则",
+    "规则名称",
+    "组织编码",
+    "组织名称",
+    "党员编号",
+    "期间",
+    "等级",
+    "说明",
+    "依据",
+    "证据",
+]
 TEXT_COLUMNS = [2, 4]
+CHUNK = 2000
+
+
+def _chunks(findings: QuerySet[Finding]) -> Iterator[list[Finding]]:
+    chunk: list[Finding] = []
+    for finding in findings.iterator(chunk_size=CHUNK):
+        chunk.append(finding)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def finding_rows(findings: QuerySet[Finding]) -> Iterator[list[Any]]:
-    """One row per finding, in tree order, then by rule and period."""
+    """One row per finding, in tree order, then by rule and period; the rows the
+    evidence names are read once per chunk."""
     rules = rules_by_id()
     rows = findings.select_related("org", "member").order_by("org__path", "rule", "period", "pk")
-    for finding in rows.iterator(chunk_size=2000):
-        rule = rules.get(finding.rule)
-        yield [
-            finding.rule,
-            rule.title if rule else "",
-            finding.org.code,
-            finding.org.name,
-            finding.member.code if finding.member else "",
-            finding.period,
-            str(Severity(finding.severity).label),
-            finding.message,
-            rule.source if rule else "",
-        ]
+    for chunk in _chunks(rows):
+        names = names_for(finding.evidence for finding in chunk)
+        for finding in chunk:
+            rule = rules.get(finding.rule)
+            yield [
+                finding.rule,
+                rule.title if rule else "",
+                finding.org.code,
+                finding.org.name,
+                finding.member.code if finding.member else "",
+                finding.period,
+                str(Severity(finding.severity).label),
+                finding.message,
+                rule.source if rule else "",
+                evidence_sentence(finding.evidence, names),
+            ]
 
 
 def export_findings(*, target: Path | IO[bytes], user: Any, org: Any, run: Any) -> ExportRecord:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django_tasks import task
 from simple_history.signals import post_create_historical_record
 
 from xianfeng.core.importing import data_imported
@@ -24,6 +25,7 @@ from xianfeng.lib.dates import parse_period, today
 from xianfeng.orgs.models import Org
 
 from .models import Run
+from .tasks import persist
 
 log = logging.getLogger(__name__)
 RECENT_RUNS = 500  # scopes are few; the latest runs of each are among these
@@ -71,8 +73,6 @@ def patch_changed(org_ids: Iterable[int], app: str) -> None:
 
 
 def _queue_patch(org_ids: set[int], app: str) -> None:
-    from .tasks import patch_task
-
     try:
         patch_task.enqueue(org_ids=sorted(org_ids), app=app)
     except Exception:  # a missing queue must never undo the write that was made
@@ -154,8 +154,6 @@ def _mark(org_ids: set[int]) -> None:
     if not fresh:
         return
     Run.objects.filter(pk__in=fresh, stale_since__isnull=True).update(stale_since=timezone.now())
-    from .tasks import recheck_task
-
     for run_id in fresh:
         try:
             recheck_task.enqueue(run_id=run_id)
@@ -197,8 +195,6 @@ def _remark_if_changed_meanwhile(new: Run, began: Any) -> None:
     )
     if later.exists():
         Run.objects.filter(pk=new.pk).update(stale_since=timezone.now())
-        from .tasks import recheck_task
-
         recheck_task.enqueue(run_id=new.pk)
 
 
@@ -252,3 +248,15 @@ def _data_imported(sender: Any, by: Any = None, **kwargs: Any) -> None:
     if roots is None:
         roots = Org.objects.get_root_nodes()
     mark_changed(org.pk for org in roots)
+
+
+@task()
+def recheck_task(*, run_id: int) -> None:
+    """Evaluate a stale run's scope again after a write (PLAT-04)."""
+    persist(lambda: recheck(run_id), "数据变更后的重新检查")
+
+
+@task()
+def patch_task(*, org_ids: list[int], app: str) -> None:
+    """Re-evaluate an app's local rules over the subtrees a write touched (PLAT-04)."""
+    persist(lambda: patch(org_ids, app), "数据变更后的局部重新检查")

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from xianfeng.core.importing import Column, Record
 from xianfeng.lib.cells import CellError, choice_cleaner, clean_bool, clean_date, clean_int
-from xianfeng.orgs.importers_support import SheetImporter, _Sheet
+from xianfeng.orgs.importers_support import Sheet, SheetImporter
 
 from . import domain
 from .models import CalendarYear, HolidayOverride, Policy
@@ -89,7 +89,7 @@ def _refusal(error: ValidationError | PermissionDenied) -> str:
     return "；".join(error.messages)
 
 
-class _Policies(_Sheet):
+class _Policies(Sheet):
     columns = POLICY_COLUMNS
 
     def one(self, record: Record) -> str:
@@ -194,7 +194,7 @@ YEAR_COLUMNS = (
 )
 
 
-class _Calendar(_Sheet):
+class _Calendar(Sheet):
     """Rows keyed by one value; a change needs the command line or a superuser."""
 
     def may_change(self) -> bool:

@@ -136,8 +136,10 @@ class Rule:
 
     @property
     def app(self) -> str:
-        """The app label of the module the rule lives in (xianfeng.<app>.rules)."""
-        return self.fn.__module__.split(".")[-2]
+        """The app label of the module the rule lives in (xianfeng.<app>.rules, or a module
+        of the package xianfeng.<app>.rules)."""
+        parts = self.fn.__module__.split(".")
+        return parts[parts.index("rules") - 1] if "rules" in parts[1:] else parts[-2]
 
 
 RULES: dict[str, Rule] = {}

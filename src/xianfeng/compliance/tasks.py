@@ -1,7 +1,9 @@
-"""Background tasks of the compliance engine (run by `xianfeng worker`).
+"""Running a background step of the compliance engine (run by `xianfeng worker`).
 
-A step that meets a locked database (another long write, SQLite's busy timeout passed) is
-tried again a few times; if the lock persists the task fails with a clear message, which
+The tasks themselves (`recheck_task`, `patch_task`) live with the work they queue, in
+`freshness`, which imports this module (and not the other way round). A step that meets
+a locked database (another long write, SQLite's busy timeout passed) is tried again a few
+times; if the lock persists the task fails with a clear message, which
 the worker records. The worker itself goes on with the next task.
 """
 
@@ -13,9 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import OperationalError, close_old_connections
-from django_tasks import task
-
-from .freshness import patch, recheck
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -47,15 +46,3 @@ def persist(step: Callable[[], Any], what: str, *, attempts: int = ATTEMPTS) -> 
             close_old_connections()
             time.sleep(PAUSE_SECONDS * attempt)
     return None  # not reached
-
-
-@task()
-def recheck_task(*, run_id: int) -> None:
-    """Evaluate a stale run's scope again after a write (PLAT-04)."""
-    persist(lambda: recheck(run_id), "数据变更后的重新检查")
-
-
-@task()
-def patch_task(*, org_ids: list[int], app: str) -> None:
-    """Re-evaluate an app's local rules over the subtrees a write touched (PLAT-04)."""
-    persist(lambda: patch(org_ids, app), "数据变更后的局部重新检查")

@@ -4,7 +4,6 @@ findings export, what-if with changed parameters, and a jurisdiction's policy.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import tempfile
 from collections import Counter
 from itertools import groupby
@@ -18,7 +17,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xianfeng.accounts.permissions import can_edit_org, is_org_in_scope
@@ -33,7 +31,7 @@ from xianfeng.orgs.preferences import (
     preferences_of,
     set_preference,
 )
-from xianfeng.orgs.queries import ancestors, get_org_for_user, orgs_for_user, scope_roots
+from xianfeng.orgs.queries import ancestors, get_org_for_user, scope_roots
 
 from .domain import (
     adopt_policy,
@@ -43,6 +41,7 @@ from .domain import (
     save_policy,
 )
 from .engine import CALENDAR_RULE, run_check
+from .evidence import evidence_sentence, names_for, render_evidence
 from .exports import export_findings
 from .forms import (
     AdoptForm,
@@ -70,33 +69,6 @@ from .registry import Found, Rule
 
 PER_PAGE = 50
 HISTORY_LIMIT = 30
-EVIDENCE_LABELS = {
-    "as_of": _("截至"),
-    "full_members": _("正式党员数"),
-    "members": _("党员数"),
-    "threshold": _("标准"),
-    "required": _("要求"),
-    "held": _("实际"),
-    "policy": _("政策"),
-    "source": _("出处"),
-    "unconfirmed_years": _("未核对的年份"),
-    "roles": _("在任职务"),
-    "leaders": _("班子成员数"),
-    "min_seats": _("最少班子成员数"),
-    "min_seats_source": _("班子人数出处"),
-    "term": _("换届记录"),
-    "number": _("届次"),
-    "elected_on": _("选举日期"),
-    "years": _("任期（年）"),
-    "expires_on": _("届满日期"),
-    "deadline": _("换届期限"),
-    "reminder_months": _("提前提醒月数"),
-    "role": _("职务"),
-    "title": _("分工"),
-    "vacant_since": _("空缺起始日"),
-    "due": _("应补齐日期"),
-    "max_months": _("最长空缺月数"),
-}
 
 
 def _breadcrumb(user: Any, org: Org) -> list[tuple[Org, bool]]:
@@ -117,49 +89,21 @@ def _rule_or_404(rule_id: str) -> Rule:
 # --- evidence ----------------------------------------------------------------------------
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return []
-
-
-def _links(user: Any, findings: list[Finding]) -> dict[str, str]:
-    """Links for the org and member codes named in the findings that the user may open."""
-    texts = {text for f in findings for value in f.evidence.values() for text in _strings(value)}
-    texts |= {f.member.code for f in findings if f.member}
-    if not texts:
+def _member_links(user: Any, findings: list[Finding]) -> dict[str, str]:
+    """Links to the members named by the findings that the user may open."""
+    codes = {f.member.code for f in findings if f.member}
+    if not codes:
         return {}
-    orgs = orgs_for_user(user).filter(code__in=texts).values_list("code", flat=True)
-    links = {code: reverse("orgs:detail", args=[code]) for code in orgs}
-    members = members_for_user(user).filter(code__in=texts - set(links))
-    for code in members.values_list("code", flat=True):
-        links[code] = reverse("members:detail", args=[code])
-    return links
-
-
-def _evidence_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return gettext("是") if value else gettext("否")
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _evidence_rows(evidence: dict[str, Any], links: dict[str, str]) -> list[tuple[str, list]]:
-    rows = []
-    for key, value in evidence.items():
-        items = value if isinstance(value, list) else [value]
-        texts = [_evidence_text(item) for item in items] or ["—"]
-        rows.append((str(EVIDENCE_LABELS.get(key, key)), [(t, links.get(t)) for t in texts]))
-    return rows
+    members = members_for_user(user).filter(code__in=codes).values_list("code", flat=True)
+    return {code: reverse("members:detail", args=[code]) for code in members}
 
 
 def _with_evidence(user: Any, findings: list[Finding]) -> list[Finding]:
-    links = _links(user, findings)
+    """Each finding with its evidence in Chinese (rows read once for the whole list)."""
+    links = _member_links(user, findings)
+    names = names_for(f.evidence for f in findings)
     for finding in findings:
-        finding.evidence_rows = _evidence_rows(finding.evidence, links)  # type: ignore[attr-defined]
+        finding.evidence_rows = render_evidence(finding.evidence, names)  # type: ignore[attr-defined]
         finding.member_url = links.get(finding.member.code) if finding.member else None  # type: ignore[attr-defined]
     return findings
 
@@ -328,6 +272,7 @@ def _found_rows(pairs: list[tuple[Rule | None, Found]]) -> list[dict[str, Any]]:
     orgs = Org.objects.in_bulk({found.org_id for _rule, found in pairs})
     member_ids = {found.member_id for _rule, found in pairs if found.member_id}
     members = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "code"))
+    names = names_for(found.evidence for _rule, found in pairs)
     rows = [
         {
             "rule_id": rule.id if rule else CALENDAR_RULE,
@@ -337,6 +282,7 @@ def _found_rows(pairs: list[tuple[Rule | None, Found]]) -> list[dict[str, Any]]:
             "severity": found.severity,
             "severity_label": Severity(found.severity).label,
             "message": found.message,
+            "evidence": evidence_sentence(found.evidence, names),
         }
         for rule, found in pairs
     ]

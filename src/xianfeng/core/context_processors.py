@@ -3,14 +3,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .hooks import hook
+
 
 def _items(request: HttpRequest) -> list[tuple[str, str]]:
     user = request.user
     items = [(_("首页"), reverse("home"))]
     if getattr(user, "is_authenticated", False):
-        from xianfeng.accounts.scope import has_any_post
-
-        if has_any_post(user):
+        if hook("has_any_post")(user):
             items += [
                 (_("组织树"), reverse("orgs:tree")),
                 (pgettext("nav", "党员"), reverse("members:list")),

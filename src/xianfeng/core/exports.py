@@ -4,6 +4,7 @@ import sheet's columns, so it re-imports.
 Each app declares what it exports in its own `exports.py` as `EXPORTS`, a tuple of
 `Export` (listed in settings.EXPORTS, in the order a workbook of them must be imported);
 this module only finds the kind, checks the right to unmasked numbers, writes and records.
+What it must ask the apps (the scope, the right, the keys) goes through `core.hooks`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.module_loading import import_string
 
-from xianfeng.lib.cipher import IdKeyMismatch, get_cipher
-
 from .history import current_via
+from .hooks import hook
 from .models import ExportRecord
 
 
@@ -34,11 +34,7 @@ class ExportScope:
     unmasked: bool = False
 
     def orgs(self) -> Any:
-        from xianfeng.orgs.models import Org
-        from xianfeng.orgs.queries import orgs_for_user
-
-        orgs = Org.objects.all() if self.user is None else orgs_for_user(self.user)
-        return orgs if self.org is None else orgs.filter(path__startswith=self.org.path)
+        return hook("export_orgs")(self.user, self.org)
 
 
 @dataclass(frozen=True)
@@ -72,30 +68,15 @@ def export(
     `user` None is the command line (full rights). Unmasked ID numbers need the right to
     see personal identifiers.
     """
-    from xianfeng.accounts.permissions import can_view_identifiers
-
     found = exports().get(kind)
     if found is None:
         choices = "、".join(f"{name}（{title}）" for name, title in export_kinds().items())
         raise ValidationError({"kind": f"导出内容应为 {choices}"})
-    if unmasked and user is not None and not can_view_identifiers(user):
+    if unmasked and user is not None and not hook("may_unmask")(user):
         raise PermissionDenied("您没有查看完整身份证号的权限，只能导出脱敏数据")
-    if unmasked:
-        _check_id_keys()
+    if unmasked:  # a clear error, before anything is written, when the keys do not fit
+        hook("check_id_keys")()
     rows = found.write(target, ExportScope(user=user, org=org, unmasked=unmasked))
     return ExportRecord.objects.create(
         kind=kind, org=org, user=user, via=current_via(), unmasked=unmasked, rows=rows
     )
-
-
-def _check_id_keys() -> None:
-    """A clear error, before anything is written, when the keys do not fit the database
-    (it was moved without its key files)."""
-    from xianfeng.members.models import Member
-
-    token = Member.objects.values_list("id_number_cipher", flat=True).first()
-    try:
-        if token:
-            get_cipher().decrypt(token)
-    except IdKeyMismatch as error:
-        raise ValidationError(str(error)) from None

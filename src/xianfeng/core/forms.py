@@ -2,6 +2,9 @@ from pathlib import Path
 
 from django import forms
 
+UPLOAD_LIMIT = 200 * 1024 * 1024  # bytes; a city's member workbook is ~30 MB
+UPLOAD_TYPES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".json"}
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(
@@ -9,8 +12,6 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
-        from .views import UPLOAD_LIMIT, UPLOAD_TYPES
-
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_TYPES:
             raise forms.ValidationError("不支持的文件类型，请上传 .xlsx、.xls、.csv 或 .json 文件")

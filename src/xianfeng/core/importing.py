@@ -1,7 +1,7 @@
 """Import machinery (PLAT-03): any supported file → cleaned records → one transaction.
 
-Each kind of record (orgs, members, later meetings …) is an `Importer` listed in
-settings.IMPORTERS: its columns (Chinese header, aliases, cleaner) and an `apply` that
+Each kind of record (orgs, members, later meetings …) is an `Importer` an app lists in its
+`sheets.IMPORTERS` (settings.IMPORTERS names those lists): its columns (Chinese header, aliases, cleaner) and an `apply` that
 writes the records through its domain. A run reads every sheet, cleans every cell and
 collects every error; it writes only when nothing is wrong, inside one transaction, so an
 error, or a killed process, leaves the database as it was.
@@ -126,7 +126,7 @@ class ImportResult:
     def summary(self) -> str:
         parts = []
         for kind, counts in self.counts.items():
-            title = import_string(_path_of(kind)).title
+            title = _class_of(kind).title
             parts.append(
                 f"{title}：新增 {counts.get('created', 0)}，更新 "
                 f"{counts.get('updated', 0)}，未变 {counts.get('unchanged', 0)}"
@@ -134,16 +134,19 @@ class ImportResult:
         return "；".join(parts) or "文件中没有可导入的数据"
 
 
+def importer_classes() -> list[type[Importer]]:
+    """Every app's import sheets: settings.IMPORTERS names each app's `IMPORTERS` tuple."""
+    return [cls for path in settings.IMPORTERS for cls in import_string(path)]
+
+
 def importers() -> list[Importer]:
-    return sorted(
-        (import_string(path)() for path in settings.IMPORTERS), key=lambda importer: importer.order
-    )
+    return sorted((cls() for cls in importer_classes()), key=lambda importer: importer.order)
 
 
-def _path_of(kind: str) -> str:
-    for path in settings.IMPORTERS:
-        if import_string(path).kind == kind:
-            return path
+def _class_of(kind: str) -> type[Importer]:
+    for cls in importer_classes():
+        if cls.kind == kind:
+            return cls
     raise KeyError(kind)
 
 
@@ -267,7 +270,7 @@ def run_import(
 def _finish(kind: str, run: Any, errors: Errors, progress: Progress | None) -> dict[str, int]:
     counts = run.finish()
     if progress and not errors:
-        title = import_string(_path_of(kind)).title
+        title = _class_of(kind).title
         progress(0, 0, f"已写入{title}（尚未提交）")
     return counts
 

@@ -59,7 +59,9 @@ class FernetCipher:
         return self._fernet.rotate(token.encode()).decode()
 
 
-def _key_file(var_dir: Path) -> Path:
+def id_key_file(var_dir: Path) -> Path:
+    """The file of the ID-number keys under var/ (used when XIANFENG_ID_KEYS is unset),
+    one key a line, the first the one that encrypts."""
     return var_dir / "id_keys"
 
 
@@ -69,13 +71,13 @@ def load_keys(configured: str, var_dir: Path) -> list[str]:
         return [k.strip() for k in configured.split(",") if k.strip()]
     from .files import create_once
 
-    content = create_once(_key_file(var_dir), Fernet.generate_key().decode() + "\n")
+    content = create_once(id_key_file(var_dir), Fernet.generate_key().decode() + "\n")
     return [k.strip() for k in content.splitlines() if k.strip()]
 
 
 def add_key(var_dir: Path) -> str:
     """Prepend a new key to var/id_keys (rotation step 1); returns the new key."""
-    path = _key_file(var_dir)
+    path = id_key_file(var_dir)
     old = path.read_text() if path.exists() else ""
     new = Fernet.generate_key().decode()
     path.write_text(new + "\n" + old)

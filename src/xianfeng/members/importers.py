@@ -569,17 +569,17 @@ def _update_existing(member: Member, values: dict, org: Org, group: Org | None, 
 
 
 def _name_key(text: str) -> str:
-    from xianfeng.orgs.importers import _path_key
+    from xianfeng.orgs.naming import name_path_key
 
-    return _path_key(text)
+    return name_path_key(text)
 
 
 def _org_name_index(orgs: list[Org]) -> dict[str, Org]:
     """Orgs by full name path and by bare name when unique; groups also by "<branch code>/<name>"."""
-    from xianfeng.orgs.importers import _full_names, _name_index
+    from xianfeng.orgs.naming import full_name_paths, orgs_by_name_path
 
     by_path = {o.path: o for o in orgs}
-    index = _name_index(orgs, _full_names(by_path))
+    index = orgs_by_name_path(orgs, full_name_paths(by_path))
     for org in orgs:
         parent = by_path.get(org.path[: -Org.steplen])
         if org.kind == OrgKind.PARTY_GROUP and parent is not None:

@@ -25,8 +25,8 @@ from xianfeng.orgs.importers_support import (
     NAME_NOTE,
     ORG_ALIASES,
     ORG_NOTE,
+    Sheet,
     SheetImporter,
-    _Sheet,
     clean_member_ref,
 )
 from xianfeng.orgs.models import Org
@@ -131,7 +131,7 @@ TEMPORARY_COLUMNS = (
 )
 
 
-class _MemberSheet(_Sheet):
+class _MemberSheet(Sheet):
     """Rows naming a member the user may edit (an org above reads as view-only)."""
 
     member_keys = ("member",)

@@ -5,14 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from xianfeng.accounts.scope import path_q, reference_error, scope_paths
+from xianfeng.lib.cipher import IdKeyMismatch, get_cipher
 from xianfeng.orgs.models import Org
 
 from .models import Member, Placement, Status, StatusSpell, Transfer, TransferStatus
+
+
+def check_id_keys() -> None:
+    """Raise ValidationError with a clear message when the ID-number keys do not fit the
+    database (it was moved without its key files): one stored number is decrypted."""
+    token = Member.objects.values_list("id_number_cipher", flat=True).first()
+    try:
+        if token:
+            get_cipher().decrypt(token)
+    except IdKeyMismatch as error:
+        raise ValidationError(str(error)) from None
 
 
 def members_for_user(user: Any) -> QuerySet[Member]:

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     NEW_FINDINGS = "new_findings", _("新发现问题")
     REMINDER = "reminder", _("提醒")
     SYSTEM = "system", _("系统通知")
+    DIGEST = "digest", _("每日提醒")
 
 
 class Notice(models.Model):
@@ -68,3 +69,31 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Reminded(models.Model):
+    """A reminder item put into a user's daily digest: `key` is the item's stable key from
+    its source, `what` "due" or "overdue"; each (user, key, what) is told once only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminded",
+        verbose_name=_("接收人"),
+    )
+    key = models.CharField(_("事项"), max_length=100)
+    what = models.CharField(_("提醒类别"), max_length=10)
+    day = models.DateField(_("提醒日期"))
+
+    class Meta:
+        verbose_name = _("已发送提醒")
+        verbose_name_plural = _("已发送提醒")
+        indexes = [models.Index(fields=["key"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "what"], name="notices_reminded_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} {self.what}"

@@ -1,18 +1,24 @@
-"""Background tasks of notices (run by `xianfeng worker`)."""
+"""Background tasks of notices (run by `xianfeng worker`).
+
+(The notices of a compliance run's new findings are queued by `compliance.notify`.)
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from xianfeng.core.actor import acting_as
+from xianfeng.lib.dates import parse_date, today
 
-from .domain import notify_run
+from .digest import send_digests
 
-NOTIFY_RUN_KIND = "notices.notify_run"
+REMIND_KIND = "notices.remind"
 
 
 @task()
-def notify_run_task(run_id: int) -> int:
-    """Notify the scope's admins and officers of a stored run's new findings (idempotent)."""
-    with acting_as(None, f"worker: {NOTIFY_RUN_KIND} {run_id}"):
-        return notify_run(run_id)
+def remind_task(as_of: str = "") -> int:
+    """Send the daily digests for `as_of` (ISO date; default today), as `xianfeng remind`
+    does; returns how many digests were sent. Idempotent per day."""
+    day = parse_date(as_of) if as_of else today()
+    with acting_as(None, f"worker: {REMIND_KIND} {day.isoformat()}"):
+        return send_digests(day).digests

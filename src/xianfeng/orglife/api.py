@@ -321,3 +321,21 @@ def create_affairs_record(request: HttpRequest, code: Code, payload: AffairsIn):
     org = _editable_org(request, code)
     record: AffairsRecord = domain.record_affairs(org=org, by=request.user, **payload.dict())
     return Status(201, record)
+
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "会议记录 PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/meetings/{meeting_id}/record.pdf", response=responses({}), openapi_extra=PDF_RESPONSE)
+def get_meeting_record(request: HttpRequest, meeting_id: PathId):  # type: ignore[no-untyped-def]
+    """The record of a held meeting as PDF (会议记录), the same file as the page's."""
+    from .record_pdf import get_held_meeting_for_user, pdf_response  # fpdf2 loads on first use
+
+    return pdf_response(get_held_meeting_for_user(request.user, meeting_id))

@@ -36,13 +36,13 @@ from xianfeng.lib.cells import (
 from xianfeng.orgs.importers_support import (
     MEMBER_NOTE,
     NAME_NOTE,
+    Sheet,
     SheetImporter,
-    _comparable,
-    _org,
-    _Sheet,
-    _unknown_member,
     clean_long_text,
     clean_member_ref,
+    comparable,
+    org_column,
+    unknown_member_message,
 )
 
 from .models import (
@@ -174,7 +174,7 @@ def clean_number(value: Any) -> int | None:
 
 MEETING_COLUMNS = (
     _key(),
-    _org(),
+    org_column(),
     Column(
         "kind",
         "类型",
@@ -349,7 +349,7 @@ def _materials_on_line(org: Any) -> list[LessonMaterial]:
     return sorted(found, key=lambda m: (-len(m.org.path), m.pk))
 
 
-class _Meetings(_Sheet):
+class _Meetings(Sheet):
     columns = MEETING_COLUMNS
     member_keys = ("host", "recorder", "lecturer")
 
@@ -454,7 +454,7 @@ class _Meetings(_Sheet):
 def _stored(meeting: Meeting, key: str) -> Any:
     """A stored field as the import's cleaning would have produced it."""
     value = getattr(meeting, key)
-    return clean_long_text(value) if key == "minutes" else _comparable(value)
+    return clean_long_text(value) if key == "minutes" else comparable(value)
 
 
 class MeetingImporter(SheetImporter):
@@ -466,7 +466,7 @@ class MeetingImporter(SheetImporter):
     sheet = _Meetings
 
 
-class _Attendance(_Sheet):
+class _Attendance(Sheet):
     """Rows checked as read; written per meeting at the end (the changed rows only)."""
 
     columns = ATTENDANCE_COLUMNS
@@ -514,7 +514,7 @@ class _Attendance(_Sheet):
         for member_id, (_row, record) in rows.items():
             if allowed is not None and member_id not in allowed | set(stored):
                 # off the roster reads like a member not found, as on the pages
-                self.reject(record, "member", _unknown_member(record.values["member"]))
+                self.reject(record, "member", unknown_member_message(record.values["member"]))
                 changes.pop(member_id, None)
                 continue
             outcome = "unchanged" if member_id not in changes else "updated"
@@ -587,7 +587,7 @@ def _leave_by_member(meeting: Meeting) -> dict[int, LeaveRequest]:
     return {r.member_id: r for r in LeaveRequest.objects.filter(meeting=meeting)}
 
 
-class _Leave(_Sheet):
+class _Leave(Sheet):
     """A request per member and meeting (会议编号 of the same file's meeting sheet); a
     row matching a stored request changes its reason or decision when they differ."""
 
@@ -677,7 +677,7 @@ AFFAIRS_ALIASES = {
     "党员干部思想状况分析": AffairsKind.IDEOLOGICAL_ANALYSIS,
 }
 AFFAIRS_COLUMNS = (
-    _org(),
+    org_column(),
     Column(
         "kind",
         "类型",
@@ -704,7 +704,7 @@ def _affairs_by_key(org: Any) -> dict[tuple[str, str], AffairsRecord]:
     return {(r.kind, r.period): r for r in AffairsRecord.objects.filter(org=org)}
 
 
-class _Affairs(_Sheet):
+class _Affairs(Sheet):
     """A row matching a stored record (org, kind, period) updates its date or summary when
     they differ; otherwise a new record through `record_affairs`."""
 

@@ -18,21 +18,26 @@ from xianfeng.core.importing import Column, Record
 from xianfeng.lib.cells import choice_cleaner, clean_date, clean_text, text_key
 from xianfeng.orgs.importers_support import (
     NAME_NOTE,
+    Sheet,
     SheetImporter,
-    _org,
-    _Sheet,
     clean_long_text,
+    member_column,
+    org_column,
 )
 
 from .importers import (
     KIND_ALIASES,
-    _member,
-    _restore,
     clean_month,
     clean_number,
     request_status_column,
 )
 from .models import Exemption, LessonMaterial, MeetingKind, RequestStatus
+
+
+def _restore() -> Any:
+    from . import restore  # on first use, as in `importers`
+
+    return restore
 
 
 def _number() -> Column:
@@ -56,7 +61,7 @@ def numbered(items: Iterable[Any], base: Callable[[Any], tuple[Any, ...]]) -> di
     return found
 
 
-class _Numbered(_Sheet):
+class _Numbered(Sheet):
     """A sheet whose rows match stored records by a natural key ending in a 序号."""
 
     def in_sequence(self, record: Record, key: tuple[Any, ...], stored: set) -> bool:
@@ -83,7 +88,7 @@ class _Numbered(_Sheet):
 # --------------------------------------------------------------------------- 免于参加
 
 EXEMPTION_COLUMNS = (
-    _member("member", "党员编号", ("身份证号", "公民身份号码", "党员编号或身份证号"), True),
+    member_column("member", "党员编号", ("身份证号", "公民身份号码", "党员编号或身份证号"), True),
     Column("name", "姓名", aliases=("党员姓名",), note=NAME_NOTE),
     Column(
         "kind",
@@ -166,7 +171,7 @@ class ExemptionImporter(SheetImporter):
 # --------------------------------------------------------------------------- 党课教材
 
 MATERIAL_COLUMNS = (
-    _org(label="发布组织", aliases=("发布党组织", "党组织", "组织编码")),
+    org_column(label="发布组织", aliases=("发布党组织", "党组织", "组织编码")),
     Column("month", "月份", clean_month, ("教材月份", "所属月份"), required=True, text=True),
     Column("title", "题目", aliases=("教材题目", "党课教材", "标题"), required=True),
     Column("summary", "内容摘要", clean_long_text, ("摘要", "内容")),

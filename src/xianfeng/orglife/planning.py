@@ -35,6 +35,7 @@ from django.db.models import Count, DateField, Q
 from django.db.models.functions import Coalesce, TruncMonth
 
 from xianfeng.compliance.calendar import Calendar
+from xianfeng.compliance.parts import existed, month_name, quarter_name
 from xianfeng.compliance.policy import Resolver
 from xianfeng.compliance.registry import Context
 from xianfeng.lib.dates import Period, parse_period, today
@@ -43,19 +44,9 @@ from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 from . import domain
 from .models import YEARLY_KINDS, Meeting, MeetingKind, MeetingStatus
 from .queries import seats_during
-from .rules import (
-    COMMITTEE_KINDS,
-    ONE_DAY,
-    WEEKDAY_NAMES,
-    YEARLY,
-    _due,
-    _existed,
-    _is_active,
-    _month_name,
-    _parts,
-    _quarter_name,
-    _schedule,
-)
+from .rules.life_meetings import YEARLY, life_meeting_due
+from .rules.parts import COMMITTEE_KINDS, ONE_DAY, is_seated_on, sub_periods
+from .rules.theme_days import WEEKDAY_NAMES, theme_day_schedule
 
 K = OrgKind
 M = MeetingKind
@@ -130,7 +121,7 @@ class DueItem:
         part = parse_period(self.period)
         if len(self.period) == 4:
             return f"{self.period}年度"
-        return _quarter_name(part) if "Q" in self.period else _month_name(part)
+        return quarter_name(part) if "Q" in self.period else month_name(part)
 
     def counts(self, meeting: dict[str, Any]) -> bool:
         """Whether a row of `meeting_rows` (org_id, kind, month, for_period) counts."""
@@ -163,8 +154,8 @@ def due_items(ctx: Context, org: dict[str, Any], *, committee: bool = True) -> l
         if org["kind"] not in kinds or (kind == M.COMMITTEE_MEETING and not committee):
             continue
         need = ctx.policy.value(key, org["path"])
-        for part in _parts(ctx, size):
-            if need > 0 and _existed(org, part):
+        for part in sub_periods(ctx, size):
+            if need > 0 and existed(org, part):
                 due = _due_day(ctx, org, kind, part)
                 items.append(
                     DueItem(org["id"], kind, part.label, due, part.start, part.end, need, rule_id)
@@ -172,8 +163,8 @@ def due_items(ctx: Context, org: dict[str, Any], *, committee: bool = True) -> l
     for kind, (kinds, key, _name) in YEARLY.items():
         need = ctx.policy.value(key, org["path"])
         year = ctx.period
-        if org["kind"] in kinds and need > 0 and _existed(org, year):
-            end = _due(ctx, org, year)
+        if org["kind"] in kinds and need > 0 and existed(org, year):
+            end = life_meeting_due(ctx, org, year)
             items.append(
                 DueItem(
                     org["id"], kind, year.label, end - ONE_DAY, year.start, end, need, "LIFE-05"
@@ -197,7 +188,7 @@ def theme_day_date(ctx: Context, org: dict[str, Any], first: dt.date) -> dt.date
     the next workday (else the previous one) within the shift window and the month; the
     month's last scheduled weekday where the policy names weekdays; else the last day."""
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
-    schedule = _schedule(ctx, org)
+    schedule = theme_day_schedule(ctx, org)
     if schedule is None:
         return last
     if not schedule.fixed:
@@ -242,7 +233,7 @@ def with_committee(ctx: Context, orgs: list[dict[str, Any]], day: dt.date) -> se
     seats = seats_during(Q(org_id__in=ids), day, day + ONE_DAY)
     found = set()
     for org in orgs:
-        people = {s["member_id"] for s in seats.get(org["id"], []) if _is_active(s, day)}
+        people = {s["member_id"] for s in seats.get(org["id"], []) if is_seated_on(s, day)}
         size = ctx.policy.value("org.leadership.committee_min_seats", org["path"])
         if len(people) >= size:
             found.add(org["id"])

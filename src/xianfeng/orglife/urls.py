@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_files, views_plan
+from . import views, views_files, views_pdf, views_plan
 
 app_name = "orglife"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("my/<int:pk>/leave/", views.leave_ask, name="leave_ask"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/record.pdf", views_pdf.meeting_record, name="meeting_record"),
     path("meetings/<int:pk>/hold/", views.meeting_hold, name="meeting_hold"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),

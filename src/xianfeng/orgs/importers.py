@@ -8,7 +8,6 @@ nothing, so re-importing the same file changes nothing.
 
 from __future__ import annotations
 
-import re
 from copy import copy
 from typing import Any
 
@@ -17,10 +16,11 @@ from django.core.exceptions import ValidationError
 from xianfeng.accounts.permissions import can_admin_org, can_edit_org
 from xianfeng.accounts.scope import is_within_scope
 from xianfeng.core.importing import Column, Errors, Progress, Record
-from xianfeng.lib.cells import choice_cleaner, clean_date, clean_int, text_key
+from xianfeng.lib.cells import choice_cleaner, clean_date, clean_int
 
 from .domain import EDITABLE_FIELDS, bulk_add_orgs, update_org, validate_placement
 from .models import Level, Org, OrgKind, Sector, org_code_validator, region_code_validator
+from .naming import full_name_paths, name_path_key, orgs_by_name_path
 
 KIND_ALIASES = {
     "基层党委": "party_committee",
@@ -68,7 +68,6 @@ NEXT_LEVEL = {
     "village": "village",
     "unit": "unit",
 }
-PATH_SEPARATORS = re.compile(r"\s*[/／>＞\\]\s*")
 
 
 def _clean_code(value: Any) -> str:
@@ -171,8 +170,8 @@ class _Applier:
         self.records, self.errors, self.by = records, errors, by
         self.existing = {o.code: o for o in Org.objects.all()}
         self.by_path = {o.path: o for o in self.existing.values()}
-        self.full_name = _full_names(self.by_path)
-        self.by_name_path = _name_index(self.existing.values(), self.full_name)
+        self.full_name = full_name_paths(self.by_path)
+        self.by_name_path = orgs_by_name_path(self.existing.values(), self.full_name)
         self.new: dict[str, Org] = {}
         self.parent_of: dict[str, Org | None] = {}
 
@@ -220,7 +219,9 @@ class _Applier:
         ref = record.values.get("parent", "")
         if not ref:
             return None
-        found = self.new.get(ref) or self.existing.get(ref) or self.by_name_path.get(_path_key(ref))
+        found = (
+            self.new.get(ref) or self.existing.get(ref) or self.by_name_path.get(name_path_key(ref))
+        )
         if found is not None and found.pk is not None and not is_within_scope(self.by, found.path):
             return _MISSING  # an org out of the user's scope reads like one that does not exist
         return _MISSING if found is None else found
@@ -285,7 +286,7 @@ class _Applier:
         self.parent_of[code] = parent
         prefix = self.full_name[parent.code] + "/" if parent else ""
         self.full_name[code] = prefix + org.name
-        self.by_name_path[_path_key(self.full_name[code])] = org
+        self.by_name_path[name_path_key(self.full_name[code])] = org
         return "created"
 
     def _update(self, record: Record, org: Org, parent: Org | None, values: dict) -> str:
@@ -327,30 +328,3 @@ def _validate_place(kind: str, parent: Org | None, dissolved_on: Any) -> None:
         parent = copy(parent)
         parent.dissolved_on = None
     validate_placement(kind=kind, parent=parent)
-
-
-def _path_key(text: str) -> str:
-    return "/".join(text_key(part) for part in PATH_SEPARATORS.split(text.strip()) if part)
-
-
-def _full_names(by_path: dict[str, Org]) -> dict[str, str]:
-    """Every existing org's full name path ("示范市委/东县县委/青山镇党委") by code."""
-    names: dict[str, str] = {}
-    for path in sorted(by_path, key=len):
-        org = by_path[path]
-        parent = by_path.get(path[: -Org.steplen])
-        names[org.code] = (names[parent.code] + "/" if parent else "") + org.name
-    return names
-
-
-def _name_index(orgs: Any, full_name: dict[str, str]) -> dict[str, Org]:
-    """Orgs by the key of their full name path, and by their bare name when unique."""
-    result: dict[str, Org] = {}
-    counts: dict[str, int] = {}
-    for org in orgs:
-        result[_path_key(full_name[org.code])] = org
-        counts[text_key(org.name)] = counts.get(text_key(org.name), 0) + 1
-    for org in orgs:
-        if counts[text_key(org.name)] == 1:
-            result.setdefault(text_key(org.name), org)
-    return result

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from xianfeng.core.importing import Column, Record
 
-from .importers_support import ORG_ALIASES, ORG_NOTE, SheetImporter, _comparable, _Sheet
+from .importers_support import ORG_ALIASES, ORG_NOTE, Sheet, SheetImporter, comparable
 from .models import Org, OrgPreference
 from .preferences import PREFERENCES, WEEKDAY_LABELS, clean_preference, set_preference
 
@@ -75,7 +75,7 @@ PREFERENCE_COLUMNS = (
 )
 
 
-class _Preferences(_Sheet):
+class _Preferences(Sheet):
     columns = PREFERENCE_COLUMNS
 
     def one(self, record: Record) -> str:
@@ -91,7 +91,7 @@ class _Preferences(_Sheet):
             self.report(record, error)
             return "error"
         note = v.get("note", "")
-        if stored is not None and stored.value == cleaned and _comparable(stored.note) == note:
+        if stored is not None and stored.value == cleaned and comparable(stored.note) == note:
             return "unchanged"
         try:
             set_preference(org=org, key=v["key"], value=value, note=note, by=self.by)

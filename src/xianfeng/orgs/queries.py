@@ -46,6 +46,24 @@ def get_org_for_user(user: Any, code: str) -> Org:
     return org
 
 
+def find_org(user: Any, code: str) -> Org:
+    """The org with `code` in the user's scope (user None: the command line, any org),
+    else 404."""
+    if user is not None:
+        return get_org_for_user(user, code)
+    org = Org.objects.filter(code=code).first()
+    if org is None:
+        raise Http404("没有找到该党组织")
+    return org
+
+
+def export_orgs(user: Any, org: Org | None = None) -> QuerySet[Org]:
+    """The orgs an export holds: the user's scope (None: the command line, every org),
+    narrowed to `org`'s subtree when given."""
+    orgs = Org.objects.all() if user is None else orgs_for_user(user)
+    return orgs if org is None else orgs.filter(path__startswith=org.path)
+
+
 def subtree(org: Org) -> QuerySet[Org]:
     return Org.objects.filter(path__startswith=org.path)
 

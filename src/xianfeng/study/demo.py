@@ -122,7 +122,7 @@ def save_study(builder: Any, orgs: list[Any], persons: list[Any], seats: list[An
         state.tail = (RecordStatus.APPROVED.value, "", None, None, None, now)
         _catalogue(builder, state)
     years = _years(builder.as_of)
-    stays = builder._stays(persons)
+    stays = builder.stays(persons)
     leaders = _leaders(seats, years)
     short = _short(state, builder, seats, leaders, persons)
     _records(builder, state, stays, short, years)

@@ -40,8 +40,8 @@ from xianfeng.members.queries import org_on
 from xianfeng.orgs.importers_support import (
     MEMBER_NOTE,
     NAME_NOTE,
+    Sheet,
     SheetImporter,
-    _Sheet,
     clean_member_ref,
 )
 
@@ -122,7 +122,7 @@ RECORD_COLUMNS = (
 )
 
 
-class _Records(_Sheet):
+class _Records(Sheet):
     """A file from an outside platform (no 来源 column): rows become imported records,
     matched to stored records of any source by member, date and content. An export (with
     来源 and 认定状态) re-imports each row as the record it was: matched by member, date,

@@ -34,7 +34,7 @@ from .queries import (
     seat_spells,
     tenths,
 )
-from .rules import _required
+from .rules.hours import required_hours
 
 ONE_DAY = dt.timedelta(days=1)
 SOURCE_LABELS = dict(RecordSource.choices)
@@ -125,8 +125,8 @@ def _standing(
 ) -> Standing:
     study = study or RawHours()
     value = _value(ctx.policy, org["path"])
-    need = _required(ctx, org, span.period, joined, spells, span.through)
-    full = _required(ctx, org, span.period, joined, spells, span.period.end)["hours"]
+    need = required_hours(ctx, org, span.period, joined, spells, span.through)
+    full = required_hours(ctx, org, span.period, joined, spells, span.period.end)["hours"]
     required = need["hours"]
     if not span.ended:
         required = tenths(required * Decimal(str(value("study.pace.min_share"))))

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from .. import evidence
 from ..models import Severity
 from ..queries import findings_for, latest_run_for, severity_counts
 
@@ -61,3 +62,24 @@ def weekday_names(value: Any) -> str:
 
     items = value if isinstance(value, list) else [value]
     return "、".join(WEEKDAY_LABELS.get(str(item), str(item)) for item in items)
+
+
+@register.inclusion_tag("compliance/_evidence.html")
+def evidence_table(finding: Any) -> dict[str, Any]:
+    """A finding's evidence as a Chinese label/value table (the rows the view rendered
+    for the whole page, else rendered here)."""
+    rows = getattr(finding, "evidence_rows", None)
+    return {"rows": rows if rows is not None else evidence.render_evidence(finding.evidence)}
+
+
+@register.filter
+def evidence_sentence(value: Any) -> str:
+    """A finding's (or an evidence dict's) evidence on one line, in Chinese."""
+    found = getattr(value, "evidence", value)
+    return evidence.evidence_sentence(found) if isinstance(found, dict) else ""
+
+
+@register.filter
+def period_name(value: Any) -> str:
+    """A period label in Chinese: 2025-H1 → 2025年上半年."""
+    return evidence.period(value)

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xianfeng.core.actor import current_actor
 from xianfeng.core.exports import export, export_kinds
+from xianfeng.core.hooks import hook
 
 
 class Command(BaseCommand):
@@ -29,19 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--unmasked", action="store_true", help="导出完整身份证号")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        from xianfeng.orgs.models import Org
-        from xianfeng.orgs.queries import get_org_for_user
-
         actor = current_actor()
         user = actor.user if actor else None
         org = None
         if options["org"]:
             try:
-                org = (
-                    Org.objects.get(code=options["org"])
-                    if user is None
-                    else get_org_for_user(user, options["org"])
-                )
+                org = hook("find_org")(user, options["org"])
             except Exception:
                 raise CommandError(
                     f"没有编码为 {options['org']} 的党组织（或不在管辖范围内）", returncode=2

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from xianfeng.lib.cipher import _key_file, add_key, get_cipher, reset_cipher
+from xianfeng.lib.cipher import add_key, get_cipher, id_key_file, reset_cipher
 from xianfeng.members.models import Member
 
 BATCH = 2000
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         reset_cipher()
         count = self._reencrypt()
         if not from_env:
-            path = _key_file(settings.VAR_DIR)
+            path = id_key_file(settings.VAR_DIR)
             path.write_text(path.read_text().splitlines()[0] + "\n")
             reset_cipher()
         self.stdout.write(f"已重新加密 {count} 个身份证号。")

@@ -1,0 +1,121 @@
+"""`xianfeng bench check`: a full evaluation of the rules over the city demo.
+
+Target (issue "Compliance engine"): ORG rules at city scale (≈10,000 orgs, ≈300,000
+members) ≤ 5 s on 2 cores on both databases, within 3× of the SQL floor — a plain
+scan-and-group over the same tables (orgs, placements × status spells, seats, terms,
+contact points and visits, venues, staff posts, budgets and spending; for STUDY rules the
+study records, enrolments, study meetings' attendance, training classes and plans).
+Each app declares its floor queries in its own `bench.py` (settings.BENCH_FLOORS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils.module_loading import import_string
+
+from xianfeng.lib.dates import parse_period, today
+
+
+def floor_queries(rules: list[str]) -> list[str]:
+    """The floor queries the apps declare (settings.BENCH_FLOORS) for the chosen rules."""
+    queries: list[str] = []
+    for path in settings.BENCH_FLOORS:
+        for prefix, sql in import_string(path).items():
+            if prefix == "" or any(r.startswith(prefix) for r in rules):
+                queries += sql
+    return queries
+
+
+def _floor(day: dt.date, rules: list[str]) -> float:
+    """The plain scan-and-group of the tables the chosen rules read."""
+    queries = floor_queries(rules)
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, {"day": day})
+            cursor.fetchall()
+    return time.perf_counter() - start
+
+
+def _ensure_city(progress: Any) -> bool:
+    from xianfeng.orgs.models import Org
+
+    if Org.objects.exists():
+        return False
+    from xianfeng.demo.builder import build_demo
+
+    build_demo(scale="city", seed=1, as_of=today(), progress=progress)
+    return True
+
+
+def run(*, rule_prefix: str = "", period: str = "", progress: Any = None) -> dict[str, Any]:
+    from xianfeng.compliance.engine import evaluate
+    from xianfeng.compliance.registry import load_rules
+    from xianfeng.members.models import Member
+    from xianfeng.orgs.models import Org
+
+    built = _ensure_city(progress)
+    as_of = today()
+    chosen = parse_period(period or str(as_of.year - 1))
+    rules = [r for r in load_rules() if r.startswith(rule_prefix)]
+    roots = list(Org.objects.get_root_nodes())
+    day = min(as_of, chosen.end - dt.timedelta(days=1))
+    floor = min(_floor(day, rules) for _ in range(3))
+    timings: list[float] = []
+    by_rule: list[dict[str, float]] = []
+    for _ in range(3):
+        start = time.perf_counter()
+        by_rule.append({})
+        found, orgs = evaluate(
+            roots=roots, period=chosen, as_of=as_of, rule_ids=rules, timings=by_rule[-1]
+        )
+        timings.append(time.perf_counter() - start)
+    evaluation = min(timings)
+    patch = _patch_seconds(roots, chosen, as_of, rules)
+    return {
+        "database": connection.vendor,
+        "cores": os.cpu_count(),
+        "built_demo": built,
+        "rules": rules,
+        "period": chosen.label,
+        "orgs": Org.objects.count(),
+        "orgs_evaluated": orgs,
+        "members": Member.objects.count(),
+        "findings": len(found),
+        "evaluation_s": round(evaluation, 3),
+        "floor_s": round(floor, 3),
+        "ratio": round(evaluation / floor, 2) if floor else None,
+        "rule_s": by_rule[timings.index(evaluation)],
+        **patch,
+    }
+
+
+def _patch_seconds(roots: list[Any], period: Any, as_of: dt.date, rules: list[str]) -> dict:
+    """Time re-evaluating the local rules for the branch with the most members inside a
+    stored run, as the worker does after one meeting is saved (target ≤ 200 ms)."""
+    from django.db.models import Count
+
+    from xianfeng.compliance.engine import patch_run, run_check
+    from xianfeng.compliance.registry import load_rules
+    from xianfeng.orgs.models import Org
+
+    local = [r for r in rules if load_rules()[r].local]
+    if not local:
+        return {}
+    branch = Org.objects.filter(kind="branch").annotate(n=Count("members")).order_by("-n").first()
+    if branch is None:
+        return {}
+    run = run_check(roots=roots, period=period, as_of=as_of, rule_ids=local).run
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        patch_run(run=run, root=branch, rule_ids=local, as_of=as_of)
+        timings.append(time.perf_counter() - start)
+    run.delete()
+    return {"patch_branch": branch.code, "patch_rules": local, "patch_s": round(min(timings), 3)}

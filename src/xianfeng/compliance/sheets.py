@@ -1,0 +1,15 @@
+"""The import sheets of compliance (PLAT-03), listed in settings.IMPORTERS.
+
+The import runs them by their `order` (ties in the order listed here, apps in the order
+of settings.IMPORTERS).
+"""
+
+from __future__ import annotations
+
+from .importers import CalendarYearImporter, HolidayImporter, PolicyImporter
+
+IMPORTERS = (
+    PolicyImporter,
+    HolidayImporter,
+    CalendarYearImporter,
+)
