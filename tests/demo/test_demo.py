@@ -528,6 +528,62 @@ def test_town_demo_has_meetings_and_attendance(db):
     assert any("未参加组织生活" in note for note in notes)
 
 
+def test_life_05_demo_holds_one_life_meeting_late(db):
+    """Issue 23: one branch holds the last full year's life meeting after its due date
+    (1 March to 30 April, by as_of), with a reason; LIFE-05 reports it as late there."""
+    from xianfeng.compliance.engine import evaluate
+    from xianfeng.lib.dates import parse_period
+    from xianfeng.orglife.models import Meeting
+
+    summary = town()
+    last = AS_OF.year - 1
+    (late,) = Meeting.objects.filter(kind="life_meeting", held_on__gte=dt.date(AS_OF.year, 3, 1))
+    assert (late.for_period, late.period_reason) == (
+        str(last),
+        "书记外出学习，经上级党委同意推迟召开",
+    )
+    assert late.held_on <= dt.date(AS_OF.year, 4, 30)
+    assert (late.org.code, f"{last}年度组织生活会逾期召开（{late.held_on}）") in summary.life_gaps
+    found, _orgs = evaluate(
+        roots=list(Org.objects.get_root_nodes()),
+        period=parse_period(str(last)),
+        as_of=AS_OF,
+        rule_ids=["LIFE-05"],
+    )
+    warnings = [f for _rule, f in found if f.severity == "warning"]
+    assert [(f.org_id, f.evidence["late_meetings"]) for f in warnings] == [(late.org_id, [late.pk])]
+
+
+def test_life_05_demo_late_meeting_leaves_the_other_rows_as_they_were(db, monkeypatch):
+    """The late life meeting comes from its own stream ("life.late"): built without it,
+    the seed's other meetings and attendance rows are the same, and the branch holds
+    that year's life meeting in December or January instead."""
+    from xianfeng.orglife.demo import LifeBuilder
+    from xianfeng.orglife.models import Attendance, Meeting
+
+    def rows(skip: list[int]) -> tuple:
+        key = ("org__code", "kind", "held_on", "topic", "host__code", "for_period")
+        meetings = Meeting.objects.exclude(pk__in=skip).values_list(*key)
+        of = ("meeting__org__code", "meeting__kind", "meeting__held_on", "meeting__topic")
+        marks = Attendance.objects.exclude(meeting__in=skip)
+        marks = marks.values_list(*of, "member__code", "status", "voting")
+        return sorted(meetings, key=str), sorted(marks, key=str)
+
+    town(seed=3)
+    late = Meeting.objects.exclude(period_reason="").get()
+    with_late = rows([late.pk])
+    monkeypatch.setattr(LifeBuilder, "_late_branch", lambda self, branches, missing: None)
+    town(seed=3, replace=True)
+    assert not Meeting.objects.exclude(period_reason="").exists()
+    on_time = Meeting.objects.get(
+        org__code=late.org.code,
+        kind="life_meeting",
+        for_period=late.for_period,
+        held_on__lt=dt.date(AS_OF.year, 3, 1),
+    )
+    assert rows([on_time.pk]) == with_late
+
+
 def test_town_demo_meetings_are_deterministic_and_leave_the_rest_unchanged(db):
     from xianfeng.orglife.models import Attendance, Meeting
 

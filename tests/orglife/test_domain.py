@@ -109,6 +109,122 @@ def test_life_05_yearly_meeting_keeps_given_period(tree):
     assert meeting.for_period == "2024"
 
 
+# LIFE-05 (issue 23): the period a meeting is for, as entered. 2023's grace ends on
+# 2024-02-29 (two months, a leap year).
+REASON_NEEDED = {
+    "period_reason": [
+        "会议日期2024-03-01不在所属期间2023内，也不在其补开期限（2024-02-29前）内，请填写跨期登记原因"
+    ]
+}
+FOR_PERIOD_CASES = [
+    # (case, kind, held_on, for_period, period_reason, errors or None)
+    ("held in the year itself", "life_meeting", D(2023, 12, 1), "2023", "", None),
+    ("previous year, grace's last day Feb 29", "life_meeting", D(2024, 2, 29), "2023", "", None),
+    (
+        "previous year, the day after the grace",
+        "life_meeting",
+        D(2024, 3, 1),
+        "2023",
+        "",
+        REASON_NEEDED,
+    ),
+    (
+        "the day after the grace, with a reason",
+        "life_meeting",
+        D(2024, 3, 1),
+        "2023",
+        "疫情推迟",
+        None,
+    ),
+    (
+        "two years back within the grace months",
+        "leadership_life_meeting",
+        D(2024, 1, 10),
+        "2022",
+        "",
+        {
+            "period_reason": [
+                "会议日期2024-01-10不在所属期间2022内，也不在其补开期限（2023-02-28前）内，"
+                "请填写跨期登记原因"
+            ]
+        },
+    ),
+    (
+        "a future year is refused",
+        "life_meeting",
+        D(2023, 12, 20),
+        "2024",
+        "提前召开",
+        {
+            "for_period": [
+                "所属期间2024尚未开始（2024-01-01起），2023-12-20的会议不能计入以后的期间"
+            ]
+        },
+    ),
+    (
+        "a future quarter is refused",
+        "general_meeting",
+        D(2024, 3, 20),
+        "2024-Q2",
+        "",
+        {
+            "for_period": [
+                "所属期间2024-Q2尚未开始（2024-04-01起），2024-03-20的会议不能计入以后的期间"
+            ]
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "held_on", "for_period", "reason", "errors"),
+    FOR_PERIOD_CASES,
+    ids=[c[0] for c in FOR_PERIOD_CASES],
+)
+def test_life_05_for_period_at_entry(tree, case, kind, held_on, for_period, reason, errors):
+    org = tree.branch_a if kind != "leadership_life_meeting" else tree.town_a
+    write = lambda: domain.record_meeting(  # noqa: E731
+        org=org, kind=kind, topic="t", held_on=held_on, for_period=for_period, period_reason=reason
+    )
+    if errors is None:
+        meeting = write()
+        assert (meeting.for_period, meeting.period_reason) == (for_period, reason)
+        assert meeting.history.first().period_reason == reason
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            write()
+        assert _errors(excinfo) == errors
+
+
+def test_life_05_planned_meeting_for_a_future_year_refused(tree):
+    with pytest.raises(ValidationError) as excinfo:
+        domain.record_meeting(
+            org=tree.branch_a,
+            kind="life_meeting",
+            topic="t",
+            planned_on=today(),
+            for_period=str(today().year + 1),
+        )
+    assert list(_errors(excinfo)) == ["for_period"]
+
+
+def test_life_05_holding_a_planned_meeting_late_asks_for_a_reason(tree):
+    planned = domain.record_meeting(
+        org=tree.branch_a,
+        kind="life_meeting",
+        topic="t",
+        planned_on=D(2023, 12, 20),
+        for_period="2023",  # as the yearly plan writes it
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        domain.hold_meeting(planned, held_on=D(2024, 3, 1))
+    assert _errors(excinfo) == REASON_NEEDED
+    planned.refresh_from_db()
+    held = domain.hold_meeting(planned, held_on=D(2024, 3, 1), period_reason="书记住院")
+    held.refresh_from_db()
+    assert (held.status, held.for_period, held.period_reason) == ("held", "2023", "书记住院")
+
+
 def test_life_01_empty_topic_refused(tree):
     with pytest.raises(ValidationError) as excinfo:
         domain.record_meeting(org=tree.branch_a, kind="theme_day", topic=" ", held_on=DAY)

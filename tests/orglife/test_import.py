@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 MEETINGS = ["会议编号", "党组织", "类型", "召开日期", "开始时间", "所属期间", "主题", "地点"]
-MEETINGS += ["主持人", "授课人", "未在固定日开展的原因", "会议记录"]
+MEETINGS += ["主持人", "授课人", "未在固定日开展的原因", "会议记录", "跨期登记原因"]
 ATTENDANCE = ["会议编号", "党员编号", "姓名", "出勤"]
 
 
@@ -209,6 +209,20 @@ BAD_ROWS = [
     ("bad time", "组织生活", meeting("9", 开始时间="25:00"), "开始时间", "时间格式应为"),
     ("bad period", "组织生活", meeting("9", 所属期间="2025-13"), "所属期间", "所属期间应为"),
     ("missing topic", "组织生活", meeting("9", 主题=""), "主题", "不能为空"),
+    (
+        "LIFE-05 for a future year",
+        "组织生活",
+        meeting("9", kind="组织生活会", held="2024-12-20", 所属期间="2025"),
+        "所属期间",
+        "所属期间2025尚未开始（2025-01-01起）",
+    ),
+    (
+        "LIFE-05 late for its year without a reason",
+        "组织生活",
+        meeting("9", kind="组织生活会", held="2025-03-05", 所属期间="2024"),
+        "跨期登记原因",
+        "请填写跨期登记原因",
+    ),
     ("same number twice", "组织生活", meeting("1", held="2025-06-05"), "会议编号", "与第 2 行重复"),
     (
         "same meeting twice",

@@ -292,6 +292,44 @@ def test_life_01_api_validation_is_422(client_for, tree):
     assert response.json()["errors"] == {"kind": ["党支部不召开党小组会"]}
 
 
+LATE_REASON = (
+    "会议日期2025-03-05不在所属期间2024内，也不在其补开期限（2025-02-28前）内，请填写跨期登记原因"
+)
+FUTURE_PERIOD = "所属期间2026尚未开始（2026-01-01起），2025-12-20的会议不能计入以后的期间"
+LIFE_05_ENTRY = [
+    # (case, held_on, for_period, period_reason, errors)
+    ("late without a reason", "2025-03-05", "2024", "", {"period_reason": [LATE_REASON]}),
+    ("future year", "2025-12-20", "2026", "", {"for_period": [FUTURE_PERIOD]}),
+    ("late with a reason", "2025-03-05", "2024", "书记住院", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "held_on", "for_period", "reason", "errors"),
+    LIFE_05_ENTRY,
+    ids=[c[0] for c in LIFE_05_ENTRY],
+)
+def test_life_05_form_and_api_judge_the_for_period_alike(
+    client_for, tree, case, held_on, for_period, reason, errors
+):
+    client = client_for(tree.users["secretary"])
+    fields = {"kind": "life_meeting", "topic": "组织生活会", "held_on": held_on}
+    fields |= {"for_period": for_period, "period_reason": reason}
+    form = client.post("/orglife/CA-T1-B1/meetings/new/", {**fields, "status": "held"})
+    api = client.post(
+        "/api/orglife/orgs/CA-T1-B1/meetings", fields, content_type="application/json"
+    )
+    if errors is None:
+        assert (form.status_code, api.status_code) == (302, 201)
+        assert api.json()["period_reason"] == reason
+        page = client.get(form["Location"]).content.decode()
+        assert "跨期登记原因" in page and reason in page
+    else:
+        assert form.context["form"].errors == errors
+        assert (api.status_code, api.json()["errors"]) == (422, errors)
+        assert Meeting.objects.count() == 0
+
+
 def test_life_01_api_attendance_and_leave(client_for, tree):
     meeting = _held(tree.branch_a)
     client = client_for(tree.users["secretary"])

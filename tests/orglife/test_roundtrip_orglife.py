@@ -81,6 +81,14 @@ def build(tree) -> None:
     )
     leave = domain.ask_leave(meeting=planned, member=ma3, reason="住院")
     domain.decide_leave(leave, approve=True, by=None)
+    domain.record_meeting(  # LIFE-05: for a year long past, with its reason (issue 23)
+        org=tree.branch_a,
+        kind="life_meeting",
+        topic="补开2023年度组织生活会",
+        held_on=D(2025, 4, 8),
+        for_period="2023",
+        period_reason="上年度漏开，经镇党委同意补开",
+    )
     dropped = domain.record_meeting(
         org=tree.branch_a2, kind="committee_meeting", topic="研究工作", planned_on=D(2025, 3, 1)
     )
@@ -115,6 +123,7 @@ def meeting_rows():
         "held_on",
         "starts_at",
         "for_period",
+        "period_reason",
         "topic",
         "place",
         "host__code",
@@ -156,7 +165,7 @@ KINDS = [
         ),
         3,
     ),
-    ("meetings", (Meeting,), meeting_rows, 6),
+    ("meetings", (Meeting,), meeting_rows, 7),
     ("attendance", (Meeting,), attendance_rows, 8),  # travels with the meetings
     ("leave", (Meeting,), leave_rows, 1),
     (

@@ -575,6 +575,110 @@ def test_life_05_leadership_life_meeting(case, kind, held, expected):
     assert _findings(org, "LIFE-05", D(2026, 3, 1), "2025") == expected
 
 
+# --- LIFE-05 late life meetings (issue 23) ----------------------------------------------------
+# 2023's due date is the last day of February 2024, a leap year: 2024-02-29.
+
+
+def _late(name: str, held: str, severity: str = "warning") -> tuple:
+    message = f"2023年度{name}应于2024-02-29前召开，实际于{held}召开，逾期召开"
+    return ("2023", severity, message)
+
+
+LATE_CASES = [
+    # (case, kind, meetings as (held_on, for_period), overrides, expected)
+    ("held in the year itself", "life_meeting", [(D(2023, 12, 10), "")], None, []),
+    ("held on the grace's last day, Feb 29", "life_meeting", [(D(2024, 2, 29), "2023")], None, []),
+    (
+        "held the day after the grace",
+        "life_meeting",
+        [(D(2024, 3, 1), "2023")],
+        None,
+        [_late("组织生活会", "2024-03-01")],
+    ),
+    (
+        "held months late",
+        "life_meeting",
+        [(D(2024, 9, 12), "2023")],
+        None,
+        [_late("组织生活会", "2024-09-12")],
+    ),
+    (
+        "one on time and one late: met on time",
+        "life_meeting",
+        [(D(2023, 11, 2), ""), (D(2024, 4, 1), "2023")],
+        None,
+        [],
+    ),
+    (
+        "late, severity from the policy",
+        "life_meeting",
+        [(D(2024, 3, 1), "2023")],
+        _over("life.life_meeting.late_severity", '"error"'),
+        [_late("组织生活会", "2024-03-01", "error")],
+    ),
+    (
+        "late, grace months from the policy",
+        "life_meeting",
+        [(D(2024, 1, 5), "2023")],
+        _over("life.life_meeting.grace_months", "0"),
+        [
+            (
+                "2023",
+                "warning",
+                "2023年度组织生活会应于2023-12-31前召开，实际于2024-01-05召开，逾期召开",
+            )
+        ],
+    ),
+    (
+        "leadership life meeting on Feb 29",
+        "leadership_life_meeting",
+        [(D(2024, 2, 29), "2023")],
+        None,
+        [],
+    ),
+    (
+        "leadership life meeting the day after",
+        "leadership_life_meeting",
+        [(D(2024, 3, 1), "2023")],
+        None,
+        [_late("领导班子民主生活会", "2024-03-01")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "held", "overrides", "expected"), LATE_CASES, ids=[c[0] for c in LATE_CASES]
+)
+def test_life_05_late_life_meeting(case, kind, held, overrides, expected):
+    org_kind = "branch" if kind == "life_meeting" else "party_committee"
+    org = make_org(_root(), kind=org_kind, level="town")
+    for day, for_period in held:
+        _meeting(org, kind, day, for_period=for_period)
+    found = _findings(org, "LIFE-05", D(2024, 12, 31), "2023", overrides=overrides)
+    assert found == expected
+
+
+def test_life_05_late_life_meeting_evidence():
+    branch = make_org(_root())
+    meeting = _meeting(
+        branch, "life_meeting", D(2024, 3, 1), for_period="2023", period_reason="疫情推迟"
+    )
+    (found,) = [
+        f
+        for f in _found(Org.objects.get_root(branch), "LIFE-05", D(2024, 12, 31), "2023")
+        if f.org_id == branch.pk
+    ]
+    assert found.evidence == {
+        "late_meetings": [meeting.pk],
+        "deadline": "2024-02-29",
+        "held_on": "2024-03-01",
+        "period_reason": "疫情推迟",
+        "policy": "national",
+        "source": found.evidence["source"],
+    }
+    assert "支部工作条例" in found.evidence["source"]
+
+
 # --- LIFE-04 consecutive absence ------------------------------------------------------------
 
 

@@ -349,6 +349,98 @@ def test_life_08_ideological_analysis_of_a_government_unit(case, year, as_of, ex
     assert _findings(school, "LIFE-08", as_of, "2025", overrides=overrides) == []
 
 
+# --- LIFE-07/08 records done after their period's grace (issue 23) -------------------------
+
+ON_TIME_OR_LATE = [
+    # (case, rule, org index in _organs, kind, period, done_on, overrides, expected)
+    (
+        "disclosure on the grace's last day",
+        "LIFE-07",
+        0,
+        "affairs_disclosure",
+        "2025-06",
+        D(2025, 7, 10),
+        MONTHLY,
+        [],
+    ),
+    (
+        "disclosure the day after",
+        "LIFE-07",
+        0,
+        "affairs_disclosure",
+        "2025-06",
+        D(2025, 7, 11),
+        MONTHLY,
+        [
+            (
+                "2025-06",
+                "info",
+                "2025年6月党务公开应于2025-07-10前完成，实际于2025-07-11完成，逾期完成",
+            )
+        ],
+    ),
+    (
+        "half-year report on the grace's last day",
+        "LIFE-07",
+        0,
+        "report_to_members",
+        "2025-H1",
+        D(2025, 7, 31),
+        _over(affairs_report__to_members_per_half="1"),
+        [],
+    ),
+    (
+        "half-year report late, severity from the policy",
+        "LIFE-07",
+        0,
+        "report_to_members",
+        "2025-H1",
+        D(2025, 8, 1),
+        _over(affairs_report__to_members_per_half="1", affairs_report__late_severity='"warning"'),
+        [
+            (
+                "2025-H1",
+                "warning",
+                "2025年上半年向全体党员通报党建工作应于2025-07-31前完成，实际于2025-08-01完成，逾期完成",
+            )
+        ],
+    ),
+    (
+        "ideological analysis late",
+        "LIFE-08",
+        1,
+        "ideological_analysis",
+        "2025",
+        D(2026, 2, 1),
+        {
+            **ANALYSIS,
+            **_over(
+                heart_talk__member_min_per_year="0", heart_talk__leadership_pairs_min_per_year="0"
+            ),
+        },
+        [
+            (
+                "2025",
+                "info",
+                "2025年度党员干部思想状况分析研判应于2026-01-31前完成，实际于2026-02-01完成，逾期完成",
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "rule", "index", "kind", "period", "done_on", "overrides", "expected"),
+    ON_TIME_OR_LATE,
+    ids=[c[0] for c in ON_TIME_OR_LATE],
+)
+def test_life_07_08_record_done_late(case, rule, index, kind, period, done_on, overrides, expected):
+    org = _organs()[index]
+    _record(org, kind, period, done_on)
+    found = _findings(org, rule, D(2026, 6, 1), period[:4], overrides=overrides)
+    assert [f for f in found if f[0] == period] == expected
+
+
 def test_life_07_08_query_count_does_not_grow_with_orgs():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

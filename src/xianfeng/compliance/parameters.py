@@ -31,6 +31,8 @@ class Param:
                 return f"不能小于 {self.min:g}{self.unit}"
             if self.max is not None and value > self.max:
                 return f"不能大于 {self.max:g}{self.unit}"
+        if self.choices and isinstance(value, str) and value not in self.choices:
+            return f"未知的取值 {value!r}，可选：{', '.join(self.choices)}"
         if self.choices and isinstance(value, list):
             unknown = [v for v in value if v not in self.choices]
             if unknown:
@@ -39,6 +41,8 @@ class Param:
 
 
 _TYPE_NAMES = {int: "整数", float: "数值", bool: "布尔值（true/false）", str: "文本", list: "列表"}
+# compliance.models.Severity values: a finding's severity chosen by policy.
+SEVERITIES = ("error", "warning", "info")
 SECTORS = (
     "rural",
     "community",
@@ -135,6 +139,9 @@ PARAMETERS: dict[str, Param] = {
     "life.life_meeting.grace_months": Param(
         int, "年度组织生活会、民主生活会次年补开月数", "月", 0, 12
     ),
+    "life.life_meeting.late_severity": Param(
+        str, "年度组织生活会、民主生活会逾期补开的问题等级", choices=SEVERITIES
+    ),
     "life.leadership_life_meeting.min_per_year": Param(int, "民主生活会每年最少次数", "次", 0, 4),
     "life.absence.consecutive_limit": Param(int, "连续无故缺席次数上限", "次", 1, 24),
     "life.no_org_life.months": Param(int, "连续未参加组织生活月数（自行脱党情形）", "月", 1, 24),
@@ -148,6 +155,9 @@ PARAMETERS: dict[str, Param] = {
     ),
     "life.affairs_report.upward_per_year": Param(int, "每年向上级书面报告党建工作次数", "次", 0, 1),
     "life.affairs_report.grace_days": Param(int, "通报、报告的补交天数", "天", 0, 120),
+    "life.affairs_report.late_severity": Param(
+        str, "党务公开、通报、报告和思想状况分析逾期完成的问题等级", choices=SEVERITIES
+    ),
     "life.heart_talk.leadership_pairs_min_per_year": Param(
         int, "班子成员两两之间每年谈心谈话次数", "次", 0, 12
     ),

@@ -75,6 +75,7 @@ class MeetingOut(Schema):
     held_on: dt.date | None
     starts_at: ClockTime | None
     for_period: str
+    period_reason: str
     topic: str
     place: str
     host: str | None = None
@@ -118,6 +119,7 @@ class MeetingIn(Schema):
     planned_on: dt.date | None = None
     starts_at: ClockTime | None = None
     for_period: str = ""
+    period_reason: str = ""  # required when for_period is neither the day's nor the last one
     place: str = ""
     host: str | None = None  # member codes
     recorder: str | None = None

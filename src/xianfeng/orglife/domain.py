@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from xianfeng.accounts.scope import reference_error, require_reference
+from xianfeng.compliance.policy import resolver
 from xianfeng.lib import uploads
-from xianfeng.lib.dates import parse_period, today
+from xianfeng.lib.dates import add_months, parse_period, today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.models import LEADERSHIP_KINDS, MEMBER_KINDS, Org, OrgKind
 
@@ -69,6 +70,7 @@ MEETING_FIELDS = (
     "planned_on",
     "starts_at",
     "for_period",
+    "period_reason",
     "place",
     "host",
     "recorder",
@@ -125,6 +127,36 @@ def validate_dates(meeting: Meeting) -> None:
         raise ValidationError(errors)
 
 
+def validate_for_period(meeting: Meeting) -> None:
+    """A meeting counts for a period that has begun by its day (held, else planned); one
+    for a period other than its day's, and not the period just ended within the grace
+    months (life.life_meeting.grace_months), needs `period_reason` (issue 23)."""
+    day = meeting.held_on or meeting.planned_on
+    if not meeting.for_period or day is None:
+        return
+    try:
+        period = parse_period(meeting.for_period)
+    except ValueError:
+        return  # the field's validator says so
+    if day < period.start:
+        message = (
+            f"所属期间{period.label}尚未开始（{period.start.isoformat()}起），"
+            f"{day.isoformat()}的会议不能计入以后的期间"
+        )
+        raise ValidationError({"for_period": message})
+    if day in period or meeting.period_reason:
+        return
+    grace = resolver(day=day).value("life.life_meeting.grace_months", meeting.org.path)
+    due = add_months(period.end, grace)
+    if day >= due:
+        message = (
+            f"会议日期{day.isoformat()}不在所属期间{period.label}内，"
+            f"也不在其补开期限（{(due - dt.timedelta(days=1)).isoformat()}前）内，"
+            "请填写跨期登记原因"
+        )
+        raise ValidationError({"period_reason": message})
+
+
 def _validate_people(meeting: Meeting) -> None:
     """A member who has left the party hosts or records no meeting."""
     errors: dict[str, str] = {}
@@ -162,6 +194,7 @@ def fill_defaults(meeting: Meeting) -> None:
     meeting.place = (meeting.place or "").strip()
     meeting.off_day_reason = (meeting.off_day_reason or "").strip()
     meeting.for_period = (meeting.for_period or "").strip()
+    meeting.period_reason = (meeting.period_reason or "").strip()
     if not meeting.for_period and meeting.kind in YEARLY_KINDS and meeting.held_on:
         meeting.for_period = str(meeting.held_on.year)
 
@@ -170,6 +203,7 @@ def _clean(meeting: Meeting, *, by: Any = None, references: Any = ()) -> None:
     fill_defaults(meeting)
     validate_kind(meeting)
     validate_dates(meeting)
+    validate_for_period(meeting)
     _check_references(meeting, references, by)
     _validate_people(meeting)
     try:
@@ -197,6 +231,7 @@ def record_meeting(
     lecturer_name: str = "",
     material: LessonMaterial | None = None,
     off_day_reason: str = "",
+    period_reason: str = "",
     minutes: str = "",
     status: str | None = None,
     attendance: dict[int, str] | None = None,
@@ -225,6 +260,7 @@ def record_meeting(
         lecturer_name=lecturer_name,
         material=material,
         off_day_reason=off_day_reason,
+        period_reason=period_reason,
         minutes=minutes,
         status=status or (MeetingStatus.HELD if held_on else MeetingStatus.PLANNED),
     )
@@ -251,14 +287,23 @@ def update_meeting(meeting: Meeting, *, by: Any = None, **fields: Any) -> Meetin
 
 @transaction.atomic
 def hold_meeting(
-    meeting: Meeting, *, held_on: dt.date, attendance: dict[int, str] | None = None, by: Any = None
+    meeting: Meeting,
+    *,
+    held_on: dt.date,
+    period_reason: str = "",
+    attendance: dict[int, str] | None = None,
+    by: Any = None,
 ) -> Meeting:
-    """A planned meeting took place (planned → held); `attendance` as in record_meeting."""
+    """A planned meeting took place (planned → held); `attendance` as in record_meeting.
+    `period_reason`, when given, replaces the meeting's (see `validate_for_period`)."""
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError({"status": "只有计划中的会议可以登记为已召开"})
     meeting.status, meeting.held_on = MeetingStatus.HELD, held_on
+    if period_reason:
+        meeting.period_reason = period_reason
     _clean(meeting)
-    meeting.save(update_fields=["status", "held_on", "for_period", "updated_at"])
+    fields = ["status", "held_on", "for_period", "period_reason", "updated_at"]
+    meeting.save(update_fields=fields)
     if attendance is not None:
         write_roster(meeting, attendance, by=by)
     return meeting

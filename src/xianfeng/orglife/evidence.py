@@ -81,6 +81,10 @@ LABELS = {
     # LIFE-03 theme days
     "theme_days": Label(_("主题党日"), TIMES, threshold=TIMES),
     "shift_window_days": Label(_("逢节假日可调整"), count(_("天")), threshold=day_of_month, rank=1),
+    # LIFE-05 a yearly life meeting held after its due date (issue 23)
+    "late_meetings": Label(_("逾期召开的会议"), Ref("meeting")),
+    "held_on": Label(_("实际召开日期"), date),
+    "period_reason": Label(_("跨期登记原因"), plain),
     # LIFE-01 and LIFE-04 attendance
     "from": Label(_("时间段"), date, threshold=count(_("个月")), until="to"),
     "to": Label(_("截止日期"), date),
@@ -88,6 +92,7 @@ LABELS = {
     "dates": Label(_("缺席日期"), dates),
     # LIFE-07 openness, LIFE-08 talks and analysis
     "records": Label(_("已有记录"), count(_("份")), threshold=count(_("份"))),
+    "done_on": Label(_("实际完成日期"), date),
     "pairs": Label(_("未谈心谈话的班子成员"), Ref("member"), threshold=TIMES),
     "talks": Label(_("与班子成员谈心谈话"), Ref("meeting"), threshold=TIMES),
 }

@@ -96,6 +96,7 @@ def meeting_rows(meetings: QuerySet[Meeting]) -> Iterator[dict[str, Any]]:
             "number": number if number > 1 else None,
             "starts_at": meeting.starts_at.strftime("%H:%M") if meeting.starts_at else "",
             "for_period": meeting.for_period,
+            "period_reason": meeting.period_reason,
             "topic": meeting.topic,
             "place": meeting.place,
             "host": meeting.host.code if meeting.host else "",

@@ -31,6 +31,7 @@ MEETING_FIELDS = (
     "held_on",
     "starts_at",
     "for_period",
+    "period_reason",
     "topic",
     "place",
     "host",
@@ -81,6 +82,7 @@ class MeetingForm(forms.Form):
     held_on = model_field(Meeting, "held_on")
     starts_at = forms.TimeField(label="开始时间", required=False, widget=TIME_WIDGET)
     for_period = model_field(Meeting, "for_period")
+    period_reason = model_field(Meeting, "period_reason")
     topic = model_field(Meeting, "topic")
     place = model_field(Meeting, "place")
     host = forms.ModelChoiceField(label="主持人", queryset=Member.objects.none(), required=False)
@@ -136,6 +138,7 @@ class MeetingFilterForm(forms.Form):
 
 class HoldForm(forms.Form):
     held_on = forms.DateField(label="召开日期", widget=DATE_WIDGET)
+    period_reason = model_field(Meeting, "period_reason")
 
 
 class AttendanceForm(forms.Form):

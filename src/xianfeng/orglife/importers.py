@@ -220,6 +220,12 @@ MEETING_COLUMNS = (
         ("所属年度", "会议所属年度"),
         note="组织生活会、民主生活会所属年度；次年1月召开的上年度会议填上一年。留空为召开当年",
     ),
+    Column(
+        "period_reason",
+        "跨期登记原因",
+        aliases=("跨期原因", "所属期间说明"),
+        note="所属期间既不是召开当年，也不是补开期限内的上一年度时必填",
+    ),
     Column("topic", "主题", aliases=("会议主题", "活动主题", "题目"), required=True),
     Column("place", "地点", aliases=("会议地点", "活动地点")),
     _member("host", "主持人", ("主持人编号", "主持人党员编号")),
@@ -281,6 +287,7 @@ UPDATABLE = (
     "held_on",  # a planned meeting held on its planned day
     "starts_at",
     "for_period",
+    "period_reason",
     "place",
     "host",
     "recorder",

@@ -93,6 +93,14 @@ class Meeting(models.Model):
         validators=[period_validator],
         help_text=_("年度会议所属年度，如1月召开的上年度组织生活会填上一年"),
     )
+    period_reason = models.CharField(
+        _("跨期登记原因"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("所属期间既不是召开日期所在期间，也不是补开期限内的上一期间时，须说明原因"),
+    )
     topic = models.CharField(_("主题"), max_length=200)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     host = models.ForeignKey(

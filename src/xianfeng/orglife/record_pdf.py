@@ -78,6 +78,7 @@ def _facts(meeting: Meeting) -> list[tuple[str, str]]:
         (_("授课人"), lecturer),
         (_("党课教材"), str(meeting.material) if meeting.material else ""),
         (_("所属期间"), meeting.for_period),
+        (_("跨期登记原因"), meeting.period_reason),
         (_("未在固定日开展的原因"), meeting.off_day_reason),
         (_("法定人数"), _quorum(meeting)),
     ]

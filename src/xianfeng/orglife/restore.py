@@ -86,6 +86,7 @@ def _clean(meeting: Meeting, fields: Any, by: Any) -> None:
     domain.fill_defaults(meeting)
     domain.validate_kind(meeting)
     domain.validate_dates(meeting)
+    domain.validate_for_period(meeting)
     _check_people(meeting, fields, by)
     try:
         meeting.full_clean(exclude=["org"])

@@ -218,7 +218,11 @@ def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _editable_meeting(request, pk)
     form = HoldForm(request.POST)
     action = lambda data: domain.hold_meeting(  # noqa: E731
-        meeting, held_on=data["held_on"], attendance={}, by=request.user
+        meeting,
+        held_on=data["held_on"],
+        period_reason=data.get("period_reason", ""),
+        attendance={},
+        by=request.user,
     )
     if apply_form(form, action) is None:
         meeting.refresh_from_db()

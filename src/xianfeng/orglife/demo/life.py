@@ -75,6 +75,13 @@ class LifeBuilder(DemoPart):
         super().__init__(ctx)
         self.orgs, self.office_orgs = orgs, office_orgs
         self.life = ctx.stream("life")
+        # LIFE-05 late (issue 23): which branch holds the last full year's life meeting
+        # late, its day and its attendance, drawn apart so the other rows stay as they were
+        self.late = ctx.stream("life.late")
+        self.late_pending = True  # one late life meeting per run
+        # the late meeting as it would have been (day, roster): its attendance draws from
+        # `life` are still made, and dropped, so every later row stays as it was
+        self.shadow: tuple[Meeting, list[tuple[Any, bool]]] | None = None
         self.affairs = ctx.stream("affairs")  # LIFE-07/08: orglife.demo.affairs
         self.life_gaps: list[tuple[str, str]] = []
         self.meetings: list[tuple[Meeting, list[tuple[Any, bool]], str]] = []
@@ -193,12 +200,13 @@ class LifeBuilder(DemoPart):
         branches = [o for o in orgs if o.kind in MEMBER_KINDS]
         wrong = self.life.choice(branches) if branches else None  # lesson by a non-secretary
         missing = self.life.choice(branches) if branches else None  # no life meeting
+        late = self._late_branch(branches, missing)
         for org in orgs:
             own, members = by_org.get(org, []), stays.get(org, [])
             if org.kind in MEMBER_KINDS:
                 self._theme_days(org, members)
                 self._general_meetings(org, members, own)
-                self._life_meeting(org, members, own, org is missing)
+                self._life_meeting(org, members, own, org is missing, org is late)
             if org.kind == K.PARTY_GROUP and org.parent is not None:
                 self._group_meetings(org, stays.get(org.parent, []))
             if org.kind in MEMBER_KINDS or org.kind == K.GENERAL_BRANCH:
@@ -328,19 +336,44 @@ class LifeBuilder(DemoPart):
                     starts_at=dt.time(15, 0),
                 )
 
+    def _late_window(self) -> tuple[dt.date, dt.date] | None:
+        """Days after the last full year's due date (national grace: to the end of
+        February) and by as_of, up to the end of April; None before 1 March."""
+        first = dt.date(self.as_of.year, 3, 1)
+        last = min(self.as_of, dt.date(self.as_of.year, 4, 30))
+        return (first, last) if first <= last else None
+
+    def _late_branch(self, branches: list[OrgPlan], missing: OrgPlan | None) -> OrgPlan | None:
+        """The one branch of the run that holds the last full year's life meeting late."""
+        held = [b for b in branches if b is not missing]
+        if not self.late_pending or not held or self._late_window() is None:
+            return None
+        self.late_pending = False
+        return self.late.choice(held)
+
     def _life_meeting(
-        self, org: OrgPlan, members: list[Stay], own: list[SeatPlan], missing: bool
+        self, org: OrgPlan, members: list[Stay], own: list[SeatPlan], missing: bool, late: bool
     ) -> None:
         """The last full year's, in December or January (for_period that year); one branch
-        of the block holds none; a few hold this year's around 1 July."""
+        of the block holds none, one of the run holds it late (after its due date, with a
+        reason); a few hold this year's around 1 July."""
         last = self.as_of.year - 1
         if missing:
             self.life_gap(org, f"{last}年度未召开组织生活会")
         else:
             day = min(self._lday(dt.date(last, 12, 1), dt.date(last + 1, 1, 31)), self.as_of)
+            fields: dict[str, Any] = {"for_period": str(last)}
+            if late:
+                shadow = Meeting(kind=M.LIFE_MEETING, held_on=day)
+                self.shadow = (shadow, self._roster(members, day))
+                window = cast(tuple[dt.date, dt.date], self._late_window())
+                span = (window[1] - window[0]).days
+                day = window[0] + dt.timedelta(days=self.late.randint(0, span))
+                fields |= {"period_reason": "书记外出学习，经上级党委同意推迟召开", "mode": "late"}
+                self.life_gap(org, f"{last}年度组织生活会逾期召开（{day}）")
             roster = self._roster(members, day)
             host = self._secretary(own, day)
-            self._meeting(org, M.LIFE_MEETING, day, roster, host=host, for_period=str(last))
+            self._meeting(org, M.LIFE_MEETING, day, roster, host=host, **fields)
         day = self._lday(dt.date(last + 1, 6, 20), dt.date(last + 1, 7, 10))
         if self.life.random() < 0.15 and day <= self.as_of:
             roster = self._roster(members, day)
@@ -403,6 +436,8 @@ class LifeBuilder(DemoPart):
         self.insert.objects(Meeting, [m for m, _r, _mode in self.meetings])
         rows: list[tuple[int, int, str, bool, str]] = []
         for meeting, roster, mode in self.meetings:
+            if mode == "late" and self.shadow is not None:
+                self._attendance(*self.shadow, "", absent, exempted)  # draws kept in step
             rows += self._attendance(meeting, roster, mode, absent, exempted)
             if len(rows) >= 100_000:
                 self._save_attendance(rows)
@@ -424,7 +459,8 @@ class LifeBuilder(DemoPart):
         absent: dict[int, tuple[dt.date, dt.date]],
         exempted: set[int],
     ) -> list[tuple[int, int, str, bool, str]]:
-        rng, day = self.life.random, cast(dt.date, meeting.held_on)
+        stream = self.late if mode == "late" else self.life
+        rng, day = stream.random, cast(dt.date, meeting.held_on)
         A = AttendanceStatus  # noqa: N806
         statuses: list[str] = []
         for person, _voting in roster:

@@ -193,9 +193,10 @@ def lectures_by_leading_cadres(
     return lessons
 
 
-def yearly_meetings(orgs_q: Q, year: int) -> dict[tuple[int, str], list[int]]:
-    """Held life and leadership life meetings for `year` per (org, kind): for_period in
-    that year (2025, 2025-Q4 …), or no for_period and held in it (one query)."""
+def yearly_meetings(orgs_q: Q, year: int) -> dict[tuple[int, str], list[dict[str, Any]]]:
+    """Held life and leadership life meetings for `year` per (org, kind), oldest first,
+    each {"id", "held_on", "period_reason"}: for_period in that year (2025, 2025-Q4 …), or
+    no for_period and held in it (one query)."""
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     rows = (
         Meeting.objects.filter(
@@ -207,11 +208,12 @@ def yearly_meetings(orgs_q: Q, year: int) -> dict[tuple[int, str], list[int]]:
             held_on__isnull=False,
         )
         .order_by("held_on", "id")
-        .values_list("id", "org_id", "kind")
+        .values_list("id", "org_id", "kind", "held_on", "period_reason")
     )
-    found: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for meeting_id, org_id, kind in rows:
-        found[(org_id, kind)].append(meeting_id)
+    found: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for meeting_id, org_id, kind, held_on, reason in rows:
+        meeting = {"id": meeting_id, "held_on": held_on, "period_reason": reason}
+        found[(org_id, kind)].append(meeting)
     return found
 
 
@@ -322,15 +324,16 @@ def latest_roster_entries(
     return entries
 
 
-def affairs_records(orgs_q: Q, kinds: Any, labels: Any) -> dict[tuple[int, str, str], int]:
-    """Party-affairs records of the subtree per (org, kind, period) → the record's id, for
-    the kinds and period labels asked (one query; at most one record each, LIFE-07/08)."""
+def affairs_records(orgs_q: Q, kinds: Any, labels: Any) -> dict[tuple[int, str, str], dt.date]:
+    """Party-affairs records of the subtree per (org, kind, period) → the day the work was
+    done, for the kinds and period labels asked (one query; at most one record each,
+    LIFE-07/08)."""
     from ..models import AffairsRecord
 
     rows = AffairsRecord.objects.filter(
         orgs_q, kind__in=list(kinds), period__in=list(labels)
-    ).values_list("id", "org_id", "kind", "period")
-    return {(org_id, kind, period): pk for pk, org_id, kind, period in rows}
+    ).values_list("org_id", "kind", "period", "done_on")
+    return {(org_id, kind, period): done_on for org_id, kind, period, done_on in rows}
 
 
 def parent_kinds(paths: Any, steplen: int) -> dict[str, str]:

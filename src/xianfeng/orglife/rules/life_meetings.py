@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from xianfeng.compliance.parts import cited, existed
 from xianfeng.compliance.registry import Context, Found, rule
@@ -43,7 +44,9 @@ YEARLY: dict[str, tuple[frozenset[str], str, str]] = {  # models.YEARLY_KINDS
 def life_05_life_meetings(ctx: Context) -> Iterator[Found]:
     """Per year of the period: branches short of life meetings, party committees and
     general branches short of leadership life meetings (LIFE-05). A year Y is judged once
-    its grace months in Y+1 (life.life_meeting.grace_months) have passed by as_of."""
+    its grace months in Y+1 (life.life_meeting.grace_months) have passed by as_of; a
+    meeting for Y held after them counts, but a year met only thanks to such meetings is
+    reported as late (life.life_meeting.late_severity, issue 23)."""
     for year in sub_periods(ctx, "year"):
         judged = [
             (org, kind)
@@ -66,16 +69,58 @@ def life_meeting_due(ctx: Context, org: dict, year: Period) -> dt.date:
 
 
 def _check_year(
-    ctx: Context, org: dict, kind: str, year: Period, held: list[int]
+    ctx: Context, org: dict, kind: str, year: Period, held: list[dict[str, Any]]
 ) -> Iterator[Found]:
+    """A year short of meetings (error), or met only by meetings held after the due date
+    (late, severity life.life_meeting.late_severity)."""
     _kinds, key, name = YEARLY[kind]
     need = ctx.policy.entry(key, org["path"])
-    if len(held) >= need["value"]:
+    due = life_meeting_due(ctx, org, year)
+    deadline = due - ONE_DAY
+    if len(held) < need["value"]:
+        more = f"，最迟应于{deadline.isoformat()}前召开"
+        message = shortfall_message(
+            f"{year.label}年度", "召开", name, len(held), need["value"], more=more
+        )
+        ids = [meeting["id"] for meeting in held]
+        evidence = cited({"meetings": ids, "deadline": deadline.isoformat()}, need)
+        yield Found(org["id"], year.label, "error", message, evidence)
         return
-    deadline = life_meeting_due(ctx, org, year) - ONE_DAY
-    more = f"，最迟应于{deadline.isoformat()}前召开"
-    message = shortfall_message(
-        f"{year.label}年度", "召开", name, len(held), need["value"], more=more
+    yield from _late(ctx, org, year, name, deadline, late_meetings(held, need["value"], due))
+
+
+def late_meetings(held: list[dict[str, Any]], need: int, due: dt.date) -> list[dict[str, Any]]:
+    """The meetings held on or after `due` that the year needs to reach `need` (oldest
+    first); none when the meetings held before `due` already reach it."""
+    on_time = sum(1 for meeting in held if meeting["held_on"] < due)
+    late = [meeting for meeting in held if meeting["held_on"] >= due]
+    return late[: max(0, need - on_time)]
+
+
+def _late(
+    ctx: Context,
+    org: dict,
+    year: Period,
+    name: str,
+    deadline: dt.date,
+    late: list[dict[str, Any]],
+) -> Iterator[Found]:
+    if not late:
+        return
+    severity = ctx.policy.entry("life.life_meeting.late_severity", org["path"])
+    held_on = late[-1]["held_on"]
+    message = (
+        f"{year.label}年度{name}应于{deadline.isoformat()}前召开，"
+        f"实际于{held_on.isoformat()}召开，逾期召开"
     )
-    evidence = cited({"meetings": held, "deadline": deadline.isoformat()}, need)
-    yield Found(org["id"], year.label, "error", message, evidence)
+    evidence = {
+        "late_meetings": [meeting["id"] for meeting in late],
+        "deadline": deadline.isoformat(),
+        "held_on": held_on.isoformat(),
+        "policy": severity["policy"],
+        "source": severity["source"],
+    }
+    reasons = [meeting["period_reason"] for meeting in late if meeting["period_reason"]]
+    if reasons:
+        evidence["period_reason"] = "；".join(reasons)
+    yield Found(org["id"], year.label, severity["value"], message, evidence)

@@ -19,6 +19,7 @@ from .parts import (
     ONE_DAY,
     due_after,
     judged_parts,
+    late_record,
     period_orgs,
     sub_periods,
     unit_orgs,
@@ -74,7 +75,10 @@ def _disclosures(ctx: Context, orgs: list[dict], months: list[Period]) -> Iterat
     for org in orgs:
         entry = ctx.policy.entry("life.disclosure.monthly_kinds", org["path"])
         for month in judged_parts(ctx, org, months, key):
-            if (org["id"], A.DISCLOSURE, month.label) in found:
+            done_on = found.get((org["id"], A.DISCLOSURE, month.label))
+            if done_on is not None:
+                what = f"{month_name(month)}党务公开"
+                yield from late_record(ctx, org, month, what, done_on, key)
                 continue
             deadline = due_after(ctx, month, key, org) - ONE_DAY
             message = f"{month_name(month)}未进行党务公开（党务工作应按月公开）"
@@ -115,7 +119,10 @@ def _reports(ctx: Context, units: list[dict]) -> Iterator[Found]:
             if need["value"] <= 0:
                 continue
             for part in judged_parts(ctx, org, parts[size], key):
-                if (org["id"], kind, part.label) not in found:
+                done_on = found.get((org["id"], kind, part.label))
+                if done_on is not None:
+                    yield from late_record(ctx, org, part, _part_name(part) + what, done_on, key)
+                else:
                     deadline = due_after(ctx, part, key, org) - ONE_DAY
                     message = f"{_part_name(part)}未{what}（最迟应于{deadline.isoformat()}前完成）"
                     evidence = cited({"deadline": deadline.isoformat(), "records": 0}, need)

@@ -5,13 +5,14 @@ the members of a small scope, each read once per check through `ctx.memo`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
 
 from xianfeng.compliance import registry
 from xianfeng.compliance.parts import FEW_MEMBERS, existed, parts_of
-from xianfeng.compliance.registry import Context
+from xianfeng.compliance.registry import Context, Found
 from xianfeng.lib.dates import Period, add_months
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
@@ -106,6 +107,23 @@ def due_after(ctx: Context, part: Period, key: str, org: dict) -> dt.date:
 def judged_parts(ctx: Context, org: dict, parts: list[Period], key: str) -> list[Period]:
     """The parts the org existed through whose grace (`key`, days) has passed by as_of."""
     return [p for p in parts if existed(org, p) and ctx.as_of >= due_after(ctx, p, key, org)]
+
+
+def late_record(
+    ctx: Context, org: dict, part: Period, what: str, done_on: dt.date, grace: str
+) -> Iterator[Found]:
+    """A party-affairs record for `part` done on or after the part's due date (its end
+    plus the grace days `grace`): counted, and reported as late with the severity
+    life.affairs_report.late_severity (LIFE-07/08, issue 23)."""
+    due = due_after(ctx, part, grace, org)
+    if done_on < due:
+        return
+    entry = ctx.policy.entry("life.affairs_report.late_severity", org["path"])
+    deadline = (due - ONE_DAY).isoformat()
+    message = f"{what}应于{deadline}前完成，实际于{done_on.isoformat()}完成，逾期完成"
+    evidence = {"deadline": deadline, "done_on": done_on.isoformat()}
+    evidence |= {"policy": entry["policy"], "source": entry["source"]}
+    yield Found(org["id"], part.label, entry["value"], message, evidence)
 
 
 def unit_orgs(ctx: Context, orgs: list[dict]) -> list[dict]:

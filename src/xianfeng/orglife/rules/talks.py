@@ -24,6 +24,7 @@ from .parts import (
     ended_sub_periods,
     is_seated_on,
     judged_parts,
+    late_record,
     period_orgs,
     scope_members,
     seats_by_org,
@@ -206,7 +207,11 @@ def _ideological_analysis(ctx: Context, orgs: list[dict]) -> Iterator[Found]:
     for org in units:
         need = ctx.policy.entry(key, org["path"])
         for year in judged_parts(ctx, org, years, grace):
-            if (org["id"], A.IDEOLOGICAL_ANALYSIS, year.label) not in found:
+            done_on = found.get((org["id"], A.IDEOLOGICAL_ANALYSIS, year.label))
+            if done_on is not None:
+                what = f"{year.label}年度党员干部思想状况分析研判"
+                yield from late_record(ctx, org, year, what, done_on, grace)
+            else:
                 deadline = due_after(ctx, year, grace, org) - ONE_DAY
                 message = (
                     f"{year.label}年度未开展党员干部思想状况分析研判"
