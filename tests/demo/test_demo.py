@@ -220,14 +220,20 @@ def test_town_demo_transfers_and_seats_are_consistent(db):
 
 
 def test_town_demo_has_contact_points_visits_and_venues(db):
-    """ORG-07 and ORG-08 records at town scale; no 003 subtree, so no staff or budgets."""
+    """ORG-07 and ORG-08 records at town scale; staff and budgets only at the town's organs
+    branch (seed 003 goes on it): a part-time post, no budget last year, a short one now."""
     summary = town()
     points = list(ContactPoint.objects.select_related("org", "target"))
     assert summary.contact_points == len(points) >= 5  # the town committee: 8 seats
     assert summary.visits == Visit.objects.count() >= 3 * len(points)
     assert summary.venues == Venue.objects.count() >= 12
-    assert summary.staff_posts == summary.budgets == summary.spendings == 0
-    assert not StaffPost.objects.exists() and not Budget.objects.exists()
+    organs = Org.objects.get(kind="branch", sector="government")
+    assert summary.staff_posts == StaffPost.objects.count() >= 1
+    assert not StaffPost.objects.exclude(org=organs).exists()
+    assert not StaffPost.objects.filter(full_time=True).exists()
+    assert summary.budgets == 1 and Budget.objects.get().year == AS_OF.year
+    assert Budget.objects.get().org == organs
+    assert not Spending.objects.exclude(org=organs).exists()
     seats = {}
     for seat in Seat.objects.filter(org__kind__in=["party_committee", "working_committee"]):
         seats.setdefault((seat.org_id, seat.member_id), []).append(seat)

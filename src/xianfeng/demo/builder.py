@@ -24,6 +24,18 @@ full-time staff, a budget missing, one short and one unit overspending. They are
 from a random stream of their own, so they leave the members and seats of a seed as
 they were.
 
+Every registered rule is at work (issue 14; `tests/demo/test_rules_at_work.py`): each
+reports in the last full year and, if it can fail before its period ends, in the year to
+date. Cases added for that, each drawn from a `cases:<app>` stream of its own after the
+app's other draws, so every other row stays as it was: two committee seats vacant too
+long (ORG-05, `members.demo`, saved after the other apps planned the block), a member
+working away from last June to the Spring Festival (LIFE-01, LIFE-04), a branch month
+without a publication this year (LIFE-07), a town's practical training missed in the
+last quarter ended this year (STUDY-04), an org's task of last month left undone
+(STUDY-03). At town scale seed 003 goes on the town's organs branch (no working
+committee there), with a part-time post only and a budget missing last year and short
+this year (ORG-08, ORG-09).
+
 Everything is bulk-loaded: the org tree with its materialized paths computed here, then
 one block (a county) of members with their status spells, placements, transfers, seats,
 temporary memberships and the records above at a time, each tracked row with one "+"
@@ -109,6 +121,8 @@ class DemoRun:
         self.life.save_life(orgs, persons, seats)
         save_study(self, orgs, persons, seats)
         save_affairs(self.life, orgs, persons, seats)
+        self.life.follow_seats(self.members.plan_seat_cases(orgs, persons, seats))
+        self.members.save_seats(seats)
         return len(persons)
 
     def stays(self, persons: list[Person]) -> dict[OrgPlan, list[Stay]]:
@@ -137,6 +151,9 @@ def _attach_policies(root: Org) -> None:
     subtree = Org.objects.filter(path__startswith=root.path)
     if root.level == "town":
         attach_policy(policy=Policy.objects.get(code="004-gaibei"), org=root)
+        organs = subtree.filter(kind__in=MEMBER_KINDS, sector="government").order_by("path")
+        if organs.exists():  # the town's organs branch (orgs.demo.OrgSupport.office)
+            attach_policy(policy=Policy.objects.get(code="003-haimen"), org=organs.first())
         return
     attach_policy(policy=Policy.objects.get(code="000-nantong"), org=root)
     office = subtree.filter(kind=OrgKind.WORKING_COMMITTEE, sector="government").order_by("path")
@@ -181,4 +198,4 @@ def build_demo(
     refresh_statistics()
     seconds = time.perf_counter() - started
     irregular, gaps = run.tree.irregular, run.support.support_gaps
-    return summarize(scale, seed, as_of, seconds, irregular, gaps, run.life)
+    return summarize(scale, seed, as_of, seconds, irregular, gaps, run.life, run.members.seat_gaps)

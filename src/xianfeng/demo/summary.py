@@ -52,6 +52,7 @@ class DemoSummary:
     attendance: int = 0
     exemptions: int = 0
     life_gaps: list[tuple[str, str]] = field(default_factory=list)
+    seat_gaps: list[tuple[str, str]] = field(default_factory=list)  # ORG-05
 
     def lines(self) -> list[str]:
         status = "，".join(f"{Status(s).label} {self.by_status.get(s, 0):,}" for s in Status.values)
@@ -62,7 +63,10 @@ class DemoSummary:
             f"  党员 {self.members:,} 名：{status}",
             f"  组织关系转接：转接中 {self.transfers_in_transit:,} 笔，近一年已接收 "
             f"{self.transfers_received:,} 笔",
-            f"  在任班子成员 {self.seats:,} 人次",
+            f"  在任班子成员 {self.seats:,} 人次；有意设置的逾期未补齐的班子职务空缺 "
+            f"{len(self.seat_gaps)} 处：",
+            *(f"    {code}  {note}" for code, note in self.seat_gaps[:4]),
+            *(["    ……"] if len(self.seat_gaps) > 4 else []),
             f"  有意设置的不合规组织（供规则检查演示）{len(self.irregular_orgs)} 个：",
             *(f"    {code}  {note}" for code, note in self.irregular_orgs[:8]),
             *(["    ……"] if len(self.irregular_orgs) > 8 else []),
@@ -89,6 +93,7 @@ def summarize(
     irregular: list[tuple[str, str]],
     support_gaps: list[tuple[str, str]],
     builder: LifeBuilder,
+    seat_gaps: list[tuple[str, str]] | None = None,
 ) -> DemoSummary:
     by_status = Counter(dict(Member.objects.values_list("status").annotate(n=models.Count("pk"))))
     transfers = Counter(dict(Transfer.objects.values_list("status").annotate(n=models.Count("pk"))))
@@ -116,4 +121,5 @@ def summarize(
         attendance=builder.attendance,
         exemptions=Exemption.objects.count(),
         life_gaps=builder.life_gaps,
+        seat_gaps=seat_gaps or [],
     )

@@ -5,6 +5,7 @@ draw comes from the shared `rng` and Faker, in a fixed order."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -114,6 +115,11 @@ class SeatPlan:
     ended_on: dt.date | None = None
 
 
+def _elected_before(plan: OrgPlan, day: dt.date) -> bool:
+    """No election of the org on or after `day` (it would close a vacancy of that day)."""
+    return plan.elected is None or plan.elected < day
+
+
 class MemberBuilder(DemoPart):
     """Plans a block's members, transfers, seats and temporary memberships; saves them."""
 
@@ -122,6 +128,7 @@ class MemberBuilder(DemoPart):
         self.used_ids: set[str] = set()
         self.member_seq = 0
         self.letter_seq = 0
+        self.seat_gaps: list[tuple[str, str]] = []  # `plan_seat_cases` (ORG-05)
 
     def _statuses(self, full: int) -> list[str]:
         """`full` full members plus ≈5% probationary, a few suspended or lost, ≈2% left."""
@@ -448,6 +455,89 @@ class MemberBuilder(DemoPart):
         if ended > seat.started_on:
             seat.ended_on = ended
 
+    def plan_seat_cases(
+        self, orgs: Iterable[OrgPlan], persons: list[Person], seats: list[SeatPlan]
+    ) -> list[tuple[SeatPlan, SeatPlan | None]]:
+        """Two committee seats of the block left vacant too long (ORG-05), drawn from the
+        `cases:members` stream after every app has planned the block (so nothing else
+        changes): a committee member who moved away last spring, replaced only in
+        February or March this year (vacant on 31 December of last year), and one who
+        left seven to eight months ago, not replaced yet. Adds the successor's seat to
+        `seats`; returns (ended seat, successor or None) for the meetings to follow."""
+        cases, last = self.ctx.stream("cases:members"), self.as_of.year - 1
+        left = dt.date(last, 4, 1) + dt.timedelta(days=cases.randint(0, 50))
+        filled = dt.date(last + 1, 2, 16) + dt.timedelta(days=cases.randint(0, 28))
+        recent = self.as_of - dt.timedelta(days=cases.randint(200, 260))
+        bodies = self._case_bodies(orgs, seats)
+        changes: list[tuple[SeatPlan, SeatPlan | None]] = []
+        for ended, successor_on in ((left, filled), (recent, None)):
+            fit = [(o, s) for o, s in bodies if s.started_on < ended and _elected_before(o, ended)]
+            if not fit:
+                continue
+            org, seat = cases.choice(fit)
+            bodies = [(o, s) for o, s in bodies if o is not org]
+            seat.ended_on = ended
+            new = self._successor(org, seat, persons, successor_on, cases)
+            if new is not None:
+                seats.append(new)
+            changes.append((seat, new))
+            since = f"{ended + dt.timedelta(days=1)}起空缺"
+            note = f"{seat.title}{seat.person.member.name}调离，{since}" + (
+                f"，{new.started_on}由{new.person.member.name}补任" if new else "，至今未补齐"
+            )
+            self.seat_gaps.append((org.code, note))
+        return changes
+
+    def _case_bodies(
+        self, orgs: Iterable[OrgPlan], seats: list[SeatPlan]
+    ) -> list[tuple[OrgPlan, SeatPlan]]:
+        """(org, its last committee member's seat) of branches and general branches whose
+        four or more seats are all held and whose holder stays a full member."""
+        by_org: dict[OrgPlan, list[SeatPlan]] = {}
+        for seat in seats:
+            by_org.setdefault(seat.org, []).append(seat)
+        found = []
+        for plan in orgs:
+            own = by_org.get(plan, [])
+            if plan.kind not in MEMBER_KINDS | {K.GENERAL_BRANCH} or len(own) < 4:
+                continue
+            seat = own[-1]
+            person = seat.person
+            if seat.role != SeatRole.COMMITTEE_MEMBER or any(s.ended_on for s in own):
+                continue
+            if person.member.status == Status.FULL and not person.in_transit:
+                found.append((plan, seat))
+        return found
+
+    def _successor(
+        self,
+        org: OrgPlan,
+        seat: SeatPlan,
+        persons: list[Person],
+        day: dt.date | None,
+        cases: random.Random,
+    ) -> SeatPlan | None:
+        if day is None or day >= self.as_of:
+            return None
+        by_org: dict[OrgPlan, list[Person]] = {}
+        for person in persons:
+            by_org.setdefault(person.org, []).append(person)
+        pool = [
+            p
+            for p in self._pool(org, by_org, persons)
+            if not p.seated
+            and not p.in_transit
+            and p.member.status == Status.FULL
+            and p.start < day
+            and p.member.full_on is not None
+            and p.member.full_on < day
+        ]
+        if not pool:
+            return None
+        person = cases.choice(pool)
+        person.seated = True
+        return SeatPlan(org, seat.role, seat.title, person, day)
+
     def plan_temporary(self, orgs: Iterable[OrgPlan], persons: list[Person]) -> list[TemporaryRow]:
         rng, rows = self.rng, []
         pool = [p for p in persons if p.member.status == Status.FULL and not p.in_transit]
@@ -470,25 +560,10 @@ class MemberBuilder(DemoPart):
         return rows
 
     # --- saving -----------------------------------------------------------------------
-    def save_block(
-        self,
-        persons: list[Person],
-        transfers: list[TransferRow],
-        seats: list[SeatPlan],
-        temporary: list[TemporaryRow],
-    ) -> None:
+    def save_seats(self, seats: list[SeatPlan]) -> None:
+        """The terms and seats of the block (saved last: `plan_seat_cases` changes them
+        after the other apps have planned the block)."""
         insert = self.insert
-        insert.objects(Member, [p.member for p in persons])
-        spells = [(p.member.pk, *spell) for p in persons for spell in p.spells]
-        insert.rows(StatusSpell, ["member", "status", "started_on", "ended_on", "reason"], spells)
-        placements: list[tuple[int, int, dt.date | None, dt.date | None]] = []
-        for p in persons:
-            if p.prior is not None:
-                placements.append((p.member.pk, p.prior.pk, p.prior_start, p.start))
-            left = p.spells[-1][1] if p.member.status == Status.LEFT else None
-            placements.append((p.member.pk, p.org.pk, p.start, left))
-        insert.rows(Placement, ["member", "org", "started_on", "ended_on"], placements)
-        insert.objects(Transfer, [self._transfer(*row) for row in transfers])
         elected = {s.org for s in seats if s.org.elected is not None}
         insert.objects(
             Term,
@@ -513,6 +588,26 @@ class MemberBuilder(DemoPart):
                 for s in seats
             ],
         )
+
+    def save_block(
+        self,
+        persons: list[Person],
+        transfers: list[TransferRow],
+        seats: list[SeatPlan],
+        temporary: list[TemporaryRow],
+    ) -> None:
+        insert = self.insert
+        insert.objects(Member, [p.member for p in persons])
+        spells = [(p.member.pk, *spell) for p in persons for spell in p.spells]
+        insert.rows(StatusSpell, ["member", "status", "started_on", "ended_on", "reason"], spells)
+        placements: list[tuple[int, int, dt.date | None, dt.date | None]] = []
+        for p in persons:
+            if p.prior is not None:
+                placements.append((p.member.pk, p.prior.pk, p.prior_start, p.start))
+            left = p.spells[-1][1] if p.member.status == Status.LEFT else None
+            placements.append((p.member.pk, p.org.pk, p.start, left))
+        insert.rows(Placement, ["member", "org", "started_on", "ended_on"], placements)
+        insert.objects(Transfer, [self._transfer(*row) for row in transfers])
         insert.objects(
             TemporaryMembership,
             [

@@ -416,9 +416,13 @@ def _practical(
 ) -> None:
     """A one-day practical-technique training (6 hours) per quarter by each town
     committee, for about 20 of its members; the first town of the demo skips the
-    second quarter of last year."""
+    second quarter of last year, and one town of each block the last quarter ended this
+    year (its agricultural extension staff were sent to flood relief; STUDY-04 in the
+    year to date). That town is drawn from the `cases` stream; its class is drawn as
+    the others, then dropped, so the rest of the stream is unchanged."""
     rng, pairs = state.rng, []
     towns = [o for o in orgs if o.kind == K.PARTY_COMMITTEE and o.level == Level.TOWN]
+    flooded = _flooded_quarter(builder, towns)
     for town in towns:
         under = _stays_under(stays, town)
         for year, _end in years:
@@ -443,8 +447,20 @@ def _practical(
                 if found is None:
                     continue
                 chosen = rng.sample(members, min(len(members), 20))
+                if flooded == (town, year, quarter):
+                    _gap(builder, town.code, f"{year}年第{quarter + 1}季度未举办实用技术培训")
+                    continue
                 pairs.append((found, [(p, EnrollmentStatus.ATTENDED) for p in chosen]))
     _enrol(builder, pairs)
+
+
+def _flooded_quarter(builder: Any, towns: list[Any]) -> tuple[Any, int, int] | None:
+    """(town, year, quarter index) of the practical training one town of the block
+    misses in the last quarter ended this year, or None (no quarter ended yet)."""
+    year, ended = builder.as_of.year, (builder.as_of.month - 1) // 3
+    if not towns or ended == 0:
+        return None
+    return builder.ctx.stream("cases:study").choice(towns), year, ended - 1
 
 
 def _dual_lead(
@@ -535,6 +551,7 @@ def _plans(
         if p.member.leading_cadre and p.member.status == "full" and p.org.path.startswith(root)
     ]
     plans: list[tuple[StudyPlan, list[str]]] = []
+    late = _late_task(builder, owners)
     for year, _end in years:
         for org in owners:
             if not state.gap_plan and year < builder.as_of.year and org.kind in MEMBER_KINDS:
@@ -558,6 +575,10 @@ def _plans(
                 org = next(o for o in owners if o.pk == plan.org_id)
                 _gap(builder, org.code, f"{period}学习任务未完成")
                 done = None
+            elif done is not None and (plan.org_id, period) == late and plan.kind == PlanKind.ORG:
+                org = next(o for o in owners if o.pk == plan.org_id)
+                _gap(builder, org.code, f"{period}学习任务未完成")
+                done = None
             title = (
                 QUARTER_TOPICS[int(period[-1]) % 4] if "Q" in period else f"{period[-2:]}月学习任务"
             )
@@ -565,6 +586,17 @@ def _plans(
     builder.insert.rows(
         PlanItem, ["plan", "period", "title", "content", "done_on", "done_note"], rows
     )
+
+
+def _late_task(builder: Any, owners: list[Any]) -> tuple[int, str] | None:
+    """(org id, month) of one org's task of the last month ended this year left undone
+    (the branch was busy with the summer harvest; STUDY-03 in the year to date), drawn
+    from the `cases` stream; None before a month of this year has ended."""
+    as_of = builder.as_of
+    if not owners or as_of.month == 1:
+        return None
+    org = builder.ctx.stream("cases:study").choice(owners)
+    return org.pk, f"{as_of.year}-{as_of.month - 1:02d}"
 
 
 def _plan(kind: str, org: Any, person: Any, year: int) -> StudyPlan:

@@ -68,6 +68,7 @@ def save_affairs(builder: Any, orgs: list[Any], persons: list[Any], seats: list[
                 upper = _upper_seats(org, by_org)
                 absent = getattr(builder, "absent", {})
                 talks += _member_talks(rng, org, own + upper, members, (year, last, share), absent)
+    talks = _keep_out_of_away(talks, getattr(builder, "away", {}), builder.as_of)
     builder.insert.objects(Meeting, [meeting for meeting, _roster in talks])
     rows = [
         (meeting.pk, person.member.pk, "present", voting, "")
@@ -78,6 +79,33 @@ def save_affairs(builder: Any, orgs: list[Any], persons: list[Any], seats: list[
     builder.attendance += len(rows)
     names = ["org", "kind", "period", "done_on", "summary"]
     builder.insert.rows(AffairsRecord, names, _office_records(builder, rng, orgs))
+
+
+def _keep_out_of_away(talks: list[Any], away: dict[int, tuple[dt.date, dt.date]], as_of: dt.date):  # type: ignore[no-untyped-def]
+    """Talks moved out of the window of a member working away (`LifeBuilder._away`): to
+    the day before they left or after they came back, in the same year; failing that the
+    member leaves the group (a talk of two is dropped). No draws: the stream is as it was."""
+    kept = []
+    for meeting, roster in talks:
+        gone = [p for p, _v in roster if _away_on(away, p, meeting.held_on)]
+        if gone:
+            window = away[id(gone[0])]
+            before, after = window[0] - ONE_DAY, window[1] + ONE_DAY
+            if before.year == meeting.held_on.year:
+                meeting.held_on = before
+            elif after.year == meeting.held_on.year and after <= as_of:
+                meeting.held_on = after
+            elif len(roster) > 2:
+                roster = [(p, v) for p, v in roster if p not in gone]
+            else:
+                continue
+        kept.append((meeting, roster))
+    return kept
+
+
+def _away_on(away: dict[int, tuple[dt.date, dt.date]], person: Any, day: dt.date) -> bool:
+    window = away.get(id(person))
+    return window is not None and window[0] <= day <= window[1]
 
 
 def _years(as_of: dt.date) -> list[tuple[int, dt.date, float]]:
@@ -259,17 +287,40 @@ def _disclosures(builder: Any, rng: random.Random, office: list[Any], as_of: dt.
     if not branches:
         return []
     lax, missed = rng.choice(branches), rng.randint(3, 10)
+    late = _late_disclosure(builder, branches, as_of)
     records = []
     for org in branches:
         for year, month in itertools.product((as_of.year - 1, as_of.year), range(1, 13)):
             period = parse_period(f"{year}-{month:02d}")
             done = _day(rng, period.end - dt.timedelta(days=7), period.end + dt.timedelta(days=4))
-            if org is lax and (year, month) == (as_of.year - 1, missed):
+            if (
+                org is lax
+                and (year, month) == (as_of.year - 1, missed)
+                or ((org, year, month) == late)
+            ):
                 builder.life_gap(org, f"{year}年{month}月未进行党务公开")
             elif done <= as_of and done >= period.start:
                 summary = f"{year}年{month}月党务公开：组织生活、党费收缴、发展党员等情况"
                 records.append((org.pk, AffairsKind.DISCLOSURE, period.label, done, summary))
     return records
+
+
+DISCLOSURE_GRACE = dt.timedelta(days=10)  # national life.disclosure.grace_days
+
+
+def _late_disclosure(
+    builder: Any, branches: list[Any], as_of: dt.date
+) -> tuple[Any, int, int] | None:
+    """(branch, year, month) of the publication one branch of the block skips in the last
+    month of this year already past its grace days (the branch's party-affairs officer
+    was on maternity leave; LIFE-07 in the year to date), drawn from the `cases` stream;
+    None while no month of this year is judged yet."""
+    month = as_of.month - 1
+    while month >= 1 and parse_period(f"{as_of.year}-{month:02d}").end + DISCLOSURE_GRACE > as_of:
+        month -= 1
+    if month < 1:
+        return None
+    return builder.ctx.stream("cases:affairs").choice(branches), as_of.year, month
 
 
 UNIT_WORK = (

@@ -57,6 +57,16 @@ def delete_life_demo() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table._meta.db_table)}")
 
 
+def _delete_rows(model: Any, ids: list[int]) -> int:
+    """Delete rows by id with a plain DELETE: attendance is loaded without history rows,
+    and the ORM's delete would add a "-" history row for each."""
+    if ids:
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+    return len(ids)
+
+
 @dataclass(eq=False, slots=True)
 class Stay:
     """A member in an org as a full or probationary member, [start, end)."""
@@ -87,6 +97,7 @@ class LifeBuilder(DemoPart):
         self.meetings: list[tuple[Meeting, list[tuple[Any, bool]], str]] = []
         self.attendance = 0
         self.absent: dict[int, tuple[dt.date, dt.date]] = {}
+        self.away: dict[int, tuple[dt.date, dt.date]] = {}  # `_away`: a member working away
         self.gaibei: str | None = None  # the path of the subtree seed 004 goes on
         self._find_gaibei()
         self.calendar = Calendar()
@@ -411,6 +422,7 @@ class LifeBuilder(DemoPart):
                 end = self._lday(jan1 + dt.timedelta(days=120), self.as_of - dt.timedelta(days=10))
                 absent[id(p)] = (end - dt.timedelta(days=95), end)
                 self.life_gap(p.org, f"党员{p.member.name}{end}前连续缺席组织生活")
+        self.away = self._away(picks[6:7])
         frail = [
             p for p in persons if p.member.category == C.FRAIL and p.member.status == Status.FULL
         ]
@@ -428,6 +440,22 @@ class LifeBuilder(DemoPart):
         ]
         return absent, set(exempted), exemptions
 
+    def _away(self, picks: list[Person]) -> dict[int, tuple[dt.date, dt.date]]:
+        """A member gone to work in another province from June of last year to the Spring
+        Festival, without asking for leave: absent from every meeting in between (LIFE-01
+        and LIFE-04 in the last full year). The member is the spare seventh pick of
+        `_patterns`; the dates come from the `cases` stream, and the attendance draws are
+        made as for everyone, so the rest of the `life` stream is unchanged."""
+        if not picks:
+            return {}
+        cases, last = self.ctx.stream("cases:life"), self.as_of.year - 1
+        start = dt.date(last, 6, 1) + dt.timedelta(days=cases.randint(0, 20))
+        end = dt.date(last + 1, 1, 20) + dt.timedelta(days=cases.randint(0, 20))
+        person = picks[0]
+        note = f"党员{person.member.name}{start}至{end}外出务工，未请假，未参加组织生活"
+        self.life_gap(person.org, note)
+        return {id(person): (start, min(end, self.as_of))}
+
     def save_life(self, orgs: list[OrgPlan], persons: list[Person], seats: list[SeatPlan]) -> None:
         stays = self.plan_life(orgs, persons, seats)
         absent, exempted, exemptions = self._patterns(persons, stays)
@@ -444,6 +472,29 @@ class LifeBuilder(DemoPart):
                 rows = []
         self._save_attendance(rows)
         self.meetings = []
+
+    def follow_seats(self, changes: list[tuple[SeatPlan, SeatPlan | None]]) -> None:
+        """The committee's meetings after a seat changed hands late (`MemberBuilder.
+        plan_seat_cases`): the one who left is off their rosters from the day after the
+        last day, the successor on them (present) from the first. No draws."""
+        kinds = (M.COMMITTEE_MEETING, M.LEADERSHIP_LIFE_MEETING)
+        rows: list[tuple[int, int, str, bool, str]] = []
+        for old, new in changes:
+            meetings = Meeting.objects.filter(org_id=old.org.pk, kind__in=kinds)
+            after = meetings.filter(held_on__gt=old.ended_on).values_list("pk", flat=True)
+            gone = Attendance.objects.filter(
+                meeting__in=list(after), member_id=old.person.member.pk
+            ).values_list("pk", flat=True)
+            self.attendance -= _delete_rows(Attendance, list(gone))
+            if new is not None:
+                since = meetings.filter(held_on__gte=new.started_on).values_list("pk", flat=True)
+                member = new.person.member.pk
+                rows += [(pk, member, AttendanceStatus.PRESENT, True, "") for pk in since]
+        self._save_attendance(rows)
+
+    def _is_away(self, person: Person, day: dt.date) -> bool:
+        window = self.away.get(id(person))
+        return window is not None and window[0] <= day <= window[1]
 
     def _save_attendance(self, rows: list[tuple[int, int, str, bool, str]]) -> None:
         """Plain rows without history: a city holds millions (the demo's history of them
@@ -474,10 +525,16 @@ class LifeBuilder(DemoPart):
             else:
                 r = rng()
                 statuses.append(A.LEAVE if r < 0.05 else A.ABSENT if r < 0.08 else A.PRESENT)
+            if statuses[-1] != A.EXEMPTED and self._is_away(person, day):
+                statuses[-1] = A.ABSENT
         voters = [i for i, (_p, voting) in enumerate(roster) if voting]
         present = sum(statuses[i] == A.PRESENT for i in voters)
         if meeting.kind == M.GENERAL_MEETING:
-            flips = [i for i in voters if statuses[i] != A.PRESENT]
+            flips = [
+                i
+                for i in voters
+                if statuses[i] != A.PRESENT and not self._is_away(roster[i][0], day)
+            ]
             if mode == "no_quorum":
                 while present * 2 > len(voters):  # under half: the meeting does not count
                     i = next(i for i in voters if statuses[i] == A.PRESENT)

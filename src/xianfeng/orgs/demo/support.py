@@ -111,11 +111,18 @@ class OrgSupport(DemoPart):
 
     def _find_office(self) -> None:
         """The subtree seed 003 goes on (`_attach_policies`): the first government working
-        committee in path order (none at town scale)."""
+        committee in path order; at town scale, which has none, the town's organs branch
+        (the first government branch), so that ORG-08, ORG-09, LIFE-07 and the rotation
+        of STUDY-04 are at work in the town demo too."""
         self.office = next(
             (p for p in self.orgs if p.kind == K.WORKING_COMMITTEE and p.sector == S.GOVERNMENT),
             None,
         )
+        if self.office is None and self.scale == "town":
+            self.office = next(
+                (p for p in self.orgs if p.kind in MEMBER_KINDS and p.sector == S.GOVERNMENT),
+                None,
+            )
         stack = [self.office] if self.office is not None else []
         while stack:
             plan = stack.pop()
@@ -324,7 +331,9 @@ class OrgSupport(DemoPart):
         for plan in office:
             base = base_name(plan.name)
             where = f"{plan.unit_name or base}办公楼{rng.randint(1, 6)}楼"
-            if plan is self.office:
+            if plan is self.office and plan.kind in MEMBER_KINDS:  # a town's organs branch
+                venues.append(self._venue(plan, f"{base}党员活动室", where))
+            elif plan is self.office:
                 venues.append(self._venue(plan, f"{base}党员活动中心", where))
             elif plan.kind not in MEMBER_KINDS:  # a general branch: shared with its branches
                 venues.append(self._venue(plan, f"{plan.unit_name}党员活动室", where, shared=True))
@@ -419,7 +428,10 @@ class OrgSupport(DemoPart):
         jan1 = dt.date(self.as_of.year - 1, 1, 1)
         for plan in office:
             pool = self._staff_pool(plan, by_org)
-            if plan is self.office:
+            if plan is self.office and plan.kind in MEMBER_KINDS:  # a town's organs branch
+                wanted = [("兼职组织员", False)]
+                self._gap(plan, "只有兼职党务干部，未配备专职党务干部")
+            elif plan is self.office:
                 wanted = [("专职副书记", True), ("组织科科长", True), ("宣传科科长", True)]
             elif plan in committees:
                 wanted = [("专职副书记", True), ("专职组织员", True)][: 1 if plan in short else 2]
@@ -487,7 +499,8 @@ class OrgSupport(DemoPart):
     def plan_budgets(
         self, orgs: list[OrgPlan], persons: list[Person]
     ) -> tuple[list[Budget], list[Spending]]:
-        """Budgets (≥ 600 yuan a member, one short, one missing last year) and spending
+        """Budgets (≥ 600 yuan a member, one short, one missing last year; a lone unit, as
+        at town scale, misses last year's and is short this year) and spending
         through the year (one unit over its budget last year) of the 003 subtree's units."""
         rng, last = self.support, self.as_of.year - 1
         tops = [
@@ -519,7 +532,7 @@ class OrgSupport(DemoPart):
                 if top is missing and year == last:
                     amount = 0
                     self._gap(top, f"未列入{year}年度党建活动经费预算")
-                elif top is short:
+                elif top is short or (short is None and top is missing and year > last):
                     amount = max(100, int(required * rng.uniform(0.55, 0.8)) // 100 * 100)
                     self._gap(
                         top,
