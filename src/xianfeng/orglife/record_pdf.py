@@ -38,13 +38,13 @@ def pdf_response(meeting: Meeting) -> HttpResponse:
 
 def record_filename(meeting: Meeting) -> str:
     """会议记录-<org>-<day>.pdf."""
-    return f"{_('会议记录')}-{meeting.org.name}-{meeting.day}.pdf"
+    return _("会议记录-%(org)s-%(day)s.pdf") % {"org": meeting.org.name, "day": meeting.day}
 
 
 def render_meeting_record(meeting: Meeting) -> bytes:
     """The PDF of `meeting`'s record (the caller has checked the user may see it)."""
     rows = attendance_sheet(meeting)
-    title = f"{meeting.org.name}{meeting.get_kind_display()}{_('记录')}"
+    title = _("%(org)s%(kind)s记录") % {"org": meeting.org.name, "kind": meeting.get_kind_display()}
     document = Document(title, author=meeting.org.name)
     document.table([Column(_("项目"), 1.2), Column(_("内容"), 4)], _facts(meeting), header=False)
     document.heading(_("出勤情况"))

@@ -155,6 +155,16 @@ class TermDates:
     deadline: dt.date  # the last day on which the next election is on time
 
 
+def term_reminder_lead(policy: Any, path: str, deadline: dt.date, day: dt.date) -> int | None:
+    """The nearest lead time (months, policy org.term.reminder_months) whose reminder window
+    `day` has entered before a term's `deadline`, or None outside every window. `policy` is
+    anything with `value(key, path)` (a compliance Resolver or a rule's ctx.policy); used by
+    the ORG-04 rule and the term reminders of the daily digest."""
+    leads = [int(m) for m in policy.value("org.term.reminder_months", path) or []]
+    due = [m for m in leads if day >= add_months(deadline, -m)]
+    return min(due) if due else None
+
+
 def term_dates(
     *,
     org: Mapping[str, Any],

@@ -20,23 +20,13 @@ from django.urls import reverse
 
 from xianfeng.accounts.queries import officers_in_charge
 from xianfeng.compliance.policy import Resolver, resolver
-from xianfeng.lib.dates import add_months
 from xianfeng.notices.reminders import Reminder
 
 from .models import ELECTED_KINDS, Term
-from .queries import TermDates, term_dates
+from .queries import TermDates, term_dates, term_reminder_lead
 
-LEAD_KEY = "org.term.reminder_months"
 CATEGORY = "换届"
 ORG_FIELDS = ("name", "code", "path", "kind", "level", "sector")
-
-
-def lead_months(policy: Resolver, path: str, deadline: dt.date, day: dt.date) -> int | None:
-    """The nearest lead time (months, org.term.reminder_months) whose reminder window `day`
-    has entered before `deadline`, or None outside every window."""
-    leads = [int(m) for m in policy.value(LEAD_KEY, path) or []]
-    due = [m for m in leads if day >= add_months(deadline, -m)]
-    return min(due) if due else None
 
 
 def current_terms(as_of: dt.date) -> list[dict[str, Any]]:
@@ -103,7 +93,7 @@ def _due(as_of: dt.date, policy: Resolver) -> list[tuple[dict[str, Any], Reminde
         )
         if as_of > dates.deadline:
             found.append((org, _reminder(term, dates, None)))
-        elif (months := lead_months(policy, org["path"], dates.deadline, as_of)) is not None:
+        elif (months := term_reminder_lead(policy, org["path"], dates.deadline, as_of)) is not None:
             found.append((org, _reminder(term, dates, months)))
     return found
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -10,10 +9,9 @@ from typing import Any
 from django.db.models import Q
 
 from xianfeng.compliance.registry import Context, Found, rule
-from xianfeng.lib.dates import add_months
 
 from ..models import ELECTED_KINDS, LEADERSHIP_KINDS, OrgKind, Seat, SeatRole, Term
-from ..queries import term_dates
+from ..queries import term_dates, term_reminder_lead
 from ._reads import cited, member_counts, rollup
 
 K = OrgKind
@@ -149,7 +147,7 @@ def _check_term(ctx: Context, org: dict, current: tuple[int, dict] | None) -> It
         message = f"第{number}届任期已于{dates.expires_on}届满{extended}，逾期未换届"
         yield Found(org["id"], label, "error", message, evidence)
         return
-    months = _reminder(ctx, org, dates.deadline)
+    months = term_reminder_lead(ctx.policy, org["path"], dates.deadline, ctx.day)
     if months is not None:
         message = (
             f"第{number}届任期将于{dates.expires_on}届满{extended}，"
@@ -158,10 +156,3 @@ def _check_term(ctx: Context, org: dict, current: tuple[int, dict] | None) -> It
         evidence["reminder_months"] = months
         evidence["deadline"] = dates.deadline.isoformat()
         yield Found(org["id"], label, "info", message, evidence)
-
-
-def _reminder(ctx: Context, org: dict, deadline: dt.date) -> int | None:
-    """The nearest lead time (months) whose reminder window `day` has entered, or None."""
-    leads = ctx.policy.value("org.term.reminder_months", org["path"])
-    due = [int(m) for m in leads if ctx.day >= add_months(deadline, -int(m))]
-    return min(due) if due else None
