@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from xianfeng.lib.cells import CellError, clean_id_text
 from xianfeng.lib.tabular import (
     Sheet,
     TabularError,
@@ -327,7 +328,7 @@ ENCRYPTED_OOXML = (
         (b"PK\x03\x04 this is not really a zip", "名册.xlsx", "文件已损坏"),
         (_zip_bytes(["word/document.xml"]), "名册.docx", "不是 Excel 工作簿"),
         (_zip_bytes(["xl/workbook.bin"]), "名册.xlsb", ".xlsb"),
-        (_zip_bytes(["mimetype", "content.xml"]), "名册.ods", ".ods"),
+        (_zip_bytes(["mimetype", "content.xml"]), "名册.odt", "OpenDocument 文档，但不是电子表格"),
         (_zip_bytes(["xl/workbook.xml"]), "名册.xlsx", "文件已损坏"),
         (ENCRYPTED_OOXML, "名册.xlsx", "密码"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "名册.xls", "损坏"),
@@ -465,3 +466,158 @@ def test_plat_03_django_upload(tmp_path):
         assert sheet.name == "党员名册"
         number, _headers, rows = find_header(sheet.rows, KNOWN)
         assert (number, [n for n, _values in rows]) == (2, [3, 4])
+
+
+# --------------------------------------------------------------------------- ods and calamine
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content
+ xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>
+</office:document-content>"""
+ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">
+<manifest:file-entry manifest:full-path="/"
+ manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
+def _ods_cell(value) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, tuple):  # ("merged", text, span): a merged header cell
+        _kind, text, span = value
+        covered = "<table:covered-table-cell/>" * (span - 1)
+        return (
+            f'<table:table-cell table:number-columns-spanned="{span}" '
+            f'office:value-type="string"><text:p>{text}</text:p></table:table-cell>{covered}'
+        )
+    if isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="boolean" '
+            f'office:boolean-value="{str(value).lower()}"/>'
+        )
+    if isinstance(value, datetime.date):
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"/>'
+        )
+    if isinstance(value, int | float):
+        return f'<table:table-cell office:value-type="float" office:value="{value!r}"/>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    )
+
+
+def ods_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """A minimal OpenDocument spreadsheet, as LibreOffice or WPS saves one."""
+    tables = "".join(
+        f'<table:table table:name="{name}">'
+        + "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        archive.writestr("content.xml", ODS_CONTENT.format(tables=tables))
+    return buffer.getvalue()
+
+
+ODS_MEMBERS = {
+    "党员": [
+        [("merged", "XX县党员名册", 6)],
+        [],
+        ["党员编号", "姓名", "性别", "公民身份号码", "出生日期", "入党日期"],
+        ["M001", "张三", "男", ID_1, datetime.date(1949, 12, 31), "2025.3.1"],
+        ["M002", "李四", 1, 110105194912310000, 45717, True],
+        [None, None, None],
+    ],
+    "说明": [["填表说明"]],
+}
+
+
+@pytest.mark.parametrize("as_upload", [False, True])
+def test_plat_03_ods_is_read_like_xlsx(tmp_path, as_upload):
+    path = tmp_path / "名册.ods"
+    path.write_bytes(ods_bytes(ODS_MEMBERS))
+    source = io.BytesIO(path.read_bytes()) if as_upload else path
+    number, headers, rows = data_rows(source, filename="名册.ods")
+    assert number == 3
+    assert headers == ["党员编号", "姓名", "性别", "公民身份号码", "出生日期", "入党日期"]
+    assert rows == [
+        (4, ["M001", "张三", "男", ID_1, naive(1949, 12, 31), "2025.3.1"]),
+        (5, ["M002", "李四", 1, 110105194912310000, 45717, True]),
+    ]
+    assert isinstance(rows[1][1][2], int)  # a whole number is an int, as openpyxl gives it
+    assert list(read_all(path)) == ["党员", "说明"]
+
+
+def write_edge_xlsx(path) -> None:
+    """Cells the calamine reader must give back as openpyxl did."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "党员"
+    sheet["B3"] = "姓名"  # the used area starts at B3: row numbers and columns still count
+    sheet["C3"] = "出生日期"
+    sheet["D3"] = "公民身份号码"
+    sheet.merge_cells("D3:E3")  # a merged header cell
+    rows = [
+        ("张三", 32874, 110105194912310000),  # a date serial, an ID number stored as number
+        ("李四", naive(1990, 1, 2, 8, 30), "11010519491231002X"),
+        ("王五", datetime.date(1990, 1, 2), 1.5),
+        ("", True, 0),
+    ]
+    for offset, (name, born, number) in enumerate(rows):
+        sheet.cell(row=4 + offset, column=2, value=name)
+        sheet.cell(row=4 + offset, column=3, value=born)
+        sheet.cell(row=4 + offset, column=4, value=number)
+    sheet.cell(row=6, column=3).number_format = "yyyy-mm-dd"
+    book.save(path)
+
+
+@pytest.mark.parametrize(
+    ("row_number", "expected"),
+    [
+        (3, [None, "姓名", "出生日期", "公民身份号码"]),
+        (4, [None, "张三", 32874, 1.1010519491231e17]),
+        (5, [None, "李四", naive(1990, 1, 2, 8, 30), "11010519491231002X"]),
+        (6, [None, "王五", naive(1990, 1, 2), 1.5]),
+        (7, [None, None, True, 0]),
+    ],
+)
+def test_plat_03_calamine_cells_match_openpyxl(tmp_path, row_number, expected):
+    path = tmp_path / "edge.xlsx"
+    write_edge_xlsx(path)
+    rows = dict(read_all(path)["党员"])
+    values = rows[row_number]
+    assert values[: len(expected)] == expected
+    assert all(value is None for value in values[len(expected) :])
+    assert [type(v) for v in values[: len(expected)]] == [type(v) for v in expected]
+    if row_number == 4:  # an ID number stored as a number stays refused
+        with pytest.raises(CellError, match="存成了数字"):
+            clean_id_text(values[3])
+    book = openpyxl.load_workbook(path, read_only=True)  # the reference: openpyxl's values
+    reference = list(
+        book["党员"].iter_rows(min_row=row_number, max_row=row_number, values_only=True)
+    )
+    book.close()
+    assert list(reference[0])[: len(expected)] == expected
+
+
+def test_plat_03_calamine_xlsx_id_number_stored_as_number_finds_header(tmp_path):
+    path = tmp_path / "edge.xlsx"
+    write_edge_xlsx(path)
+    with open_workbook(path) as sheets:
+        number, headers, rows = find_header(next(sheets).rows, KNOWN)
+        rows = list(rows)
+    assert (number, headers) == (3, ["", "姓名", "出生日期", "公民身份号码"])
+    assert [row_number for row_number, _values in rows] == [4, 5, 6, 7]

@@ -1,7 +1,8 @@
 """Reading a large workbook in a second process while the importer validates (PLAT-03).
 
-openpyxl parses XML in pure Python, holding the GIL; validation and database writes need
-the CPU too. On a machine with two cores, parsing in a child process that streams rows
+Reading holds the GIL (python-calamine parses a sheet, then every cell becomes a Python
+object; openpyxl, still the fallback, parses XML in pure Python); validation and database
+writes need the CPU too. On a machine with two cores, parsing in a child process that streams rows
 through a bounded queue lets both run at once. Sheets arrive in file order and must be
 read in that order (as the importer does); memory stays bounded by the queue.
 

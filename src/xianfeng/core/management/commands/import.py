@@ -18,7 +18,7 @@ from xianfeng.core.importing import ImportFailed, error_lines, run_import
 
 
 class Command(BaseCommand):
-    help = "导入 xianfeng export 导出的各类数据或导入模板（.xlsx/.xls/.csv/.json，见 docs/import-format.md）；有任何错误则全部不写入"
+    help = "导入 xianfeng export 导出的各类数据或导入模板（.xlsx/.xls/.ods/.csv/.json，见 docs/import-format.md）；有任何错误则全部不写入"
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("file", nargs="?", help="要导入的文件")
