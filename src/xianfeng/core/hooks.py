@@ -8,6 +8,7 @@ public function of that app, named in settings.CORE_HOOKS, and reached through `
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ HOOKS = {
 }
 
 
+@cache
 def hook(name: str) -> Callable[..., Any]:
     """The function settings.CORE_HOOKS names for `name` (one of HOOKS)."""
     return import_string(settings.CORE_HOOKS[name])

@@ -41,6 +41,7 @@ from .queries import (
     affairs_of,
     attendee_ids,
     filter_meetings,
+    get_held_meeting_for_user,
     get_leave_for_user,
     get_meeting_for_user,
     materials_for,
@@ -338,6 +339,6 @@ PDF_RESPONSE = {
 @router.get("/meetings/{meeting_id}/record.pdf", response=responses({}), openapi_extra=PDF_RESPONSE)
 def get_meeting_record(request: HttpRequest, meeting_id: PathId):  # type: ignore[no-untyped-def]
     """The record of a held meeting as PDF (会议记录), the same file as the page's."""
-    from .record_pdf import get_held_meeting_for_user, pdf_response  # fpdf2 loads on first use
+    from .record_pdf import pdf_response  # fpdf2 loads on first use
 
     return pdf_response(get_held_meeting_for_user(request.user, meeting_id))

@@ -6,25 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from xianfeng.lib.pdf import Column, Document, format_date
 
-from .models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus, RequestStatus
-from .queries import attendance_sheet, get_meeting_for_user, quorum
+from .models import AttendanceStatus, Meeting, MeetingKind, RequestStatus
+from .queries import attendance_sheet, quorum
 
 NONE = "—"
-
-
-def get_held_meeting_for_user(user: object, pk: int) -> Meeting:
-    """The held meeting `pk` in the user's scope, else 404 (a planned or cancelled
-    meeting has no record yet)."""
-    meeting = get_meeting_for_user(user, pk)
-    if meeting.status != MeetingStatus.HELD:
-        raise Http404("该会议尚未召开，没有会议记录")
-    return meeting
 
 
 def pdf_response(meeting: Meeting) -> HttpResponse:

@@ -152,6 +152,17 @@ def get_meeting_for_user(user: Any, pk: int) -> Meeting:
     return meeting
 
 
+def get_held_meeting_for_user(user: object, pk: int) -> Meeting:
+    """The held meeting `pk` in the user's scope, else 404 (a planned or cancelled
+    meeting has no record yet)."""
+    from django.http import Http404
+
+    meeting = get_meeting_for_user(user, pk)
+    if meeting.status != MeetingStatus.HELD:
+        raise Http404("该会议尚未召开，没有会议记录")
+    return meeting
+
+
 def filter_meetings(
     queryset: QuerySet[Meeting],
     *,
