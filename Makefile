@@ -20,10 +20,10 @@ run: setup
 
 ## The whole suite on SQLite, and on PostgreSQL too when DATABASE_URL points at one.
 test: setup
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL =="; \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) -q; \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; \
 	else \
 		echo "DATABASE_URL not set: PostgreSQL run skipped (see README)"; \
 	fi

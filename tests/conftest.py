@@ -1,21 +1,58 @@
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from tests.factories import Tree, build_tree
 
 TEST_ID_KEY = "bLrZ8tOm5qY1cCqkVbS2Zt0o6d4B0yJm1rUu2kqk6Dk="
+FAST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "AXES_ENABLED": False,
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    "ID_NUMBER_KEYS": TEST_ID_KEY,
+    "ID_NUMBER_HMAC_KEY": "test-hmac-key",
+}
 
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.AXES_ENABLED = False
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in FAST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ID_NUMBER_KEYS = TEST_ID_KEY
-    settings.ID_NUMBER_HMAC_KEY = "test-hmac-key"
+
+
+def shared_demo(scale: str, *, seed: int, as_of: dt.date) -> Callable[..., Any]:
+    """A module-scoped fixture: the demo of `scale` built once for all the tests of the
+    module that ask for it (each test still runs in its own savepoint, so what a test
+    writes is undone after it), rolled back when the module ends.
+
+    Give such a module only tests that read the demo (a test that needs an empty database
+    belongs elsewhere: the demo is there from the first test that asks for it to the end of
+    the module), and mark it `pytest.mark.xdist_group(<name>)` so that one worker builds it
+    (`make test` distributes with --dist loadgroup)."""
+
+    @pytest.fixture(scope="module")
+    def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Any]:
+        from xianfeng.demo.builder import build_demo
+
+        media = tmp_path_factory.mktemp(f"{scale}-demo-media")
+        with django_db_blocker.unblock(), override_settings(**FAST_SETTINGS, MEDIA_ROOT=media):
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield build_demo(scale=scale, seed=seed, as_of=as_of)
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    return demo
 
 
 @pytest.fixture
