@@ -789,6 +789,36 @@ def test_org_09_members_on_the_first_day_of_the_period():
     ]
 
 
+UNIT_COUNT_CASES = [
+    # (case, most orgs counted by their ids, budget of the unit, expected for the unit)
+    ("enough, counted by the units' orgs", 900, "7200", []),
+    ("short, counted by the units' orgs", 900, "7199.99", [_short("7199.99", "0.01")]),
+    ("enough, counted with every org", 0, "7200", []),
+    ("short, counted with every org", 0, "7199.99", [_short("7199.99", "0.01")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "many_orgs", "budget", "expected"),
+    UNIT_COUNT_CASES,
+    ids=[c[0] for c in UNIT_COUNT_CASES],
+)
+def test_org_09_counts_every_member_under_the_unit_and_none_outside(
+    monkeypatch, case, many_orgs, budget, expected
+):
+    monkeypatch.setattr("xianfeng.orgs.rules._reads.MANY_ORGS", many_orgs)
+    root = _root_003()
+    unit, _branch = _unit_with_members(root, full=5, probationary=1)  # 6
+    second = make_org(unit, kind="branch", unit_name="某局")
+    for _ in range(6):
+        make_member(second)  # 12 under the unit
+    outside = make_org(root, kind="branch")
+    for _ in range(4):
+        make_member(outside)
+    Budget.objects.create(org=unit, year=2025, amount=Decimal(budget))
+    assert _findings(unit, "ORG-09", AS_OF) == expected
+
+
 def test_org_09_evidence_money_as_strings():
     unit, _branch = _unit_with_members(_root_003())
     Budget.objects.create(org=unit, year=2025, amount=Decimal("7000"))

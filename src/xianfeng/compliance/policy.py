@@ -130,45 +130,87 @@ def within_policy(choice: Any, allowed: Any) -> bool:
     return bool(choice == allowed)
 
 
+@dataclass(eq=False)
+class OrgPolicy:
+    """The parameters of the orgs under one set of policy layers, each key resolved once
+    (PLAT-04). Orgs without choices of their own share one; an org with its own choices
+    (`preferences`) has one of its own. Get it from `Resolver.at(org_path)`; the entries
+    are shared: read them, never change them."""
+
+    resolver: Resolver = field(repr=False)
+    applying: tuple[int, ...]  # indexes of the layers in force here, deepest first
+    choices: dict[str, Any]  # the org's own choices, {} when shared
+    _entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def entry(self, key: str) -> dict[str, Any]:
+        found = self._entries.get(key)
+        if found is None:
+            found = self._entries[key] = self.resolver.resolve(key, self.applying, self.choices)
+        return found
+
+    def value(self, key: str) -> Any:
+        return self.entry(key)["value"]
+
+
 @dataclass
 class Resolver:
     """Parameters per org path, national defaults overridden key by key down the tree;
-    where a policy leaves a choice to the org (`preferences`), the org's own choice."""
+    where a policy leaves a choice to the org (`preferences`), the org's own choice.
+
+    Each key is resolved once per distinct set of layers (`OrgPolicy`), so evaluating ten
+    thousand orgs under a handful of policies looks each key up a handful of times."""
 
     layers: list[Layer]
     day: dt.date
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     preferences: dict[str, dict[str, Any]] = field(default_factory=dict)  # path → key → value
-    _cache: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = field(default_factory=dict)
-    _applying: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _by_path: dict[str, OrgPolicy] = field(default_factory=dict)
+    _by_layers: dict[tuple[tuple[int, ...], str], OrgPolicy] = field(default_factory=dict)
+    _policy_entries: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = field(default_factory=dict)
+
+    def at(self, org_path: str) -> OrgPolicy:
+        """The parameters of the org at `org_path` (shared with every org under the same
+        layers that has no choices of its own)."""
+        found = self._by_path.get(org_path)
+        if found is None:
+            layers = enumerate(self.layers)
+            applying = tuple(i for i, layer in layers if org_path.startswith(layer.path))
+            choices = self.preferences.get(org_path) or {}
+            share = (applying, org_path if choices else "")
+            found = self._by_layers.get(share)
+            if found is None:
+                found = self._by_layers[share] = OrgPolicy(self, applying, choices)
+            self._by_path[org_path] = found
+        return found
 
     def entry(self, key: str, org_path: str) -> dict[str, Any]:
         """The winning entry (value, source, policy) of `key` for the org at `org_path`:
         an override, else the org's own choice within its policy, else the policy's."""
+        return self.at(org_path).entry(key)
+
+    def value(self, key: str, org_path: str) -> Any:
+        return self.at(org_path).entry(key)["value"]
+
+    def policy_entry(self, key: str, org_path: str) -> dict[str, Any]:
+        """The entry of `key` from the policies alone (no override, no org choice)."""
+        return self._policy_entry(key, self.at(org_path).applying)
+
+    def resolve(self, key: str, applying: tuple[int, ...], choices: dict[str, Any]) -> dict:
+        """`key` under the layers `applying` for an org with `choices` (uncached: use
+        `at(path).entry(key)`)."""
         if key in self.overrides:
             return self.overrides[key]
-        found = self.policy_entry(key, org_path)
-        choice = self.preferences.get(org_path, {}).get(key)
+        found = self._policy_entry(key, applying)
+        choice = choices.get(key)
         if choice is None or not within_policy(choice, found["value"]):
             return found
         allowed = found["policy"]
         return {**found, "value": choice, "policy": PREFERENCE_LAYER, "allowed_by": allowed}
 
-    def policy_entry(self, key: str, org_path: str) -> dict[str, Any]:
-        """The entry of `key` from the policies alone (no override, no org choice).
-
-        Orgs under the same policies share one cache line per key, so evaluating ten
-        thousand orgs looks each key up a handful of times.
-        """
-        applying = self._applying.get(org_path)
-        if applying is None:
-            layers = enumerate(self.layers)
-            applying = tuple(i for i, layer in layers if org_path.startswith(layer.path))
-            self._applying[org_path] = applying
-        found = self._cache.get((key, applying))
+    def _policy_entry(self, key: str, applying: tuple[int, ...]) -> dict[str, Any]:
+        found = self._policy_entries.get((key, applying))
         if found is None:
-            found = self._lookup(key, applying)
-            self._cache[(key, applying)] = found
+            found = self._policy_entries[(key, applying)] = self._lookup(key, applying)
         return found
 
     def _lookup(self, key: str, applying: tuple[int, ...]) -> dict[str, Any]:
@@ -178,9 +220,6 @@ class Resolver:
             if entry is not None and _in_effect(entry, self.day):
                 return {**entry, "policy": layer.code}
         raise PolicyError("national", key, "全国默认政策中缺少该参数")
-
-    def value(self, key: str, org_path: str) -> Any:
-        return self.entry(key, org_path)["value"]
 
 
 def resolver(*, day: dt.date, overrides: dict[str, Any] | None = None) -> Resolver:

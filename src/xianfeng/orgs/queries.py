@@ -161,6 +161,10 @@ def term_reminder_lead(policy: Any, path: str, deadline: dt.date, day: dt.date) 
     anything with `value(key, path)` (a compliance Resolver or a rule's ctx.policy); used by
     the ORG-04 rule and the term reminders of the daily digest."""
     leads = [int(m) for m in policy.value("org.term.reminder_months", path) or []]
+    # m months before the deadline is at most 31·m days before it: no date arithmetic for
+    # the many terms further off than that
+    if not leads or day < deadline - dt.timedelta(days=31 * max(*leads, 0)):
+        return None
     due = [m for m in leads if day >= add_months(deadline, -m)]
     return min(due) if due else None
 

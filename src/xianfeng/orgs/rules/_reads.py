@@ -19,11 +19,34 @@ from ..models import Org, OrgKind
 K = OrgKind
 # kinds that keep a party-activity budget and full-time staff (ORG-08, ORG-09)
 BUDGET_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.JOINT_BRANCH})
+# above this many orgs a subtree's members are counted with every org's, not by their ids
+# (under the 999 parameters of older SQLite)
+MANY_ORGS = 900
 
 
 def member_counts(ctx: Context, day: dt.date) -> dict[int, dict[str, int]]:
     """Members by org and status on `day`, counted once per evaluation for every rule."""
     return ctx.memo(("members", day), lambda: counts_by_org_on(day, ctx.path_q("org__path")))
+
+
+def member_totals(ctx: Context, day: dt.date) -> dict[str, dict[str, int]]:
+    """Full and all members of each org's subtree on `day` (`rollup` of `member_counts`),
+    summed once per evaluation for every rule."""
+    return ctx.memo(("totals", day), lambda: rollup(ctx.orgs(), member_counts(ctx, day)))
+
+
+def subtree_totals(ctx: Context, day: dt.date, tops: list[dict]) -> dict[str, dict[str, int]]:
+    """Full and all members on `day` of each of `tops`' subtrees: from `member_totals` on
+    the evaluation's day, else counted for the orgs under `tops` alone (one query by their
+    ids; ORG-09's units are a few hundred orgs of a city), or for every org when they are
+    many."""
+    if day == ctx.day:
+        return member_totals(ctx, day)
+    paths = tuple(top["path"] for top in tops)
+    under = [org for org in ctx.orgs() if org["path"].startswith(paths)]
+    if len(under) > MANY_ORGS:
+        return member_totals(ctx, day)
+    return rollup(under, counts_by_org_on(day, Q(org__id__in=[org["id"] for org in under])))
 
 
 def rollup(orgs: list[dict[str, Any]], counts: dict[int, dict[str, int]]) -> dict[str, dict]:

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from xianfeng.compliance.registry import Context, Found, rule
 
 from ..models import Budget, Spending
-from ._reads import BUDGET_KINDS, cited, member_counts, rollup, subtree_sums, unit_tops
+from ._reads import BUDGET_KINDS, cited, subtree_sums, subtree_totals, unit_tops
 
 CENT = Decimal("0.01")
 
@@ -62,8 +62,7 @@ def org_09_activity_budget(ctx: Context) -> Iterator[Found]:
     if not tops:
         return
     year = ctx.period.start.year
-    counts = member_counts(ctx, ctx.period.start)
-    members = rollup(ctx.orgs(), counts)
+    members = subtree_totals(ctx, ctx.period.start, tops)
     amounts = _budgets(ctx, year)
     budgets = subtree_sums(tops, amounts)
     recorded = subtree_sums(tops, dict.fromkeys(amounts, 1))

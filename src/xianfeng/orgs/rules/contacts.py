@@ -206,16 +206,21 @@ def _check_quarter(ctx: Context, leader: Leader, number: int, quarter: Period) -
     duty short of its policy value (seed 003 §4.2); a value of 0 checks nothing."""
     if not leader.served(quarter.start, quarter.end - dt.timedelta(days=1)):
         return
-    evidence: dict[str, Any] = {"seats": [seat["id"] for seat in leader.seats]}
-    short = []
-    for name, key, kinds, duty, unit in QUARTER_DUTIES:
-        entry = ctx.policy.entry(key, leader.org["path"])
-        count = sum(leader.visits[(number, kind)] for kind in kinds)
-        evidence[name] = {"count": count, "threshold": entry["value"]}
-        if count < entry["value"]:
-            short.append((entry, f"{duty}{count}{unit}（应{entry['value']}{unit}）"))
+    policy = ctx.policy.at(leader.org["path"])
+    duties = [
+        (name, policy.entry(key), sum(leader.visits[(number, kind)] for kind in kinds), duty, unit)
+        for name, key, kinds, duty, unit in QUARTER_DUTIES
+    ]
+    short = [
+        (entry, f"{duty}{count}{unit}（应{entry['value']}{unit}）")
+        for _name, entry, count, duty, unit in duties
+        if count < entry["value"]
+    ]
     if not short:
         return
+    evidence: dict[str, Any] = {"seats": [seat["id"] for seat in leader.seats]}
+    for name, entry, count, _duty, _unit in duties:
+        evidence[name] = {"count": count, "threshold": entry["value"]}
     message = f"{quarter.label}联系点工作未达要求：" + "、".join(text for _entry, text in short)
     evidence["policy"] = short[0][0]["policy"]
     evidence["source"] = "；".join(dict.fromkeys(entry["source"] for entry, _text in short))

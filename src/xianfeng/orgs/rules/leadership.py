@@ -11,8 +11,8 @@ from django.db.models import Q
 from xianfeng.compliance.registry import Context, Found, rule
 
 from ..models import ELECTED_KINDS, LEADERSHIP_KINDS, OrgKind, Seat, SeatRole, Term
-from ..queries import term_dates, term_reminder_lead
-from ._reads import cited, member_counts, rollup
+from ..queries import TermDates, term_dates, term_reminder_lead
+from ._reads import cited, member_totals
 
 K = OrgKind
 BODY = {
@@ -24,18 +24,19 @@ BODY = {
 }
 
 
-def _active_seats(ctx: Context) -> dict[int, list[Any]]:
-    """Seats held on `day` per org (one query): holder present, started, not yet ended."""
+def _active_seats(ctx: Context) -> dict[int, list[tuple[str, int]]]:
+    """(role, holder) of the seats held on `day` per org (one query): holder present,
+    started, not yet ended."""
     day = ctx.day
     rows = Seat.objects.filter(
         ctx.path_q("org__path"),
         Q(started_on__isnull=True) | Q(started_on__lte=day),
         Q(ended_on__isnull=True) | Q(ended_on__gte=day),
         member__isnull=False,
-    ).values("org_id", "role", "member_id")
-    seats: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        seats[row["org_id"]].append(row)
+    ).values_list("org_id", "role", "member_id")
+    seats: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for org_id, role, member_id in rows:
+        seats[org_id].append((role, member_id))
     return seats
 
 
@@ -68,7 +69,7 @@ def _terms(ctx: Context) -> dict[int, tuple[int, Any]]:
 def org_04_leadership_and_terms(ctx: Context) -> Iterator[Found]:
     """Missing secretaries, missing committees, unrecorded, expiring and overdue terms."""
     orgs = ctx.orgs()
-    totals = rollup(orgs, member_counts(ctx, ctx.day))
+    totals = member_totals(ctx, ctx.day)
     seats, terms = _active_seats(ctx), _terms(ctx)
     for org in orgs:
         if org["kind"] not in LEADERSHIP_KINDS:
@@ -80,8 +81,8 @@ def org_04_leadership_and_terms(ctx: Context) -> Iterator[Found]:
             yield from _check_term(ctx, org, terms.get(org["id"]))
 
 
-def _check_secretary(ctx: Context, org: dict, held: list[dict]) -> Iterator[Found]:
-    roles = {seat["role"] for seat in held}
+def _check_secretary(ctx: Context, org: dict, held: list[tuple[str, int]]) -> Iterator[Found]:
+    roles = {role for role, _member in held}
     if SeatRole.SECRETARY in roles:
         return
     evidence = {"as_of": ctx.day.isoformat(), "roles": sorted(roles)}
@@ -93,11 +94,16 @@ def _check_secretary(ctx: Context, org: dict, held: list[dict]) -> Iterator[Foun
         yield Found(org["id"], ctx.period.label, "error", message, evidence)
 
 
-def _check_committee(ctx: Context, org: dict, held: list[dict], full: int) -> Iterator[Found]:
-    need = ctx.policy.entry("org.leadership.required_from_full", org["path"])
-    seats = ctx.policy.entry("org.leadership.committee_min_seats", org["path"])
-    people = len({seat["member_id"] for seat in held})
-    if full < need["value"] or people >= seats["value"]:
+def _check_committee(
+    ctx: Context, org: dict, held: list[tuple[str, int]], full: int
+) -> Iterator[Found]:
+    policy = ctx.policy.at(org["path"])
+    need = policy.entry("org.leadership.required_from_full")
+    if full < need["value"]:
+        return
+    seats = policy.entry("org.leadership.committee_min_seats")
+    people = len({member for _role, member in held})
+    if people >= seats["value"]:
         return
     message = (
         f"正式党员{full}人（{need['value']}人以上），应设立{BODY[org['kind']]}，"
@@ -130,7 +136,30 @@ def _check_term(ctx: Context, org: dict, current: tuple[int, dict] | None) -> It
         extension=term["approved_extension_until"],
         policy=ctx.policy,
     )
-    evidence = cited(
+    if day > dates.deadline:
+        extended = _extended(dates)
+        message = f"第{number}届任期已于{dates.expires_on}届满{extended}，逾期未换届"
+        yield Found(org["id"], label, "error", message, _term_evidence(ctx, number, term, dates))
+        return
+    months = term_reminder_lead(ctx.policy, org["path"], dates.deadline, ctx.day)
+    if months is not None:
+        message = (
+            f"第{number}届任期将于{dates.expires_on}届满{_extended(dates)}，"
+            f"距换届期限不足{months}个月，请做好换届准备"
+        )
+        evidence = _term_evidence(ctx, number, term, dates)
+        evidence["reminder_months"] = months
+        evidence["deadline"] = dates.deadline.isoformat()
+        yield Found(org["id"], label, "info", message, evidence)
+
+
+def _extended(dates: TermDates) -> str:
+    return f"，经批准延期至{dates.extended_until}" if dates.extended_until else ""
+
+
+def _term_evidence(ctx: Context, number: int, term: dict, dates: TermDates) -> dict[str, Any]:
+    """The evidence of a term finding (built only for the terms that have one)."""
+    return cited(
         {
             "term": term["id"],
             "number": number,
@@ -138,21 +167,7 @@ def _check_term(ctx: Context, org: dict, current: tuple[int, dict] | None) -> It
             "years": dates.years,
             "expires_on": dates.expires_on.isoformat(),
             "extended_until": dates.extended_until.isoformat() if dates.extended_until else None,
-            "as_of": day.isoformat(),
+            "as_of": ctx.day.isoformat(),
         },
         dates.years_entry,
     )
-    extended = f"，经批准延期至{dates.extended_until}" if dates.extended_until else ""
-    if day > dates.deadline:
-        message = f"第{number}届任期已于{dates.expires_on}届满{extended}，逾期未换届"
-        yield Found(org["id"], label, "error", message, evidence)
-        return
-    months = term_reminder_lead(ctx.policy, org["path"], dates.deadline, ctx.day)
-    if months is not None:
-        message = (
-            f"第{number}届任期将于{dates.expires_on}届满{extended}，"
-            f"距换届期限不足{months}个月，请做好换届准备"
-        )
-        evidence["reminder_months"] = months
-        evidence["deadline"] = dates.deadline.isoformat()
-        yield Found(org["id"], label, "info", message, evidence)

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Q
+
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.lib.dates import add_months
 
@@ -32,10 +34,16 @@ def org_05_vacancies_filled(ctx: Context) -> Iterator[Found]:
     """
     day = ctx.day
     orgs = {o["id"]: o for o in ctx.orgs(kinds=LEADERSHIP_KINDS)}
-    seats = Seat.objects.filter(ctx.path_q("org__path")).values(*SEAT_FIELDS)
+    # only orgs with a tenure ended before `day` can have a vacancy: read their seats alone
+    turnover = Seat.objects.filter(ctx.path_q("org__path"), ended_on__lt=day).values("org_id")
+    seats = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=day),
+        org_id__in=turnover,
+        member__isnull=False,
+    ).values(*SEAT_FIELDS)
     elections: dict[int, list[dt.date]] = defaultdict(list)
     for org_id, elected_on in (
-        Term.objects.filter(ctx.path_q("org__path"), elected_on__lte=day)
+        Term.objects.filter(org_id__in=turnover, elected_on__lte=day)
         .order_by("elected_on")
         .values_list("org_id", "elected_on")
     ):
