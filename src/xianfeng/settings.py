@@ -122,6 +122,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "xianfeng.sqlite3"),
             "OPTIONS": _SQLITE_OPTIONS,
+            # Kept between requests as on PostgreSQL: a new connection re-reads the schema
+            # and starts with a cold page cache (≈ 6 ms of CPU per request).
+            "CONN_MAX_AGE": 60,
             "TEST": {"NAME": None},
         }
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -61,6 +62,28 @@ def test_bench_load_reports_requests_without_errors(tree, live_server, capsys):
         assert summary["client_errors"] == 0, summary
         assert summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"]
     assert report["overall"]["requests"] == report["read"]["requests"] + report["write"]["requests"]
+    assert report["cores"] == report["nproc"]
+    assert report["workers"] is None  # a server the bench did not start
+    target = report["target"]
+    assert target["p95_ms"] == 150.0
+    assert target["ratio"] == round(report["overall"]["p95_ms"] / 150.0, 2)
+    assert target["met"] == (report["overall"]["p95_ms"] <= 150.0)
+    pages = report["pages"]
+    assert {"home", "member_list", "member_search", "findings", "study_record"} <= set(pages)
+    assert sum(page["requests"] for page in pages.values()) == report["overall"]["requests"]
+
+
+def test_server_use_per_request():
+    use = load.server_use(2.0, 400, workers=2)
+
+    assert use["cpu_ms_per_request"] == 5.0
+    assert use["req_per_s_on_idle_cores"] == round(load.cores() * 1000 / 5.0, 1)
+    assert load.server_use(None, 400, workers=2)["cpu_ms_per_request"] is None
+
+
+def test_group_cpu_seconds_counts_this_process_group():
+    assert load.group_cpu_seconds(os.getpgid(0)) > 0
+    assert load.group_cpu_seconds(None) is None
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,17 @@
 
 N client threads (stdlib `http.client`, no think time) each log in through the web login
 page as one of the chosen accounts, then loop for a fixed duration over a mix of reads
-(home, the account's org page, member list, findings, notices, API lists) and harmless
-writes (mark all notices read; a pending self-study record, which counts for nothing until
-approved). Only loopback targets are allowed. The report is a dict printed as JSON.
+(home, the account's org page, member list and search, findings, notices, API lists) and
+harmless writes (mark all notices read; a pending self-study record, which counts for
+nothing until approved), after reading each page once untimed. Only loopback targets are
+allowed. The report is a dict printed as JSON: latencies overall, by reads and writes and
+by page, against the p95 target of issue 15 (150 ms), with the machine's cores, the
+server's workers and (when the bench started the server) its CPU time per request.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import json
@@ -27,9 +31,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from xianfeng.core.serving import cores, default_workers
 from xianfeng.lib.dates import today
 
 DEFAULT_ACCOUNTS = ("demo_secretary", "demo_town_admin")
@@ -37,6 +43,7 @@ DEFAULT_PASSWORD = "xianfeng-demo"  # the demo accounts' password (accounts.demo
 MAX_CLIENTS = 256
 MAX_SECONDS = 3600
 REQUEST_TIMEOUT = 60.0  # seconds; a request that takes longer counts as an error
+TARGET_P95_MS = 150.0  # issue 15: every page's p95 under 16 clients without think time
 LOGIN_PATH = "/accounts/login/"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -83,6 +90,7 @@ def parse_mix(text: str) -> float:
 @dataclass
 class Sample:
     kind: str  # read | write
+    page: str  # the step's name in the plan, e.g. member_list
     status: int  # 0: connection error or timeout
     ms: float
 
@@ -144,47 +152,61 @@ def login(session: Session, username: str, password: str) -> None:
         raise LoadError(f"账号 {username} 登录失败（HTTP {status}），请检查用户名和 --password")
 
 
-def _first(session: Session, path: str) -> str:
-    """The code of the first item of a paginated API list, or ""."""
+def _first(session: Session, path: str) -> dict[str, Any]:
+    """The first item of a paginated API list, or {}."""
     status, data = session.request("GET", path)
     if status != 200:
-        return ""
+        return {}
     page = json.loads(data)
     items = page.get("items") if isinstance(page, dict) else page
-    return str(items[0]["code"]) if items else ""
+    return dict(items[0]) if items else {}
+
+
+Step = tuple[str, str, str, dict[str, Any]]  # (page name, get|form|json, path, fields)
 
 
 @dataclass
 class Plan:
     """What one logged-in account reads and writes."""
 
-    reads: list[str]
-    writes: list[tuple[str, str, dict[str, Any]]]  # (form|json, path, fields)
+    reads: list[Step]
+    writes: list[Step]
+
+
+def _read(page: str, path: str) -> Step:
+    return (page, "get", path, {})
 
 
 def plan_for(session: Session) -> Plan:
-    """Reads and writes within the account's scope: its top org and a member of it."""
-    reads = ["/", "/notices/", "/api/orgs?limit=20", "/api/notices"]
-    writes: list[tuple[str, str, dict[str, Any]]] = [("form", "/notices/read-all/", {})]
-    org = _first(session, "/api/orgs?limit=1")
+    """Reads and writes within the account's scope: its top org and a member of it (whose
+    surname is the member search's text)."""
+    reads = [
+        _read("home", "/"),
+        _read("notices", "/notices/"),
+        _read("api_orgs", "/api/orgs?limit=20"),
+        _read("api_notices", "/api/notices"),
+    ]
+    writes: list[Step] = [("notices_read_all", "form", "/notices/read-all/", {})]
+    org = str(_first(session, "/api/orgs?limit=1").get("code", ""))
     if org:
         code = quote(org, safe="")
         reads += [
-            f"/orgs/{code}/",
-            f"/members/?org={code}",
-            f"/api/members?org={code}&limit=20",
-            f"/compliance/orgs/{code}/",
+            _read("org", f"/orgs/{code}/"),
+            _read("member_list", f"/members/?org={code}"),
+            _read("api_members", f"/api/members?org={code}&limit=20"),
+            _read("findings", f"/compliance/orgs/{code}/"),
         ]
         member = _first(session, f"/api/members?org={code}&limit=1")
         if member:
+            reads.append(_read("member_search", f"/members/?q={quote(member['name'][:1])}"))
             record = {
-                "member": member,
+                "member": member["code"],
                 "source": "self_study",
                 "studied_on": today().isoformat(),
                 "hours": "1",
                 "title": "压力测试自学",
             }
-            writes.append(("json", f"/api/study/orgs/{code}/records", record))
+            writes.append(("study_record", "json", f"/api/study/orgs/{code}/records", record))
     return Plan(reads, writes)
 
 
@@ -210,13 +232,21 @@ class Worker:
         except (OSError, http.client.HTTPException) as error:
             raise LoadError(f"无法连接 {self.host}:{self.port}：{error}") from None
 
+    def warm_up(self) -> None:
+        """Each read of the plan once, untimed: the server's workers have loaded what they
+        load lazily (templates, rules, translations) before the clock starts."""
+        for _page, how, path, fields in self.plan.reads:
+            # a failure here is counted when it happens again under load
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                self._call(how, path, fields)
+
     def run(self, deadline: float) -> None:
         rng = random.Random(self.seed)
         while time.monotonic() < deadline:
             if rng.random() < self.write_share:
                 self._time("write", rng.choice(self.plan.writes))
             else:
-                self._time("read", ("get", rng.choice(self.plan.reads), {}))
+                self._time("read", rng.choice(self.plan.reads))
         self.session.close()
 
     def _call(self, how: str, path: str, fields: dict[str, Any]) -> int:
@@ -228,13 +258,14 @@ class Worker:
         payload = {**fields, "title": f"{fields['title']} {self.tag}-{self.written}"}
         return self.session.json(path, payload)[0]
 
-    def _time(self, kind: str, step: tuple[str, str, dict[str, Any]]) -> None:
+    def _time(self, kind: str, step: Step) -> None:
+        page, how, path, fields = step
         started = time.perf_counter()
         try:
-            status = self._call(*step)
+            status = self._call(how, path, fields)
         except (OSError, http.client.HTTPException):
             status = 0
-        self.samples.append(Sample(kind, status, (time.perf_counter() - started) * 1000))
+        self.samples.append(Sample(kind, page, status, (time.perf_counter() - started) * 1000))
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -262,10 +293,54 @@ def summarize(samples: list[Sample], seconds: float) -> dict[str, Any]:
     }
 
 
-def nproc() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def by_page(samples: list[Sample], seconds: float) -> dict[str, dict[str, Any]]:
+    """The summary of each page of the plan, slowest p95 first."""
+    pages: dict[str, list[Sample]] = {}
+    for sample in samples:
+        pages.setdefault(sample.page, []).append(sample)
+    summaries = {page: summarize(rows, seconds) for page, rows in pages.items()}
+    return dict(sorted(summaries.items(), key=lambda item: -item[1]["p95_ms"]))
+
+
+def group_cpu_seconds(group: int | None) -> float | None:
+    """CPU seconds used so far by the live processes of a process group (the server and
+    its workers), from /proc; None where there is no /proc or no group."""
+    proc = Path("/proc")
+    if group is None or not proc.is_dir():
+        return None
+    ticks = 0
+    for entry in proc.iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # not a process, or it ended meanwhile
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_use(cpu: float | None, requests: int, workers: int | None) -> dict[str, Any]:
+    """The server's CPU per request and what that allows on idle cores: a measure the other
+    load of a shared machine does not change (latency and req/s do)."""
+    if cpu is None or cpu <= 0 or not requests:
+        return {"workers": workers, "cpu_seconds": cpu, "cpu_ms_per_request": None}
+    per_request = cpu * 1000 / requests
+    return {
+        "workers": workers,
+        "cpu_seconds": round(cpu, 2),
+        "cpu_ms_per_request": round(per_request, 2),
+        "req_per_s_on_idle_cores": round(cores() * 1000 / per_request, 1),
+    }
+
+
+def against_target(overall: dict[str, Any], read: dict[str, Any]) -> dict[str, Any]:
+    """The p95 target (all requests, and the pages read) and how far from it the run is."""
+    return {
+        "p95_ms": TARGET_P95_MS,
+        "ratio": round(overall["p95_ms"] / TARGET_P95_MS, 2),
+        "read_ratio": round(read["p95_ms"] / TARGET_P95_MS, 2),
+        "met": overall["p95_ms"] <= TARGET_P95_MS and overall["errors"] == 0,
+    }
 
 
 def run(
@@ -276,8 +351,12 @@ def run(
     accounts: tuple[str, ...] = DEFAULT_ACCOUNTS,
     password: str = DEFAULT_PASSWORD,
     mix: str = "9:1",
+    workers: int | None = None,
+    server_group: int | None = None,
 ) -> dict[str, Any]:
-    """Log `clients` threads in (accounts taken in turn), load the server for `seconds`."""
+    """Log `clients` threads in (accounts taken in turn), load the server for `seconds`.
+    `workers` (the server's process count) and `server_group` (its process group, whose
+    CPU time is measured over the run) are known when the bench started the server."""
     host, port = loopback_target(url)
     write_share = parse_mix(mix)
     if not 1 <= clients <= MAX_CLIENTS:
@@ -286,31 +365,43 @@ def run(
         raise LoadError(f"--seconds 应在 0 到 {MAX_SECONDS} 之间")
     if not accounts:
         raise LoadError("--accounts 至少要有一个账号")
-    workers = [
+    drivers = [
         Worker(host, port, accounts[i % len(accounts)], password, write_share, seed=i)
         for i in range(clients)
     ]
-    for worker in workers:
-        worker.prepare()
+    for driver in drivers:
+        driver.prepare()
+    for driver in drivers:
+        driver.warm_up()
+    cpu_before = group_cpu_seconds(server_group)
     started = time.monotonic()
     deadline = started + seconds
-    threads = [threading.Thread(target=w.run, args=(deadline,), daemon=True) for w in workers]
+    threads = [threading.Thread(target=d.run, args=(deadline,), daemon=True) for d in drivers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(seconds + REQUEST_TIMEOUT + 5)
     elapsed = time.monotonic() - started
-    samples = [s for w in workers for s in list(w.samples)]
+    cpu_after = group_cpu_seconds(server_group)
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    samples = [s for d in drivers for s in list(d.samples)]
+    overall = summarize(samples, elapsed)
+    read = summarize([s for s in samples if s.kind == "read"], elapsed)
     return {
         "url": url,
         "clients": clients,
         "seconds": round(elapsed, 2),
-        "accounts": list(dict.fromkeys(w.username for w in workers)),
+        "accounts": list(dict.fromkeys(d.username for d in drivers)),
         "mix": mix,
-        "nproc": nproc(),
-        "overall": summarize(samples, elapsed),
-        "read": summarize([s for s in samples if s.kind == "read"], elapsed),
+        "nproc": cores(),
+        "cores": cores(),
+        "workers": workers,
+        "server": server_use(cpu, overall["requests"], workers),
+        "target": against_target(overall, read),
+        "overall": overall,
+        "read": read,
         "write": summarize([s for s in samples if s.kind == "write"], elapsed),
+        "pages": by_page(samples, elapsed),
     }
 
 
@@ -336,9 +427,17 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float) 
     raise LoadError(f"xianfeng serve 在 {timeout:.0f} 秒内没有开始监听")
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    group: int  # the process group of serve, gunicorn and its workers
+
+
 @contextmanager
-def served(workers: int = 2, timeout: float = 60) -> Iterator[str]:
-    """`xianfeng serve` on a free loopback port for the duration of the block; its URL."""
+def served(workers: int | None = None, timeout: float = 60) -> Iterator[Served]:
+    """`xianfeng serve` on a free loopback port for the duration of the block, with
+    `workers` processes (default: as `xianfeng serve` chooses)."""
+    workers = workers or default_workers()
     port = free_port()
     command = [sys.executable, "-m", "xianfeng.cli", "serve"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
@@ -347,7 +446,7 @@ def served(workers: int = 2, timeout: float = 60) -> Iterator[str]:
     )
     try:
         _wait_until_up(port, process, timeout)
-        yield f"http://127.0.0.1:{port}"
+        yield Served(f"http://127.0.0.1:{port}", process.pid)
     finally:
         _stop(process)
 

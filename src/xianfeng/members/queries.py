@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -144,29 +146,45 @@ def placements_on(day: dt.date, org: Org) -> QuerySet[Placement]:
     return Placement.objects.filter(covering(day), org__path__startswith=org.path)
 
 
-def status_counts_as_of(org: Org, day: dt.date) -> dict[str, int]:
-    """Members of the subtree on `day` by status; those who had left are not counted."""
+@dataclass(frozen=True)
+class MemberCounts:
+    """Members of a subtree on a day by status and by (current) primary category."""
+
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def counts_as_of(org: Org, day: dt.date) -> MemberCounts:
+    """Members of the subtree on `day` by status and by category, those who had left not
+    counted: one read grouped by both (the org page and the counts endpoint)."""
     member_ids = placements_on(day, org).values("member_id")
     rows = (
         StatusSpell.objects.filter(covering(day), member_id__in=member_ids)
         .exclude(status=Status.LEFT)
-        .values("status")
+        .order_by()
+        .values_list("status", "member__category")
         .annotate(n=Count("pk"))
     )
-    return {row["status"]: row["n"] for row in rows}
+    by_status: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    for status, category, n in rows:
+        by_status[status] += n
+        by_category[category] += n
+    return MemberCounts(dict(by_status), dict(by_category))
+
+
+def status_counts_as_of(org: Org, day: dt.date) -> dict[str, int]:
+    """Members of the subtree on `day` by status; those who had left are not counted."""
+    return counts_as_of(org, day).by_status
 
 
 def category_counts_as_of(org: Org, day: dt.date) -> dict[str, int]:
     """Members of the subtree on `day` by (current) primary category, leavers excluded."""
-    member_ids = placements_on(day, org).values("member_id")
-    active = StatusSpell.objects.filter(covering(day)).exclude(status=Status.LEFT)
-    rows = (
-        Member.objects.filter(pk__in=member_ids)
-        .filter(pk__in=active.values("member_id"))
-        .values("category")
-        .annotate(n=Count("pk"))
-    )
-    return {row["category"]: row["n"] for row in rows}
+    return counts_as_of(org, day).by_category
 
 
 def org_on(member: Member, day: dt.date) -> Org | None:

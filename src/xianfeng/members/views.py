@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, cast
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,6 +52,7 @@ from .queries import (
 )
 
 PER_PAGE = 50
+LABELLED = ("gender", "status", "category")  # choice fields the member list shows
 DETAIL_FIELDS = (
     "code",
     "name",
@@ -121,11 +123,32 @@ def _filtered(request: HttpRequest, form: MemberFilterForm) -> Any:
     return org, members.order_by("org__path", "code")
 
 
+def _field(name: str) -> Field:
+    return cast(Field, Member._meta.get_field(name))
+
+
+def _listed(members: list[Member]) -> list[Member]:
+    """Each member of the page with its `url` and `<field>_label` for the listed choice
+    fields: one URL reversal and one translation per label for the page, not per row
+    (get_<field>_display rebuilds the field's choice map on every call)."""
+    tables = {
+        name: {value: str(label) for value, label in _field(name).flatchoices} for name in LABELLED
+    }
+    url = reverse("members:detail", args=["~"])  # "~" stays as it is in a path
+    for member in members:
+        member.url = url.replace("~", quote(member.code, safe=""))  # type: ignore[attr-defined]
+        for name, table in tables.items():
+            value = getattr(member, name)
+            setattr(member, f"{name}_label", table.get(value, value))
+    return members
+
+
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET)
     org, members = _filtered(request, form)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _listed(list(page.object_list))
     context = {"form": form, "org": org, "page_obj": page, "querystring": _querystring(request)}
     return render(request, page_or_fragment(request, "members/list.html", "results"), context)
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractYear, Length, Substr
 from django.http import Http404
 
 from xianfeng.accounts.scope import path_q, reference_error
@@ -90,6 +90,22 @@ def scope_roots(user: Any) -> QuerySet[Org]:
     if prefixes is None:
         return Org.objects.get_root_nodes()
     return Org.objects.filter(path__in=prefixes).order_by("path")
+
+
+def with_parent_code(queryset: QuerySet[Org]) -> QuerySet[Org]:
+    """Each org with `parent_code`, its parent's code (None for a root), read in the same
+    query: the parent's path is the org's path less one step."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Org.steplen)
+    parent = Org.objects.filter(path=parent_path).values("code")[:1]
+    return queryset.annotate(parent_code=Subquery(parent))
+
+
+def parent_code(org: Org) -> str | None:
+    """The code of the org's parent: annotated by `with_parent_code`, else read."""
+    if hasattr(org, "parent_code"):
+        return org.parent_code  # type: ignore[no-any-return]
+    parent = Org.objects.get_parent(org)
+    return parent.code if parent else None
 
 
 def children_with_counts(org: Org) -> list[Org]:

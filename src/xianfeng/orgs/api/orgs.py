@@ -12,11 +12,18 @@ from pydantic.json_schema import SkipJsonSchema
 from xianfeng.accounts.permissions import can_admin_org, can_edit_org
 from xianfeng.lib.api import Code, Count, Pagination, PatchSchema, responses
 from xianfeng.lib.dates import today
-from xianfeng.members.queries import category_counts_as_of, status_counts_as_of
+from xianfeng.members.queries import counts_as_of
 
 from .. import domain
 from ..models import Level, Org, OrgKind, Sector
-from ..queries import directory, get_org_for_user, orgs_for_user, search_orgs
+from ..queries import (
+    directory,
+    get_org_for_user,
+    orgs_for_user,
+    parent_code,
+    search_orgs,
+    with_parent_code,
+)
 from .common import router
 
 
@@ -37,8 +44,7 @@ class OrgOut(Schema):
 
     @staticmethod
     def resolve_parent(org: Org) -> str | None:
-        parent = Org.objects.get_parent(org)
-        return parent.code if parent else None
+        return parent_code(org)
 
 
 class OrgIn(Schema):
@@ -91,7 +97,7 @@ def list_orgs(  # type: ignore[no-untyped-def]
     if parent:
         base = get_org_for_user(request.user, parent)
         orgs = orgs.filter(path__startswith=base.path, depth=base.depth + 1)
-    return orgs.order_by("path")
+    return with_parent_code(orgs).order_by("path")
 
 
 @router.get("/directory", response=responses({200: list[DirectoryEntry]}))
@@ -109,13 +115,13 @@ def get_org(request: HttpRequest, code: Code):  # type: ignore[no-untyped-def]
 def org_counts(request: HttpRequest, code: Code, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
     org = get_org_for_user(request.user, code)
     day = as_of or today()
-    by_status = status_counts_as_of(org, day)
+    counts = counts_as_of(org, day)
     return {
         "org": org.code,
         "as_of": day,
-        "by_status": by_status,
-        "by_category": category_counts_as_of(org, day),
-        "total": sum(by_status.values()),
+        "by_status": counts.by_status,
+        "by_category": counts.by_category,
+        "total": counts.total,
     }
 
 

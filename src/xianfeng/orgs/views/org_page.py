@@ -15,7 +15,7 @@ from django.urls import reverse
 from xianfeng.accounts.permissions import can_admin_org, can_edit_org
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Category, Status
-from xianfeng.members.queries import category_counts_as_of, status_counts_as_of
+from xianfeng.members.queries import counts_as_of
 
 from .. import domain
 from ..forms import (
@@ -45,12 +45,12 @@ def _counted(counts: dict[str, int], choices: list[tuple[str, Any]]) -> list[tup
 
 
 def _counts(org: Org, day: dt.date) -> dict[str, Any]:
-    by_status = status_counts_as_of(org, day)
+    counts = counts_as_of(org, day)
     statuses = [(v, label) for v, label in Status.choices if v != Status.LEFT]
     return {
-        "by_status": _counted(by_status, statuses),
-        "by_category": _counted(category_counts_as_of(org, day), Category.choices),
-        "total": sum(by_status.values()),
+        "by_status": _counted(counts.by_status, statuses),
+        "by_category": _counted(counts.by_category, Category.choices),
+        "total": counts.total,
     }
 
 

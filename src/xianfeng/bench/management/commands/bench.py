@@ -40,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="load：服务地址")
         parser.add_argument("--serve", action="store_true", help="load：自行在本机空闲端口启动服务")
         parser.add_argument("--clients", type=int, default=4, help="load：并发客户端数")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=0,
+            help="load：--serve 时的网页服务进程数，默认与 xianfeng serve 相同（本机核数）",
+        )
         parser.add_argument("--seconds", type=float, default=30, help="load：持续秒数")
         parser.add_argument(
             "--accounts", default=",".join(load.DEFAULT_ACCOUNTS), help="load：登录账号，逗号分隔"
@@ -90,6 +96,7 @@ class Command(BaseCommand):
 
     def _load(self, options):  # type: ignore[no-untyped-def]
         from xianfeng.bench import load, with_check
+        from xianfeng.core.serving import default_workers
 
         arguments = {
             "clients": options["clients"],
@@ -98,11 +105,21 @@ class Command(BaseCommand):
             "password": options["password"],
             "mix": options["mix"],
         }
+        if options["workers"] < 0:
+            raise CommandError("--workers 应为正整数", returncode=2)
         try:
             check = options["with_check"]
             if not options["serve"]:
                 return with_check.loaded(load.run, check=check, url=options["url"], **arguments)
-            with load.served() as url:
-                return with_check.loaded(load.run, check=check, url=url, **arguments)
+            workers = options["workers"] or default_workers()
+            with load.served(workers) as server:
+                return with_check.loaded(
+                    load.run,
+                    check=check,
+                    url=server.url,
+                    workers=workers,
+                    server_group=server.group,
+                    **arguments,
+                )
         except load.LoadError as error:
             raise CommandError(str(error), returncode=2) from None

@@ -3,6 +3,7 @@ with the background worker beside it, restarted whenever it exits (core.supervis
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from xianfeng.core.serving import WORKERS_ENV, default_workers
 from xianfeng.core.supervise import Supervisor
 
 
@@ -20,11 +22,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--bind", default=os.environ.get("XIANFENG_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--workers",
+            type=_positive,
+            default=None,
+            help=f"网页服务进程数，默认取环境变量 {WORKERS_ENV}，未设置时等于本机可用核数",
+        )
         parser.add_argument("--with-worker", action="store_true", help="同时启动后台任务进程")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         _warn_on_key_mismatch(self.stderr.write)
+        workers = options["workers"] or default_workers()
         supervisor = Supervisor(
             [sys.executable, "-m", "xianfeng.cli", "worker"], log=self.stderr.write
         )
@@ -39,11 +47,13 @@ class Command(BaseCommand):
             "--bind",
             options["bind"],
             "--workers",
-            str(options["workers"]),
+            str(workers),
             "--access-logfile",
             "-",
         ]
-        self.stdout.write(f"先锋已启动：http://{options['bind']}/  （Ctrl+C 停止）")
+        self.stdout.write(
+            f"先锋已启动：http://{options['bind']}/  （{workers} 个网页服务进程，Ctrl+C 停止）"
+        )
         previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         server = None
         try:
@@ -57,6 +67,12 @@ class Command(BaseCommand):
             _end(server)
             if keeper.is_alive():
                 keeper.join()
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
+    return int(text)
 
 
 def _stop_on_sigterm(signum, frame):  # type: ignore[no-untyped-def]
