@@ -47,6 +47,8 @@ MATRIX: dict[str, list[Endpoint]] = {
     "set_language": [P("/i18n/setlang/", "post", public=True, scoped=False)],
     "data_template": [P("/data/template.xlsx", scoped=False)],
     "data_export": [P("/data/export/members/", "post", scoped=False)],
+    "data_export_job": [P("/data/export/members/job/", "post", scoped=False)],
+    "job_export": [],  # a background export's workbook: tested in tests/core/test_export_jobs.py
     "accounts:login": [P("/accounts/login/", public=True, scoped=False)],
     "accounts:logout": [P("/accounts/logout/", "post", public=True, scoped=False)],
     "accounts:password_change": [P("/accounts/password/", scoped=False)],

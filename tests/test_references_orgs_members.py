@@ -79,6 +79,7 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
     # --- core ------------------------------------------------------------------------------
     "set_language": (),
     "data_export": (web("/data/export/members/", "org", "CB-T1-B1", org=REF),),
+    "data_export_job": (web("/data/export/members/job/", "org", "CB-T1-B1", org=REF),),
     "data": (  # the import page: references inside rows
         sheet("党员", "所在党组织", "CB-T1-B1", {**MEMBER_ROW, "所在党组织": REF}),
         sheet(

@@ -11,6 +11,8 @@ urlpatterns = [
     path("data/", core_views.data_page, name="data"),
     path("data/template.xlsx", core_views.import_template, name="data_template"),
     path("data/export/<str:kind>/", core_views.export_download, name="data_export"),
+    path("data/export/<str:kind>/job/", core_views.export_job, name="data_export_job"),
+    path("jobs/<int:pk>/export.xlsx", core_views.job_export, name="job_export"),
     path("accounts/", include("xianfeng.accounts.urls")),
     path("orgs/", include("xianfeng.orgs.urls")),
     path("members/", include("xianfeng.members.urls")),

@@ -22,6 +22,9 @@ from django.utils.module_loading import import_string
 from .history import current_via
 from .hooks import hook
 from .models import ExportRecord
+from .workbooks import reporting
+
+Progress = Callable[[int, int], None]  # (rows written, rows in all; 0 if not known)
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,13 @@ class ExportScope:
 
 @dataclass(frozen=True)
 class Export:
-    """One kind of export: `write(target, scope)` writes the workbook and returns its rows."""
+    """One kind of export: `write(target, scope)` writes the workbook and returns its rows;
+    `count(scope)`, when given, tells a background export's progress the rows to come."""
 
     kind: str
     title: str
     write: Callable[[Path | IO[bytes], ExportScope], int]
+    count: Callable[[ExportScope], int] | None = None
 
 
 @cache
@@ -61,12 +66,19 @@ def export_kinds() -> dict[str, str]:
 
 
 def export(
-    *, kind: str, target: Path | IO[bytes], user: Any, org: Any = None, unmasked: bool = False
+    *,
+    kind: str,
+    target: Path | IO[bytes],
+    user: Any,
+    org: Any = None,
+    unmasked: bool = False,
+    progress: Progress | None = None,
 ) -> ExportRecord:
     """Write `kind` rows of the user's scope (or `org`'s subtree inside it) to `target`.
 
     `user` None is the command line (full rights). Unmasked ID numbers need the right to
-    see personal identifiers.
+    see personal identifiers. `progress(done, total)` is told the rows written as they go
+    (total 0 when the kind cannot count its rows beforehand).
     """
     found = exports().get(kind)
     if found is None:
@@ -76,7 +88,19 @@ def export(
         raise PermissionDenied("您没有查看完整身份证号的权限，只能导出脱敏数据")
     if unmasked:  # a clear error, before anything is written, when the keys do not fit
         hook("check_id_keys")()
-    rows = found.write(target, ExportScope(user=user, org=org, unmasked=unmasked))
+    scope = ExportScope(user=user, org=org, unmasked=unmasked)
+    rows = _write(found, target, scope, progress)
     return ExportRecord.objects.create(
         kind=kind, org=org, user=user, via=current_via(), unmasked=unmasked, rows=rows
     )
+
+
+def _write(found: Export, target: Path | IO[bytes], scope: ExportScope, progress: Any) -> int:
+    if progress is None:
+        return found.write(target, scope)
+    total = found.count(scope) if found.count is not None else 0
+    progress(0, total)
+    with reporting(lambda done: progress(done, total)):
+        rows = found.write(target, scope)
+    progress(rows, rows)
+    return rows

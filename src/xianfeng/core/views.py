@@ -51,8 +51,10 @@ def data_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             return redirect("job", _start_import(request, form.cleaned_data["file"]).pk)
     from .exports import export_kinds
+    from .tasks import EXPORT_KIND, IMPORT_KIND
 
-    jobs = Job.objects.filter(created_by_id=request.user.pk, kind="core.import")[:10]
+    mine = Job.objects.filter(created_by_id=request.user.pk, kind__in=[IMPORT_KIND, EXPORT_KIND])
+    jobs = mine[:10]
     context = {
         "form": form,
         "may_import": may_import,
@@ -128,3 +130,44 @@ def export_download(request: HttpRequest, kind: str) -> FileResponse:
     handle.seek(0)
     name = f"{export_kinds()[kind]}-{org.code if org else '全部'}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def export_job(request: HttpRequest, kind: str) -> HttpResponse:
+    """Start a background export (large scopes): the job page shows rows written as they
+    go and offers the workbook when done."""
+    from .exports import export_kinds
+    from .jobs import start_job
+    from .tasks import EXPORT_KIND, export_file_task
+
+    if kind not in export_kinds():
+        raise Http404("没有这种导出")
+    code = request.POST.get("org", "")
+    org = hook("find_org")(request.user, code) if code else None
+    unmasked = request.POST.get("unmasked") == "1"
+    if unmasked and not hook("may_unmask")(request.user):
+        raise PermissionDenied("您没有查看完整身份证号的权限，只能导出脱敏数据")
+    job = start_job(
+        kind=EXPORT_KIND,
+        title=f"导出 {export_kinds()[kind]}（{org.code if org else '全部'}）",
+        by=request.user,
+        org=org,
+        task=export_file_task,
+        export_kind=kind,
+        org_code=code,
+        unmasked=unmasked,
+    )
+    return redirect("job", job.pk)
+
+
+@login_required
+def job_export(request: HttpRequest, pk: int) -> FileResponse:
+    from .tasks import EXPORT_KIND, export_path
+
+    job = get_job_for_user(request.user, pk)
+    path = export_path(job.pk)
+    if job.kind != EXPORT_KIND or job.status != Job.Status.DONE or not path.exists():
+        raise Http404("该导出文件不存在或已过期（保留一天），请重新导出")
+    name = f"{job.title.removeprefix('导出 ')}.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

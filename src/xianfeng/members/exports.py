@@ -29,39 +29,121 @@ from .models import Flag, Member, Placement, Status, StatusSpell, TemporaryMembe
 HEADERS = [column.label for column in COLUMNS]
 TEXT_COLUMNS = [i for i, column in enumerate(COLUMNS) if column.text]
 _ETHNICITY = dict(ETHNICITY_CHOICES)
-_FLAGS = dict(Flag.choices)
+_REGULAR = {Status.PROBATIONARY, Status.FULL}
+
+
+# The member columns read per row, in one query with the org and party group joined.
+_MEMBER_FIELDS = (
+    "code",
+    "name",
+    "id_number_masked",
+    "id_number_cipher",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "occupation",
+    "phone",
+    "org__code",
+    "party_group__name",
+    "joined_on",
+    "full_on",
+    "status",
+    "status_since",
+    "left_reason",
+    "category",
+    "flags",
+    "leading_cadre",
+    "status_note",
+)
+_MASKED, _CIPHER = (
+    _MEMBER_FIELDS.index("id_number_masked"),
+    _MEMBER_FIELDS.index("id_number_cipher"),
+)
+CHUNK = 5000  # rows fetched (and ID numbers decrypted) at a time
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    """Code → label in the active language, resolved once per export, not per row."""
+    return {code: str(label) for code, label in choices}
+
+
+def member_values(members: QuerySet[Member]) -> QuerySet[Member, tuple[Any, ...]]:
+    """The export's columns of `members` (org and party group joined, the open status
+    spell's note as a subquery) in the export's order."""
+    spell = StatusSpell.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
+    query = members.annotate(status_note=Subquery(spell.values("note")[:1]))
+    return query.order_by("org__path", "code").values_list(*_MEMBER_FIELDS)
 
 
 def member_rows(members: QuerySet[Member], *, unmasked: bool) -> Iterator[list[Any]]:
-    cipher = get_cipher()
-    spell = StatusSpell.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
-    query = members.select_related("org", "party_group").order_by("org__path", "code")
-    query = query.annotate(status_note=Subquery(spell.values("note")[:1]))
-    for m in query.iterator(chunk_size=2000):
-        number = cipher.decrypt(m.id_number_cipher) if unmasked else m.id_number_masked
-        special = m.status not in {Status.PROBATIONARY, Status.FULL}
-        yield [
-            m.code,
-            m.name,
-            number,
-            m.get_gender_display(),
-            m.birth_date,
-            _ETHNICITY.get(m.ethnicity, ""),
-            m.get_education_display() if m.education else "",
-            m.occupation,
-            m.phone,
-            m.org.code,
-            m.party_group.name if m.party_group else "",
-            m.joined_on,
-            m.full_on,
-            m.get_status_display(),
-            m.status_since if special else None,
-            m.get_left_reason_display() if m.left_reason else "",
-            m.get_category_display(),
-            "、".join(str(_FLAGS.get(f, f)) for f in m.flags),
-            "是" if m.leading_cadre else "否",
-            m.status_note or "",  # type: ignore[attr-defined]
-        ]
+    """One query streamed in chunks of CHUNK rows: no per-row queries and no model
+    instances; masked numbers are stored as such, so only unmasked ones are decrypted."""
+    labels = _member_labels()
+    for chunk in _chunks(member_values(members).iterator(chunk_size=CHUNK)):
+        numbers = _numbers(chunk, unmasked=unmasked)
+        for number, values in zip(numbers, chunk, strict=True):
+            yield _member_row(values, number, labels)
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _numbers(chunk: list[tuple[Any, ...]], *, unmasked: bool) -> list[str]:
+    """The ID numbers of a chunk: the stored masked ones, or all decrypted at once."""
+    if not unmasked:
+        return [values[_MASKED] for values in chunk]
+    decrypt = get_cipher().decrypt
+    return [decrypt(values[_CIPHER]) for values in chunk]
+
+
+def _member_labels() -> dict[str, dict[str, str]]:
+    return {
+        "gender": _labels(Member._meta.get_field("gender").choices),
+        "education": _labels(Member._meta.get_field("education").choices),
+        "status": _labels(Status.choices),
+        "left_reason": _labels(Member._meta.get_field("left_reason").choices),
+        "category": _labels(Member._meta.get_field("category").choices),
+        "flags": _labels(Flag.choices),
+    }
+
+
+def _member_row(
+    values: tuple[Any, ...], number: str, labels: dict[str, dict[str, str]]
+) -> list[Any]:
+    code, name, _masked, _cipher, gender, birth, ethnicity, education = values[:8]
+    occupation, phone, org, group, joined, full, status, since = values[8:16]
+    left, category, flags, cadre, note = values[16:]
+    return [
+        code,
+        name,
+        number,
+        labels["gender"].get(gender, gender),
+        birth,
+        _ETHNICITY.get(ethnicity, ""),
+        labels["education"].get(education, "") if education else "",
+        occupation,
+        phone,
+        org,
+        group or "",
+        joined,
+        full,
+        labels["status"].get(status, status),
+        since if status not in _REGULAR else None,
+        labels["left_reason"].get(left, left) if left else "",
+        labels["category"].get(category, category),
+        "、".join(labels["flags"].get(f, f) for f in flags),
+        "是" if cadre else "否",
+        note or "",
+    ]
 
 
 def scoped_members(scope: ExportScope) -> QuerySet[Member]:
@@ -90,36 +172,38 @@ def _text_columns(columns: tuple[Any, ...]) -> list[int]:
 
 
 def status_history_rows(members: QuerySet[Member]) -> Iterator[list[Any]]:
-    spells = StatusSpell.objects.filter(member__in=members).select_related("member")
+    spells = StatusSpell.objects.filter(member__in=members)
     order = ("member__org__path", "member__code", "started_on", "pk")
-    for spell in spells.order_by(*order).iterator(chunk_size=2000):
+    fields = ("member__code", "member__name", "status", "started_on", "ended_on", "reason", "note")
+    statuses, reasons = (
+        _labels(Status.choices),
+        _labels(StatusSpell._meta.get_field("reason").choices),
+    )
+    for values in spells.order_by(*order).values_list(*fields).iterator(chunk_size=CHUNK):
+        code, name, status, started, ended, reason, note = values
         yield _cells(
             STATUS_COLUMNS,
             {
-                "member": spell.member.code,
-                "name": spell.member.name,
-                "status": spell.get_status_display(),
-                "started_on": spell.started_on,
-                "ended_on": spell.ended_on,
-                "reason": spell.get_reason_display() if spell.reason else "",
-                "note": spell.note,
+                "member": code,
+                "name": name,
+                "status": statuses.get(status, status),
+                "started_on": started,
+                "ended_on": ended,
+                "reason": reasons.get(reason, reason) if reason else "",
+                "note": note,
             },
         )
 
 
 def placement_rows(members: QuerySet[Member]) -> Iterator[list[Any]]:
-    places = Placement.objects.filter(member__in=members).select_related("member", "org")
+    places = Placement.objects.filter(member__in=members)
     order = ("member__org__path", "member__code", "started_on", "pk")
-    for place in places.order_by(*order).iterator(chunk_size=2000):
+    fields = ("member__code", "member__name", "org__code", "started_on", "ended_on")
+    for values in places.order_by(*order).values_list(*fields).iterator(chunk_size=CHUNK):
+        code, name, org, started, ended = values
         yield _cells(
             PLACEMENT_COLUMNS,
-            {
-                "member": place.member.code,
-                "name": place.member.name,
-                "org": place.org.code,
-                "started_on": place.started_on,
-                "ended_on": place.ended_on,
-            },
+            {"member": code, "name": name, "org": org, "started_on": started, "ended_on": ended},
         )
 
 
@@ -173,16 +257,18 @@ def _writer(title: str, columns: tuple[Any, ...], rows: Any) -> Any:
 
 
 EXPORTS = (
-    Export("members", "党员", write_members),
+    Export("members", "党员", write_members, count=lambda s: scoped_members(s).count()),
     Export(
         "status_history",
         "党籍状态历史",
         _writer("党籍状态历史", STATUS_COLUMNS, lambda s: status_history_rows(scoped_members(s))),
+        count=lambda s: StatusSpell.objects.filter(member__in=scoped_members(s)).count(),
     ),
     Export(
         "placements",
         "组织关系历史",
         _writer("组织关系历史", PLACEMENT_COLUMNS, lambda s: placement_rows(scoped_members(s))),
+        count=lambda s: Placement.objects.filter(member__in=scoped_members(s)).count(),
     ),
     Export(
         "transfers",

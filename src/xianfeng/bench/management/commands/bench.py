@@ -1,4 +1,4 @@
-"""`xianfeng bench import|check|load|roundtrip`: performance measurements, printed as JSON."""
+"""`xianfeng bench import|check|load|roundtrip|export`: performance measurements, printed as JSON."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "性能测试：import（市级党员名册导入）、check（市级全量合规检查）、"
-        "load（本机网页服务压力测试）、roundtrip（示范数据全量导出后导入空库并逐行比对）"
+        "load（本机网页服务压力测试）、roundtrip（示范数据全量导出后导入空库并逐行比对）、"
+        "export（当前数据库全部党员导出，脱敏与完整身份证号各一次）"
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("what", choices=["import", "check", "load", "roundtrip"])
+        parser.add_argument("what", choices=["import", "check", "load", "roundtrip", "export"])
         parser.add_argument(
             "--scale",
             choices=["town", "county", "city"],
@@ -67,6 +68,11 @@ class Command(BaseCommand):
             return
         if options["what"] == "roundtrip":
             self.stdout.write(json.dumps(self._roundtrip(options), ensure_ascii=False, indent=2))
+            return
+        if options["what"] == "export":
+            from xianfeng.bench import exporting
+
+            self.stdout.write(json.dumps(exporting.run(), ensure_ascii=False, indent=2))
             return
         if options["scale"] not in (None, "city"):
             raise CommandError("--scale 此处只支持 city", returncode=2)
