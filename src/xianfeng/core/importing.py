@@ -9,8 +9,10 @@ error, or a killed process, leaves the database as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -172,23 +174,46 @@ def _clean_row(
     sheet: str,
     row_number: int,
     values: list[Any],
-    columns: list[tuple[int, Column]],
+    columns: list[list[Any]],
     errors: Errors,
 ) -> Record | None:
     cleaned: dict[str, Any] = {}
     ok = True
-    for index, column in columns:
-        raw = values[index] if index < len(values) else None
-        try:
-            value = column.clean(raw)
-        except CellError as error:
-            ok = errors.add(sheet, row_number, column.label, str(error))
-            continue
+    width = len(values)
+    for entry in columns:
+        index, column, memo = entry
+        raw = values[index] if index < width else None
+        known = memo is not None and raw.__class__ in _HASHABLE
+        if known:  # 1, 1.0 and True are equal keys but clean differently
+            key = (raw.__class__, raw)
+            value = memo.get(key, _UNSEEN)
+        else:
+            value = _UNSEEN
+        if value is _UNSEEN:
+            try:
+                value = column.clean(raw)
+            except CellError as error:
+                ok = errors.add(sheet, row_number, column.label, str(error))
+                continue
+            if known and value.__class__ in _IMMUTABLE:
+                memo[key] = value
+                if len(memo) >= MEMO:  # too many distinct cells (names, numbers) to gain
+                    entry[2] = None
         if column.required and value in (None, ""):
             ok = errors.add(sheet, row_number, column.label, f"“{column.label}”不能为空")
             continue
-        cleaned[column.key] = value
+        cleaned[column.key] = value.copy() if value.__class__ is list else value
     return Record(sheet, row_number, cleaned) if ok else None
+
+
+# Cleaning is a pure function of the cell: a column's repeated cells (statuses, codes,
+# orgs, dates, flags) are cleaned once; a column with MEMO distinct cells is no longer
+# remembered. Only results of immutable types are kept, and lists, which every row gets a
+# copy of.
+MEMO = 4096
+_UNSEEN: Any = object()
+_HASHABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, dt.time})
+_IMMUTABLE = _HASHABLE | {Decimal, list}
 
 
 def _guess(sheet: Sheet, candidates: list[Importer]) -> Importer | None:
@@ -261,10 +286,17 @@ def run_import(
             errors.add(filename or "", 0, "", "文件中没有找到党组织或党员工作表（请使用导入模板）")
         if errors:
             raise ImportFailed(errors.items)  # rolls the whole import back
-        data_imported.send(sender=ImportResult, by=by, counts=counts)
-    if sum(n for kind in counts.values() for n in kind.values()) >= BULK:
+        written = _written(counts)
+        if written:  # an unchanged file (a roster re-imported as exported) writes nothing
+            data_imported.send(sender=ImportResult, by=by, counts=counts)
+    if written >= BULK:
         refresh_statistics()
     return ImportResult(counts)
+
+
+def _written(counts: dict[str, dict[str, int]]) -> int:
+    """Rows an import wrote: every count but the unchanged rows."""
+    return sum(n for kind in counts.values() for key, n in kind.items() if key != "unchanged")
 
 
 def _finish(kind: str, run: Any, errors: Errors, progress: Progress | None) -> dict[str, int]:
@@ -313,7 +345,7 @@ def _clean_chunks(sheet: Sheet, importer: Importer, errors: Errors):  # type: ig
         errors.add(sheet.name, header_row, column.label, f"缺少必填列“{column.label}”")
     if missing:
         return
-    columns = list(mapping.items())
+    columns = [[index, column, {}] for index, column in mapping.items()]  # memo per column
     chunk: list[Record] = []
     for row_number, values in rows:
         record = _clean_row(sheet.name, row_number, values, columns, errors)

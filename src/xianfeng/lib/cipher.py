@@ -8,8 +8,8 @@ Lookups and uniqueness use an HMAC of the normalized number, never the ciphertex
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -101,10 +101,19 @@ def reset_cipher() -> None:
 
 def lookup_hash(number: str) -> str:
     """HMAC-SHA256 of a normalized ID number: exact lookup and uniqueness."""
+    return lookup_hasher()(number)
+
+
+def lookup_hasher() -> Callable[[str], str]:
+    """`lookup_hash` with the key read once: for hashing every row of a file."""
     from django.conf import settings
 
     key = settings.ID_NUMBER_HMAC_KEY.encode()
-    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+
+    def digest(number: str) -> str:
+        return hmac.digest(key, number.encode(), "sha256").hex()
+
+    return digest
 
 
 def new_api_key() -> str:

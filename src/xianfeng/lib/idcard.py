@@ -23,6 +23,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import mul
 
 __all__ = [
     "PROVINCE_CODES",
@@ -65,6 +66,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SCIENTIFIC_RE = re.compile(r"^[0-9]+(\.[0-9]*)?E[+-]?[0-9]+$")
 _DECIMAL_RE = re.compile(r"^[0-9]{6,}\.[0-9]+$")
 _DIGITS = frozenset("0123456789")
+_LAST = frozenset("0123456789X")
 
 
 class IdNumberError(ValueError):
@@ -99,6 +101,8 @@ class IdNumber:
 
 def _clean(raw: str) -> str:
     """NFKC (full-width → half-width), drop whitespace/invisible chars, upper-case."""
+    if len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and raw[17] in _LAST:
+        return raw  # as almost every row of a file: nothing to clean
     text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE)
     return "".join(text.split()).upper()
 
@@ -109,6 +113,8 @@ def normalize_id_number(raw: str) -> str:
     Does not validate the result: use :func:`parse_id_number` for that.
     """
     text = _clean(raw)
+    if text is raw:  # 17 digits and a digit or X: neither an exponent nor a decimal point
+        return text
     if _SCIENTIFIC_RE.match(text):
         raise IdNumberError(EXCEL_SCIENTIFIC_MESSAGE)
     if _DECIMAL_RE.match(text):
@@ -120,7 +126,7 @@ def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("check_character() needs exactly 17 ASCII digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), WEIGHTS))
     value = (12 - total % 11) % 11
     return "X" if value == 10 else str(value)
 
@@ -136,6 +142,8 @@ def _check_format(number: str) -> None:
         raise IdNumberError("这是15位的旧身份证号，请改为输入18位的新身份证号")
     if len(number) != 18:
         raise IdNumberError(f"身份证号应为18位，实际为{len(number)}位")
+    if number.isascii() and number[:17].isdigit() and number[17] in _LAST:
+        return
     for position, char in enumerate(number[:17], start=1):
         if char not in _DIGITS:
             raise IdNumberError(f"身份证号第{position}位应为数字，实际为“{char}”")

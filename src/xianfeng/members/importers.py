@@ -9,9 +9,14 @@ recorded as a transfer; unchanged rows write nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from xianfeng.accounts.permissions import can_edit_org
 from xianfeng.accounts.scope import is_within_scope
@@ -24,7 +29,7 @@ from xianfeng.lib.cells import (
     clean_multi_choice,
     clean_text,
 )
-from xianfeng.lib.cipher import lookup_hash
+from xianfeng.lib.cipher import lookup_hasher
 from xianfeng.lib.dates import today
 from xianfeng.lib.idcard import IdNumberError, parse_id_number
 from xianfeng.orgs.models import Org, OrgKind
@@ -87,11 +92,24 @@ UPDATABLE = (
     "occupation",
     "phone",
     "category",
-    "flags",
     "leading_cadre",
     "joined_on",
     "full_on",
+    "flags",
 )
+# A member's fields a row is compared with, in the order `_fingerprint` takes them (then
+# flags, read as JSON text: UPDATABLE's last).
+STORED = ("org_id", "party_group_id", "status", *UPDATABLE[:-1])
+_DATES = [STORED.index("joined_on"), STORED.index("full_on")]
+_BOOL = STORED.index("leading_cadre")
+
+
+def _fingerprint(fields: tuple[Any, ...]) -> bytes:
+    """A 128-bit digest of a member's compared fields (STORED, then flags), as the model
+    holds them: 16 bytes a member instead of its fields. Equal digests are equal fields (a
+    collision is as likely as guessing a 128-bit key); a row whose digest differs is
+    compared field by field when it is applied, so a digest never decides a change."""
+    return hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
 
 
 def _ethnicity(value: Any) -> str:
@@ -231,8 +249,10 @@ class _Applier:
         self.org_by_code = {o.code: o for o in orgs}
         self.org_by_path = {o.path: o for o in orgs}
         self.org_by_name = _org_name_index(orgs)
-        self.existing_codes = dict(Member.objects.values_list("code", "pk"))
-        self.existing_hmacs = dict(Member.objects.values_list("id_number_hmac", "code"))
+        self.existing_codes: dict[str, int] = {}
+        self.existing_hmacs: dict[str, str] = {}
+        self.stored: dict[str, bytes] = {}  # code → its compared fields' `_fingerprint`
+        self._load_stored()
         self.seen_codes: dict[str, int] = {}
         self.seen_hmacs: dict[str, int] = {}
         self.new: list[NewMember] = []
@@ -243,8 +263,37 @@ class _Applier:
         self.unchanged = self.created = self.seen = 0
         self.codes: Any = None
         self.generated: set[str] = set()
+        self.groups: dict[tuple[int, str], Org] = {}
+        self.hash = lookup_hasher()
 
     FLUSH = 5000  # validated new members written in chunks while the file is still read
+
+    def _load_stored(self) -> None:
+        """Every member's compared fields in one read, as a fingerprint, so that an
+        unchanged row is recognised as it is read, without loading its member (a
+        re-imported roster) and without holding every member's fields.
+
+        Read with a plain cursor: Django's per-value converters cost more than the rest of
+        a row's check. Dates a driver gives as text are parsed, booleans given as 0/1 made
+        bool, flags decoded once per distinct text."""
+        query = Member.objects.annotate(flags_text=Cast("flags", TextField()))
+        sql, params = query.values_list(
+            "code", "pk", "id_number_hmac", *STORED, "flags_text"
+        ).query.sql_with_params()
+        lists: dict[str | None, list[str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(5000):
+                for code, pk, digest, *fields, flags in rows:
+                    for index in _DATES:
+                        if isinstance(fields[index], str):
+                            fields[index] = dt.date.fromisoformat(fields[index])
+                    fields[_BOOL] = bool(fields[_BOOL])
+                    if flags not in lists:
+                        lists[flags] = json.loads(flags or "[]")
+                    self.existing_codes[code] = pk
+                    self.existing_hmacs[digest] = code
+                    self.stored[code] = _fingerprint((*fields, lists[flags]))
 
     def run(self) -> dict[str, int]:
         self.feed(self.records)
@@ -350,8 +399,26 @@ class _Applier:
                 record, None, LABELS["id_number"], f"该身份证号已登记在党员编号 {existing_code} 下"
             )
             return "error"
+        if self._unchanged(record, existing_code, org):
+            return "unchanged"
         self.changed.append((record, existing_code, {"org": org}))
         return "pending"
+
+    def _unchanged(self, record: Record, code: str, org: Org) -> bool:
+        """The row holds exactly its member's compared fields (a row that leaves a field
+        empty, or differs, is compared field by field as it is applied)."""
+        try:
+            group = self._party_group(record, org)
+        except ValidationError:  # reported when the row is applied
+            return False
+        values = record.values
+        row = (
+            org.pk,
+            group.pk if group is not None else None,
+            values.get("status"),
+            *(values.get(key) for key in UPDATABLE),
+        )
+        return _fingerprint(row) == self.stored[code]
 
     def _in_scope(self, code: str) -> bool:
         if self.by is None or self.by.is_superuser:
@@ -387,7 +454,7 @@ class _Applier:
     def _identity(self, record: Record) -> tuple[str, Any] | None:
         values = record.values
         try:
-            parsed = parse_id_number(values["id_number"])
+            parsed = parse_id_number(values["id_number"], today=self.day)
         except IdNumberError as error:
             return self._fail(record, "id_number", str(error))
         if values.get("gender") and values["gender"] != parsed.gender:
@@ -398,7 +465,7 @@ class _Applier:
                 "birth_date",
                 f"出生日期与身份证号不一致（身份证号显示为{parsed.birth_date:%Y-%m-%d}）",
             )
-        return lookup_hash(parsed.number), parsed
+        return self.hash(parsed.number), parsed
 
     def _unique_in_file(self, record: Record, digest: str) -> bool:
         code = record.values.get("code", "")
@@ -437,6 +504,12 @@ class _Applier:
         ref = record.values.get("party_group", "")
         if not ref:
             return None
+        key = (org.pk, ref)  # a branch's few groups, named on many rows
+        if key not in self.groups:
+            self.groups[key] = self._find_party_group(ref, org)
+        return self.groups[key]
+
+    def _find_party_group(self, ref: str, org: Org) -> Org:
         for candidate in (
             self.org_by_code.get(ref),
             self.org_by_name.get(_name_key(f"{org.code}/{ref}")),

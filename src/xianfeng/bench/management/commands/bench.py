@@ -32,7 +32,16 @@ class Command(BaseCommand):
         parser.add_argument("--rule", default="", help="check：只测规则编号以此开头的规则")
         parser.add_argument("--period", default="", help="check：期间，默认上一年")
         parser.add_argument("--members", type=int, default=300_000)
-        parser.add_argument("--workbook", help="复用或生成的工作簿路径")
+        parser.add_argument("--workbook", help="import：空库导入时复用或生成的工作簿路径")
+        parser.add_argument(
+            "--roster",
+            help="import：再导入的党员名册文件，默认按 export members --unmasked 导出当前数据库",
+        )
+        parser.add_argument(
+            "--only",
+            choices=["reimport", "fresh"],
+            help="import：只测名册原样再导入当前数据库（reimport）或合成数据导入空库（fresh），默认两者都测",
+        )
         self._add_load_arguments(parser)
 
     def _add_load_arguments(self, parser):  # type: ignore[no-untyped-def]
@@ -82,10 +91,29 @@ class Command(BaseCommand):
             return
         if options["members"] < 1:
             raise CommandError("--members 应为正整数", returncode=2)
-        default = Path(settings.VAR_DIR) / "bench" / f"city-{options['members']}.xlsx"
-        workbook = Path(options["workbook"]) if options["workbook"] else default
-        report = importing.run(members=options["members"], workbook=workbook)
+        report = {}
+        if options["only"] != "fresh":
+            report["reimport"] = self._reimport(options)
+        if options["only"] != "reimport":
+            default = Path(settings.VAR_DIR) / "bench" / f"city-{options['members']}.xlsx"
+            workbook = Path(options["workbook"]) if options["workbook"] else default
+            report["fresh"] = importing.run(members=options["members"], workbook=workbook)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+
+    def _reimport(self, options):  # type: ignore[no-untyped-def]
+        from xianfeng.bench import importing
+        from xianfeng.members.models import Member
+
+        roster = Path(options["roster"]) if options["roster"] else None
+        if roster is not None and not roster.is_file():
+            raise CommandError(f"找不到文件：{roster}", returncode=2)
+        if roster is None and not Member.objects.exists():
+            raise CommandError(
+                "当前数据库没有党员，无法导出名册再导入；请先生成示范数据或用 --only fresh",
+                returncode=2,
+            )
+        default = Path(settings.VAR_DIR) / "bench" / "roster-unmasked.xlsx"
+        return importing.reimport(roster, default)
 
     def _roundtrip(self, options):  # type: ignore[no-untyped-def]
         import datetime as dt
