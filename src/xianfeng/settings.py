@@ -196,6 +196,13 @@ XIANFENG_JOB_SWEEP_SECONDS = int(os.environ.get("XIANFENG_JOB_SWEEP_SECONDS", "6
 # Working memory per sort or hash that a compliance check asks PostgreSQL for (its own
 # transaction only); the server default of 4MB makes city-sized grouped reads spill to disk.
 XIANFENG_CHECK_WORK_MEM = os.environ.get("XIANFENG_CHECK_WORK_MEM", "64MB")
+# Processes a full re-check of the worker is split into (compliance.parallel; 1: none).
+XIANFENG_CHECK_JOBS = int(os.environ.get("XIANFENG_CHECK_JOBS", "0")) or os.cpu_count() or 1
+# PostgreSQL: the shards are tasks any `xianfeng worker` runs; the coordinator evaluates
+# those no worker picked up within the wait (s), and any still unfinished after the limit.
+XIANFENG_CHECK_SHARDS_ON_QUEUE = os.environ.get("XIANFENG_CHECK_SHARDS_ON_QUEUE", "") == "1"
+XIANFENG_CHECK_SHARD_WAIT = float(os.environ.get("XIANFENG_CHECK_SHARD_WAIT", "10"))
+XIANFENG_CHECK_SHARD_LIMIT = float(os.environ.get("XIANFENG_CHECK_SHARD_LIMIT", "600"))
 # Answers "this ID number is on file in another org" an account may get per day before it
 # may register no more ID numbers that day (issue 12, problem 3; members.id_duplicates).
 XIANFENG_ID_DUPLICATE_LIMIT = int(os.environ.get("XIANFENG_ID_DUPLICATE_LIMIT", "10"))

@@ -6,13 +6,18 @@ scan-and-group over the same tables (orgs, placements × status spells, seats, t
 contact points and visits, venues, staff posts, budgets and spending; for STUDY rules the
 study records, enrolments, study meetings' attendance, training classes and plans).
 Each app declares its floor queries in its own `bench.py` (settings.BENCH_FLOORS).
+
+Issue 15: every rule evaluated serially and in `--jobs` processes (compliance.parallel),
+with the ratio to the floor overall and per group, and whether both found the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -54,46 +59,119 @@ def _ensure_city(progress: Any) -> bool:
     return True
 
 
-def run(*, rule_prefix: str = "", period: str = "", progress: Any = None) -> dict[str, Any]:
-    from xianfeng.compliance.engine import evaluate
-    from xianfeng.compliance.registry import load_rules
+def run(
+    *, rule_prefix: str = "", period: str = "", jobs: int = 0, progress: Any = None
+) -> dict[str, Any]:
+    """Evaluate serially and in `jobs` processes (default: the cores), twice each, and
+    report the better times against the floor, per rule group too, and whether both
+    found the same."""
     from xianfeng.members.models import Member
     from xianfeng.orgs.models import Org
 
     built = _ensure_city(progress)
     as_of = today()
     chosen = parse_period(period or str(as_of.year - 1))
-    rules = [r for r in load_rules() if r.startswith(rule_prefix)]
+    rules = [r for r in _rules() if r.startswith(rule_prefix)]
     roots = list(Org.objects.get_root_nodes())
     day = min(as_of, chosen.end - dt.timedelta(days=1))
     floor = min(_floor(day, rules) for _ in range(3))
-    timings: list[float] = []
-    by_rule: list[dict[str, float]] = []
-    for _ in range(3):
-        start = time.perf_counter()
-        by_rule.append({})
-        found, orgs = evaluate(
-            roots=roots, period=chosen, as_of=as_of, rule_ids=rules, timings=by_rule[-1]
-        )
-        timings.append(time.perf_counter() - start)
-    evaluation = min(timings)
+    jobs = jobs or os.cpu_count() or 1
+    serial = _evaluations(roots, chosen, as_of, rules, jobs=1)
+    parallel = _evaluations(roots, chosen, as_of, rules, jobs=jobs)
     patch = _patch_seconds(roots, chosen, as_of, rules)
     return {
         "database": connection.vendor,
         "cores": os.cpu_count(),
+        "jobs": jobs,
         "built_demo": built,
         "rules": rules,
         "period": chosen.label,
         "orgs": Org.objects.count(),
-        "orgs_evaluated": orgs,
+        "orgs_evaluated": serial.orgs,
         "members": Member.objects.count(),
-        "findings": len(found),
-        "evaluation_s": round(evaluation, 3),
+        "findings": len(serial.found),
+        "identical": serial.found == parallel.found,
+        "serial_s": round(serial.seconds, 3),
+        "parallel_s": round(parallel.seconds, 3),
+        "evaluation_s": round(parallel.seconds, 3),
         "floor_s": round(floor, 3),
-        "ratio": round(evaluation / floor, 2) if floor else None,
-        "rule_s": by_rule[timings.index(evaluation)],
+        "ratio": round(parallel.seconds / floor, 2) if floor else None,
+        "serial_ratio": round(serial.seconds / floor, 2) if floor else None,
+        "speedup": round(serial.seconds / parallel.seconds, 2) if parallel.seconds else None,
+        "groups": _groups(day, rules, serial.rule_s),
+        "rule_s": serial.rule_s,
         **patch,
     }
+
+
+def _rules() -> list[str]:
+    from xianfeng.compliance.registry import load_rules
+
+    return list(load_rules())
+
+
+@dataclass
+class Evaluation:
+    seconds: float
+    rule_s: dict[str, float]
+    found: list[str]
+    orgs: int
+
+
+def _evaluations(
+    roots: list[Any], period: Any, as_of: dt.date, rules: list[str], *, jobs: int
+) -> Evaluation:
+    """The better of two evaluations in `jobs` processes; `found` as sorted keys."""
+    from xianfeng.compliance.engine import evaluate
+
+    best: Evaluation | None = None
+    for _ in range(2):
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        pairs, orgs = evaluate(
+            roots=roots, period=period, as_of=as_of, rule_ids=rules, timings=timings, jobs=jobs
+        )
+        seconds = time.perf_counter() - start
+        if best is None or seconds < best.seconds:
+            best = Evaluation(seconds, timings, _keys(pairs), orgs)
+    assert best is not None
+    return best
+
+
+def _keys(pairs: list[Any]) -> list[str]:
+    return sorted(
+        json.dumps(
+            [
+                rule.id if rule else "",
+                f.org_id,
+                f.member_id,
+                f.period,
+                f.severity,
+                f.message,
+                f.evidence,
+            ],
+            sort_keys=True,
+            default=str,
+            ensure_ascii=False,
+        )
+        for rule, f in pairs
+    )
+
+
+def _groups(day: dt.date, rules: list[str], rule_s: dict[str, float]) -> dict[str, Any]:
+    """Per rule group (ORG, LIFE, STUDY …): the serial seconds of its rules, its floor
+    and the ratio (target ≤ 3)."""
+    groups: dict[str, Any] = {}
+    for prefix in sorted({r.split("-")[0] for r in rules}):
+        chosen = [r for r in rules if r.split("-")[0] == prefix]
+        seconds = sum(rule_s.get(r, 0.0) for r in chosen)
+        floor = min(_floor(day, chosen) for _ in range(2))
+        groups[prefix] = {
+            "serial_s": round(seconds, 3),
+            "floor_s": round(floor, 3),
+            "ratio": round(seconds / floor, 2) if floor else None,
+        }
+    return groups
 
 
 def _patch_seconds(roots: list[Any], period: Any, as_of: dt.date, rules: list[str]) -> dict:

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Min, Q
 
 from xianfeng.core.history import current_via
 from xianfeng.lib.dates import Period, parse_period
-from xianfeng.lib.sql import large_page_cache, refresh_statistics
+from xianfeng.lib.sql import refresh_statistics
 from xianfeng.orgs.models import Org
 
-from .calendar import Calendar
+from .evaluation import apply_rules, context, working_memory
 from .models import Finding, Run
-from .policy import resolver
+from .parallel import evaluate_in_shards, shard_pool, worth_sharding
 from .registry import SMALL_SCOPE, Context, Found, Rule, load_rules
+from .shard_queue import run_on_queue
 from .signals import run_stored
-from .snapshot import read_snapshot
+from .snapshot import separate_reads_possible
 
 CALENDAR_RULE = "PLAT-04"
 log = logging.getLogger(__name__)
@@ -59,35 +57,6 @@ def _calendar_notes(ctx: Context) -> list[Found]:
     ]
 
 
-@contextmanager
-def _working_memory() -> Iterator[None]:
-    """A read-only snapshot (`read_snapshot`) in which PostgreSQL may use
-    `XIANFENG_CHECK_WORK_MEM` per sort or hash, without Python's cycle collector.
-
-    With the server's default work_mem (4 MB) the grouped reads of a city spill to disk in
-    thousands of batches: one DISTINCT over half a year of attendance (8 million rows) took
-    185 s instead of 3.5 s. The setting lasts until the end of the transaction only.
-
-    SQLite gets a larger page cache (`large_page_cache`).
-
-    Python's cycle collector is paused meanwhile: the rules build millions of short-lived
-    tuples and dicts, and its repeated passes over them cost LIFE-08 a quarter of its time
-    at city scale (10.5 s → 7.8 s); it runs again, and catches up, when the check ends.
-    """
-    gc.disable()
-    try:
-        with read_snapshot(), transaction.atomic(savepoint=False), large_page_cache():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('work_mem', %s, true)",
-                        [settings.XIANFENG_CHECK_WORK_MEM],
-                    )
-            yield
-    finally:
-        gc.enable()
-
-
 def _fresh_statistics(roots: list[Any]) -> None:
     """On SQLite, sample the tables' statistics before a large check (0.02 s on a city):
     its planner has no other way to learn that a branch's members are few and a city's
@@ -117,28 +86,35 @@ def evaluate(
     rule_ids: Iterable[str] = (),
     overrides: dict[str, Any] | None = None,
     timings: dict[str, float] | None = None,
+    jobs: int = 1,
 ) -> tuple[list[tuple[Rule | None, Found]], int]:
     """Run the chosen (default: all) rules; returns (rule, found) pairs and the org count.
 
     `timings`, when given, receives each rule's seconds (reads shared through `ctx.memo`
-    count for the first rule that makes them); the benchmark reports them."""
+    count for the first rule that makes them); the benchmark reports them. With `jobs`
+    above 1 a large scope is split into shards evaluated in that many processes
+    (compliance.parallel); the findings are the same."""
     _fresh_statistics(roots)
-    with _working_memory():
-        rules = load_rules()
-        chosen = [rules[r] for r in rule_ids] if rule_ids else list(rules.values())
-        ctx = Context(
-            roots=roots,
-            period=period,
-            as_of=as_of,
-            policy=resolver(day=min(as_of, period.end - dt.timedelta(days=1)), overrides=overrides),
-            calendar=Calendar(),
-        )
+    rules = load_rules()
+    chosen = [rules[r] for r in rule_ids] if rule_ids else list(rules.values())
+    # other processes see only what is committed: not the caller's open transaction
+    if jobs > 1 and not (chosen and separate_reads_possible() and worth_sharding(roots)):
+        jobs = 1
+    with shard_pool(jobs, overrides) as pool, working_memory():
+        ctx = context(roots=roots, period=period, as_of=as_of, overrides=overrides)
         found: list[tuple[Rule | None, Found]] = [(None, f) for f in _calendar_notes(ctx)]
-        for rule in chosen:
-            start = time.perf_counter()
-            found += [(rule, f) for f in rule.fn(ctx)]
-            if timings is not None:
-                timings[rule.id] = round(time.perf_counter() - start, 3)
+        if jobs > 1:
+            found += evaluate_in_shards(
+                ctx,
+                chosen,
+                jobs=jobs,
+                pool=pool,
+                queue=run_on_queue,
+                overrides=overrides,
+                timings=timings,
+            )
+        else:
+            found += apply_rules(ctx, chosen, timings)
         return found, len(ctx.orgs())
 
 
@@ -152,12 +128,15 @@ def run_check(
     by: Any = None,
     via: str | None = None,
     supersedes: Run | None = None,
+    jobs: int = 1,
 ) -> Result:
     """Evaluate on a read-only snapshot, then store the run with its findings (first-seen
-    dates carried over) in one short write; `supersedes` is deleted in that same write."""
+    dates carried over) in one short write; `supersedes` is deleted in that same write.
+    A run evaluated in `jobs` processes is stored the same way, once every shard is back:
+    a shard that fails or is killed stores nothing and leaves the previous run as it was."""
     started = time.perf_counter()
     pairs, orgs = evaluate(
-        roots=roots, period=period, as_of=as_of, rule_ids=rule_ids, overrides=overrides
+        roots=roots, period=period, as_of=as_of, rule_ids=rule_ids, overrides=overrides, jobs=jobs
     )
     seen = _first_seen_of(pairs)
     with transaction.atomic():

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -181,6 +182,7 @@ def recheck(run_id: int) -> Run | None:
         rule_ids=run.rules,
         via=RECHECK_VIA,
         supersedes=run if run.via == RECHECK_VIA else None,
+        jobs=settings.XIANFENG_CHECK_JOBS,
     )
     _remark_if_changed_meanwhile(result.run, began)
     return result.run

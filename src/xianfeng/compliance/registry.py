@@ -49,6 +49,9 @@ class Context:
     as_of: dt.date
     policy: Resolver
     calendar: Calendar
+    # a parallel run's shard judging the roots alone (their own findings; their children
+    # are other shards): the scope is these org ids (compliance.parallel)
+    only_ids: list[int] | None = None
     _orgs: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)
 
@@ -77,6 +80,8 @@ class Context:
     def _small_scope_ids(self) -> list[int] | None:
         """The ids of every org in the subtree (dissolved ones too) when there are at most
         SMALL_SCOPE of them, else None (one query, then cached)."""
+        if self.only_ids is not None:
+            return self.only_ids
         if "small_scope" not in self._memo:
             from xianfeng.orgs.models import Org
 
@@ -133,6 +138,19 @@ class Rule:
     # True when a write at an org can change only findings of that org's own subtree (no
     # counts rolled up to ancestors): such rules are re-evaluated for that subtree alone.
     local: bool = False
+    # How a parallel run may split the rule (compliance.parallel): "rule" (the default)
+    # keeps it whole in one shard; "subtree" lets it be split by whole children of the
+    # root, each evaluated apart, and the roots alone (`Context.only_ids`): only for a
+    # local rule whose findings of an org read that org's own rows, not its subtree's (a
+    # leadership's talks read members placed below: not such a rule). A rule ranking orgs
+    # or members within a committee keeps "rule" ("committee", split by whole committees,
+    # is the hook left for it).
+    shard: str = "rule"
+
+    @property
+    def shard_by(self) -> str:
+        """How a parallel run may split the rule: "rule" or "subtree" (see `shard`)."""
+        return self.shard
 
     @property
     def app(self) -> str:
@@ -156,12 +174,23 @@ def rule(
     kinds: Iterable[str] = (),
     sectors: Iterable[str] = (),
     local: bool = False,
+    shard: str = "rule",
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule under its requirement ID."""
 
     def register(fn: RuleFn) -> RuleFn:
         RULES[rule_id] = Rule(
-            rule_id, title, text, source, period, severity, tuple(kinds), tuple(sectors), fn, local
+            rule_id,
+            title,
+            text,
+            source,
+            period,
+            severity,
+            tuple(kinds),
+            tuple(sectors),
+            fn,
+            local,
+            shard,
         )
         return fn
 

@@ -31,6 +31,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rule", default="", help="check：只测规则编号以此开头的规则")
         parser.add_argument("--period", default="", help="check：期间，默认上一年")
+        parser.add_argument(
+            "--jobs", type=int, default=0, help="check：并行进程数，默认等于CPU核数"
+        )
         parser.add_argument("--members", type=int, default=300_000)
         parser.add_argument("--workbook", help="import：空库导入时复用或生成的工作簿路径")
         parser.add_argument(
@@ -86,7 +89,11 @@ class Command(BaseCommand):
         if options["scale"] not in (None, "city"):
             raise CommandError("--scale 此处只支持 city", returncode=2)
         if options["what"] == "check":
-            report = check.run(rule_prefix=options["rule"], period=options["period"])
+            if options["jobs"] < 0:
+                raise CommandError("--jobs 应为正整数", returncode=2)
+            report = check.run(
+                rule_prefix=options["rule"], period=options["period"], jobs=options["jobs"]
+            )
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         if options["members"] < 1:
