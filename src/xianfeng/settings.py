@@ -328,6 +328,14 @@ RULE_MODULES = [
     "xianfeng.study.rules",
 ]
 
+# Modules whose shared facts (compliance.facts: large reads cached once per run) the rules
+# consume through ctx.fact(name, **params); each module lists its facts in `FACTS`.
+FACT_MODULES = [
+    "xianfeng.members.facts",
+    "xianfeng.orglife.facts",
+    "xianfeng.study.facts",
+]
+
 # Reminder sources of the daily digest (`xianfeng remind`, notices.digest).
 REMINDER_SOURCES = [
     "xianfeng.orglife.reminders.meeting_reminders",

@@ -13,11 +13,22 @@ from xianfeng.compliance.engine import evaluate
 from xianfeng.compliance.registry import load_rules
 from xianfeng.demo.builder import build_demo
 from xianfeng.lib.dates import parse_period
+from xianfeng.members import facts as member_facts
+from xianfeng.orglife import facts as life_facts
 from xianfeng.orglife import rules as life_rules
 from xianfeng.orgs.models import Org
 from xianfeng.study import rules as study_rules
+from xianfeng.study.rules import classes as study_classes
 
 AS_OF = dt.date(2025, 6, 30)
+# where the reads look up how few members a scope names by id (the shared facts)
+FEW_NAMES = [
+    (study_rules, "FEW_MEMBERS"),
+    (parts, "FEW_MEMBERS"),
+    (study_classes, "FEW_MEMBERS"),
+    (member_facts, "FEW"),
+    (life_facts, "FEW"),
+]
 
 
 def _findings(roots: list[Org], period: str) -> list[tuple]:
@@ -37,13 +48,13 @@ def test_life_and_study_rules_same_findings_reading_by_member_or_by_date(db, mon
     roots = list(Org.objects.filter(depth=1))
     for module, name in [(life_rules, "SMALL_SCOPE"), (registry, "SMALL_SCOPE")]:
         monkeypatch.setattr(module, name, 10**6)  # every scope reads by member and org ids
-    for module in [study_rules, parts]:
-        monkeypatch.setattr(module, "FEW_MEMBERS", 10**6)
+    for module, name in FEW_NAMES:
+        monkeypatch.setattr(module, name, 10**6)
     by_member = _findings(roots, period)
     for module, name in [(life_rules, "SMALL_SCOPE"), (registry, "SMALL_SCOPE")]:
         monkeypatch.setattr(module, name, 0)  # every scope reads by date and org path
-    for module in [study_rules, parts]:
-        monkeypatch.setattr(module, "FEW_MEMBERS", 0)
+    for module, name in FEW_NAMES:
+        monkeypatch.setattr(module, name, 0)
     by_date = _findings(roots, period)
     assert by_member == by_date
     expected = {"LIFE-02", "LIFE-03"} | ({"STUDY-01", "STUDY-03"} if period == "2024" else set())

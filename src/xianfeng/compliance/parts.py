@@ -1,6 +1,6 @@
 """Helpers the rule modules share: the sub-periods of an evaluated period, whether an org
 existed through one, their Chinese names, evidence citing a policy entry, and the members
-placed in the subtree on a day (read once per check)."""
+placed in the subtree on a day (the shared fact `placements_on`)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ import datetime as dt
 from typing import Any
 
 from xianfeng.lib.dates import Period, parse_period
-from xianfeng.members.queries import FEW as FEW_MEMBERS  # a scope this small names its members
-from xianfeng.members.queries import (
-    PlacedRow,
-    active_placements_on,
-    members_placed_anywhere_on,
-)
+from xianfeng.members.queries import FEW, PlacedRow
 
 ONE_DAY = dt.timedelta(days=1)
+FEW_MEMBERS = FEW  # a scope with this many members at most names them in its reads
 LABELS = {
     "month": lambda y: [f"{y}-{m:02d}" for m in range(1, 13)],
     "quarter": lambda y: [f"{y}-Q{q}" for q in range(1, 5)],
@@ -59,17 +55,13 @@ def cited(evidence: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
 
 def placed_on(ctx: Any, day: dt.date) -> list[PlacedRow]:
     """(member, org, placed since, joined, leading cadre) of the members full or
-    probationary on `day` and placed in the subtree then: one read per day, shared by the
-    LIFE and STUDY rules (each took 1.4 s on SQLite at city scale)."""
-    return ctx.memo(("placed_on", day), lambda: active_placements_on(ctx.path_q("org__path"), day))
+    probationary on `day` and placed in the subtree then: the shared fact
+    `placements_on` (members.facts), read once per day for every rule group."""
+    return ctx.fact("placements_on", day=day)
 
 
 def placed_since(ctx: Any, first: dt.date, last: dt.date) -> list[tuple[int, int]]:
     """(member, org on `last`) of the members placed in the subtree on `last` (full or
     probationary then) who were placed in some org (any) on `first`."""
-    placed = placed_on(ctx, last)
-    members = [row[0] for row in placed] if len(placed) <= FEW_MEMBERS else None
-    earlier = ctx.memo(
-        ("placed_anywhere", first, last), lambda: members_placed_anywhere_on(first, members)
-    )
-    return [(row[0], row[1]) for row in placed if row[0] in earlier]
+    earlier = ctx.fact("placed_anywhere_on", day=first, among=last)
+    return [(row[0], row[1]) for row in placed_on(ctx, last) if row[0] in earlier]

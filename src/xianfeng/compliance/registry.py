@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from xianfeng.lib.dates import Period
 
+from . import facts
 from .calendar import Calendar
 from .policy import Resolver
 
@@ -91,6 +92,14 @@ class Context:
             ids = list(Org.objects.filter(query).values_list("id", flat=True)[: SMALL_SCOPE + 1])
             self._memo["small_scope"] = ids if len(ids) <= SMALL_SCOPE else None
         return self._memo["small_scope"]
+
+    def fact(self, name: str, **params: Any) -> Any:
+        """The shared fact `name` for `params` (compliance.facts; settings.FACT_MODULES),
+        computed at the first ask in this run and cached for every rule after it."""
+        key = facts.fact_key(name, params)
+        if key not in self._memo:
+            self._memo[key] = facts.provider(name)(self, **params)
+        return self._memo[key]
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value several rules read (e.g. member counts on a day), computed once."""

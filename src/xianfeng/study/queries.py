@@ -17,17 +17,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum
+from django.db.models import Count, DateField, DecimalField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from xianfeng.orglife.models import Attendance, AttendanceStatus, MeetingKind
-from xianfeng.orglife.queries import attended
+from xianfeng.lib.sql import Unindexed
+from xianfeng.orglife.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus
+from xianfeng.orglife.queries import CHUNK, attended
 from xianfeng.orgs.models import Org, Seat
 
 from .models import (
     Course,
     Enrollment,
     EnrollmentStatus,
+    MeetingCredit,
     MustLearnList,
     PlanItem,
     PlanKind,
@@ -78,6 +80,19 @@ def raw_hours(members: Any, start: dt.date, end: dt.date) -> dict[int, RawHours]
     three grouped queries, one per kind of source. A training class counts on its last
     day."""
     found: dict[int, RawHours] = defaultdict(RawHours)
+    add_records_and_trainings(found, members, start, end)
+    for member_id, kind, plain, credited in _meetings(members, start, end):
+        raw = found[member_id]
+        raw.meetings[kind] = plain
+        raw.credited += tenths(credited or 0)
+    return dict(found)
+
+
+def add_records_and_trainings(
+    found: dict[int, RawHours], members: Any, start: dt.date, end: dt.date
+) -> None:
+    """Add the approved study records (per source) and the attended training classes of
+    `members` (None: all) dated in [start, end) to `found` (two grouped queries)."""
     records = (
         _of(
             StudyRecord.objects.filter(
@@ -94,11 +109,52 @@ def raw_hours(members: Any, start: dt.date, end: dt.date) -> dict[int, RawHours]
     for member_id, hours, n in _trainings(members, start, end):
         found[member_id].training = tenths(hours or 0)
         found[member_id].trainings = n
-    for member_id, kind, plain, credited in _meetings(members, start, end):
-        raw = found[member_id]
-        raw.meetings[kind] = plain
-        raw.credited += tenths(credited or 0)
-    return dict(found)
+
+
+def add_meetings(
+    found: dict[int, RawHours], present: dict[int, dict[str, int]], start: dt.date, end: dt.date
+) -> None:
+    """Add the study meetings attended to `found`, given the times each member was present
+    at held lessons and study sessions dated in [start, end) (`present`: member → {kind:
+    n}, kinds with none left out): the meetings with credited hours (few: read by their
+    credit rows, then their roster by meeting) count their hours, the others their number."""
+    credited = _credited_presence(start, end)
+    for member_id, counts in present.items():
+        for kind in STUDY_MEETING_KINDS:
+            n = counts.get(kind)
+            if n is None:
+                continue
+            times, hours = credited.get((member_id, kind), (0, ZERO))
+            raw = found[member_id]
+            raw.meetings[kind] = n - times
+            raw.credited += tenths(hours)
+
+
+def _credited_presence(start: dt.date, end: dt.date) -> dict[tuple[int, str], tuple[int, Decimal]]:
+    """Per (member, meeting kind): times present at held lessons and study sessions with
+    credited hours dated in [start, end), and the sum of those hours."""
+    day = Unindexed("meeting__held_on", output_field=DateField())
+    rows = (  # driven from the few credits: no index of the meetings may lead the join
+        MeetingCredit.objects.alias(day=day)
+        .filter(day__gte=start, day__lt=end)
+        .values_list("meeting_id", "meeting__kind", "meeting__status", "hours")
+    )
+    credits = {
+        meeting_id: (kind, hours)
+        for meeting_id, kind, status, hours in rows
+        if status == MeetingStatus.HELD and kind in STUDY_MEETING_KINDS
+    }
+    found: dict[tuple[int, str], tuple[int, Decimal]] = {}
+    ids = sorted(credits)
+    for first in range(0, len(ids), CHUNK):
+        present = Attendance.objects.filter(
+            meeting_id__in=ids[first : first + CHUNK], status=AttendanceStatus.PRESENT
+        ).values_list("member_id", "meeting_id")
+        for member_id, meeting_id in present:
+            kind, hours = credits[meeting_id]
+            times, total = found.get((member_id, kind), (0, ZERO))
+            found[(member_id, kind)] = (times + 1, total + hours)
+    return found
 
 
 def attended_enrollments(members: Any, start: dt.date, end: dt.date) -> QuerySet[Enrollment]:
@@ -196,6 +252,12 @@ def seat_spells(members: Any, start: dt.date, end: dt.date) -> dict[int, list[tu
         ),
         members,
     ).values_list("member_id", "started_on", "ended_on")
+    return clipped_spells(rows, start, end)
+
+
+def clipped_spells(rows: Iterable[tuple], start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
+    """Per member, the [first, after-last) day ranges of the seats `rows` (member,
+    started_on, ended_on) that overlap [start, end), clipped to it."""
     spells: dict[int, list[tuple]] = defaultdict(list)
     for member_id, started, ended in rows:
         first = max(started or start, start)

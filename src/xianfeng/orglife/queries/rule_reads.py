@@ -10,7 +10,6 @@ from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Quer
 from django.db.models.functions import RowNumber
 
 from xianfeng.lib.sql import Unindexed, YearMonth
-from xianfeng.members.models import Placement
 from xianfeng.members.queries import FEW
 from xianfeng.orgs.models import Seat, SeatRole
 
@@ -231,25 +230,22 @@ def seats_during(orgs_q: Q, start: dt.date, end: dt.date) -> dict[int, list[dict
     return seats
 
 
-def members_placed_during(orgs_q: Q, first: dt.date, last: dt.date) -> list[int]:
-    """Members with a placement in the subtree at some time from `first` to `last`."""
-    rows = Placement.objects.filter(
-        orgs_q, Q(ended_on__isnull=True) | Q(ended_on__gt=first), started_on__lte=last
+def seats_of(
+    start: dt.date, end: dt.date, few: tuple[Q, list[int]] | None = None
+) -> list[dict[str, Any]]:
+    """Seats (any org) with a holder at some time in [start, end), oldest id first, with
+    their org's path (one query); with `few` = (orgs_q, members), only the seats of the
+    orgs of `orgs_q` (on `org__path`) and of those members."""
+    rows = Seat.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lt=end),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        member__isnull=False,
     )
-    return list(rows.order_by().values_list("member_id", flat=True).distinct())
-
-
-def lessons_attended(start: dt.date, end: dt.date, members: Members = None) -> dict[int, int]:
-    """Held party lessons (at any org) dated in [start, end) each member was present at;
-    members with none are left out (one grouped query)."""
-    rows = (
-        attended(start, end, members, (MeetingKind.PARTY_LESSON,))
-        .filter(status=PRESENT)
-        .values("member_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["member_id"]: row["n"] for row in rows}
+    if few is not None:
+        orgs_q, members = few
+        rows = rows.filter(orgs_q | Q(member_id__in=members))
+    names = ("id", "org_id", "org__path", "member_id", "role", "started_on", "ended_on")
+    return [dict(zip(names, row, strict=True)) for row in rows.order_by("id").values_list(*names)]
 
 
 def exemptions_covering(first: dt.date, last: dt.date) -> dict[int, dict[str, Any]]:
@@ -267,23 +263,32 @@ def exemptions_covering(first: dt.date, last: dt.date) -> dict[int, dict[str, An
     return {row["member_id"]: dict(row) for row in rows}
 
 
-def last_attended(
-    first: dt.date, day: dt.date, members: Members = None
-) -> dict[int, tuple[dt.date | None, dt.date | None]]:
-    """Per member with a roster entry (present or absent) at a held meeting (any org)
-    dated `first` … `day`: the last day present and the last day absent in that span (one
-    grouped query; LIFE-01 and LIFE-04 share it)."""
+def attendance_by_member(
+    start: dt.date, end: dt.date, members: Members, kinds: tuple[str, ...]
+) -> list[tuple[int, dt.date | None, dt.date | None, dict[str, int]]]:
+    """Per member present or absent at a held meeting (any org) dated in [start, end):
+    (member, last day present, last day absent, {kind: times present} for `kinds`) — one
+    grouped scan of the attendance (in table order for a large scope), shared by the LIFE
+    and STUDY rules through orglife.facts."""
+    counts = {
+        f"n{i}": Count("id", filter=Q(status=PRESENT, meeting__kind=kind))
+        for i, kind in enumerate(kinds)
+    }
     rows = (
-        attended(first, day + dt.timedelta(days=1), members)
+        attended(start, end, members)
         .filter(status__in=[PRESENT, ABSENT])
         .values_list("member_id")
         .annotate(
             present=Max("meeting__held_on", filter=Q(status=PRESENT)),
             absent=Max("meeting__held_on", filter=Q(status=ABSENT)),
+            **counts,
         )
         .order_by()
     )
-    return {member_id: (present, absent) for member_id, present, absent in rows}
+    return [
+        (member_id, present, absent, dict(zip(kinds, ns, strict=True)))
+        for member_id, present, absent, *ns in rows
+    ]
 
 
 def latest_roster_entries(

@@ -14,8 +14,8 @@ from xianfeng.lib.dates import add_months
 from xianfeng.orgs.models import MEMBER_KINDS
 
 from ..models import MeetingKind
-from ..queries import exemptions_covering, last_attended, latest_roster_entries
-from .parts import ONE_DAY, period_orgs, scope_members
+from ..queries import exemptions_covering, latest_roster_entries
+from .parts import ONE_DAY, period_orgs
 
 MIN = dt.date.min
 NO_LIFE = "life.no_org_life.months"
@@ -62,13 +62,14 @@ def life_04_consecutive_absence(ctx: Context) -> Iterator[Found]:
 
 def _last_attended(ctx: Context) -> dict[int, tuple[dt.date | None, dt.date | None]]:
     """Last day present and last day absent per member, from the earliest day LIFE-01 or
-    LIFE-04 looks at up to `day` (one scan of the attendance, shared by both)."""
+    LIFE-04 looks at up to `day` (the shared fact `attendance` of that span)."""
 
     def load() -> dict[int, tuple[dt.date | None, dt.date | None]]:
         orgs = period_orgs(ctx)
         months = max((ctx.policy.value(NO_LIFE, org["path"]) for org in orgs), default=0)
         first = min(ctx.period.start, add_months(ctx.day, -months) + ONE_DAY)
-        return last_attended(first, ctx.day, scope_members(ctx))
+        found = ctx.fact("attendance", start=first, end=ctx.day + ONE_DAY)
+        return {member_id: (row.present, row.absent) for member_id, row in found.items()}
 
     return ctx.memo(("life", "last_attended"), load)
 

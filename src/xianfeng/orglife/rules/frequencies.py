@@ -17,7 +17,6 @@ from ..models import MeetingKind
 from ..queries import (
     general_meetings,
     lectures_by_leading_cadres,
-    lessons_attended,
     lessons_with_secretary,
 )
 from .parts import (
@@ -27,7 +26,6 @@ from .parts import (
     is_seated_on,
     monthly_counts,
     period_orgs,
-    scope_members,
     seats_by_org,
     shortfall_message,
 )
@@ -225,7 +223,7 @@ def _member_lessons(ctx: Context, orgs: list[dict], year: Period) -> Iterator[Fo
         return
     last = year.end - ONE_DAY
     placed = [(row[0], row[1]) for row in placed_on(ctx, last) if row[2] <= year.start]
-    attended = lessons_attended(year.start, year.end, scope_members(ctx)) if placed else {}
+    attended = _lessons_attended(ctx, year) if placed else {}
     for member_id, org_id in placed:
         need = need_of.get(org_id)
         count = attended.get(member_id, 0)
@@ -234,3 +232,13 @@ def _member_lessons(ctx: Context, orgs: list[dict], year: Period) -> Iterator[Fo
         message = f"{year.label}年参加党课{count}次，应不少于{need['value']}次"
         evidence = cited({"lessons_attended": count, "year": year.label}, need)
         yield Found(org_id, year.label, "warning", message, evidence, member_id)
+
+
+def _lessons_attended(ctx: Context, year: Period) -> dict[int, int]:
+    """Held party lessons (any org) of the year each member was present at (from the
+    shared fact `attendance` of the year; members with none are left out)."""
+    found = ctx.fact("attendance", start=year.start, end=year.end)
+    lesson = M.PARTY_LESSON
+    return {
+        member_id: row.counts[lesson] for member_id, row in found.items() if lesson in row.counts
+    }

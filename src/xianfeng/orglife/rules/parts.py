@@ -1,46 +1,29 @@
 """What the LIFE rules share (and the yearly plan reuses): the org kinds that owe
-meetings, the orgs and sub-periods of an evaluation, seats, monthly meeting counts and
-the members of a small scope, each read once per check through `ctx.memo`."""
+meetings, the orgs and sub-periods of an evaluation, and the seats, monthly meeting
+counts and members of a small scope taken from the shared facts (orglife.facts)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
 
-from xianfeng.compliance import registry
-from xianfeng.compliance.parts import FEW_MEMBERS, existed, parts_of
+from xianfeng.compliance.parts import existed, parts_of
 from xianfeng.compliance.registry import Context, Found
-from xianfeng.lib.dates import Period, add_months
+from xianfeng.lib.dates import Period
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
 from ..models import MeetingKind
-from ..queries import counts_by_month, members_placed_during, parent_kinds, seats_during
+from ..queries import parent_kinds
 
 K = OrgKind
 M = MeetingKind
 COMMITTEE_KINDS = MEMBER_KINDS | {K.GENERAL_BRANCH}  # orgs that may hold 支委会
 LEADERSHIP_LIFE_KINDS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH})  # 民主生活会
-MONTHLY = (M.COMMITTEE_MEETING, M.PARTY_GROUP_MEETING, M.THEME_DAY)
 ONE_DAY = dt.timedelta(days=1)
-# A scope of at most registry.SMALL_SCOPE orgs (a branch re-checked after one meeting is
-# saved) reads attendance by its members; a larger one by date (see queries).
-
-
-def scope_members(ctx: Context) -> list[int] | None:
-    """The members placed in a small scope at some time since a year before the period
-    (the furthest any LIFE rule looks back), to restrict attendance reads to; None for a
-    large scope. A superset is harmless: the rules intersect with the members they judge."""
-    if len(ctx.orgs()) > registry.SMALL_SCOPE:  # read at call time: tests lower it
-        return None
-    first = add_months(ctx.period.start, -12)
-    members = ctx.memo(
-        ("life", "scope_members"),
-        lambda: members_placed_during(ctx.path_q("org__path"), first, ctx.as_of),
-    )
-    return members if len(members) <= FEW_MEMBERS else None
 
 
 def period_orgs(ctx: Context) -> list[dict[str, Any]]:
@@ -77,19 +60,24 @@ def shortfall_message(
 
 
 def monthly_counts(ctx: Context) -> dict[tuple[int, str, dt.date], int]:
-    """Held committee meetings, party-group meetings and theme days per (org, kind, month)."""
-    return ctx.memo(
-        ("life", "monthly"),
-        lambda: counts_by_month(ctx.path_q("org__path"), MONTHLY, ctx.period.start, ctx.period.end),
-    )
+    """Held committee meetings, party-group meetings and theme days per (org, kind, month)
+    of the period (the shared fact `monthly_meeting_counts`)."""
+    return ctx.fact("monthly_meeting_counts", start=ctx.period.start, end=ctx.period.end)
 
 
 def seats_by_org(ctx: Context) -> dict[int, list[dict[str, Any]]]:
-    """Seats held at some time in the period, per org (one query, shared)."""
-    return ctx.memo(
-        ("life", "seats"),
-        lambda: seats_during(ctx.path_q("org__path"), ctx.period.start, ctx.period.end),
-    )
+    """Seats of the subtree's orgs held at some time in the period, per org (from the
+    shared fact `seats`)."""
+
+    def load() -> dict[int, list[dict[str, Any]]]:
+        roots = tuple(root.path for root in ctx.roots)
+        found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for seat in ctx.fact("seats", start=ctx.period.start, end=ctx.period.end):
+            if seat["org__path"].startswith(roots):
+                found[seat["org_id"]].append(seat)
+        return found
+
+    return ctx.memo(("life", "seats"), load)
 
 
 def is_seated_on(seat: dict[str, Any], day: dt.date) -> bool:

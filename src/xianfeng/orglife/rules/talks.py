@@ -14,6 +14,7 @@ from xianfeng.compliance.parts import cited, existed, placed_since
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.lib.dates import Period, add_months
 
+from ..facts import scope_members
 from ..models import AffairsKind
 from ..queries import affairs_records, heart_talks, member_names, talkers_seats
 from .parts import (
@@ -26,7 +27,6 @@ from .parts import (
     judged_parts,
     late_record,
     period_orgs,
-    scope_members,
     seats_by_org,
     sub_periods,
     unit_orgs,
@@ -119,12 +119,30 @@ def _leadership_pairs(
         yield Found(org_id, year.label, "warning", message, evidence)
 
 
+TALKER_SEAT = ("member_id", "org__path", "started_on", "ended_on")
+
+
+def _talkers_seats(
+    ctx: Context, year: Period, members: list[int] | None
+) -> dict[int, list[dict[str, Any]]]:
+    """Seats (any org) held at some time in the year, per member, with the seat org's
+    path: a small scope's talkers' own read, else from the shared fact `seats`."""
+    if members is not None:
+        return talkers_seats(year.start, year.end, members)
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for seat in ctx.fact("seats", start=ctx.period.start, end=ctx.period.end):
+        started, ended = seat["started_on"], seat["ended_on"]
+        if (started is None or started < year.end) and (ended is None or ended >= year.start):
+            found[seat["member_id"]].append({key: seat[key] for key in TALKER_SEAT})
+    return found
+
+
 def _with_leaders(
-    year: Period, talks: dict[int, dict], members: list[int] | None
+    ctx: Context, year: Period, talks: dict[int, dict], members: list[int] | None
 ) -> dict[int, list[tuple[int, str, frozenset]]]:
     """Per participant: (talk, the talk org's path, paths of the orgs where the other
     person held a seat on the talk day), for each person they talked with."""
-    seats = talkers_seats(year.start, year.end, members) if talks else {}
+    seats = _talkers_seats(ctx, year, members) if talks else {}
     last = year.end - ONE_DAY
     spans: dict[int, tuple[frozenset, list[dict]]] = {}  # person → all-year paths, the rest
     for person, theirs in seats.items():
@@ -163,7 +181,7 @@ def _members_without_talk(
         return
     paths = {org["id"]: org["path"] for org in orgs}
     placed = placed_since(ctx, year.start, year.end - ONE_DAY)
-    talked = _with_leaders(year, talks, scope_members(ctx))
+    talked = _with_leaders(ctx, year, talks, scope_members(ctx))
     above: dict[tuple[str, str, frozenset], bool] = {}  # (org, talk org, seat orgs) → counts
 
     def counts(path: str, talk_path: str, held: frozenset) -> bool:

@@ -25,8 +25,9 @@ MANY_ORGS = 900
 
 
 def member_counts(ctx: Context, day: dt.date) -> dict[int, dict[str, int]]:
-    """Members by org and status on `day`, counted once per evaluation for every rule."""
-    return ctx.memo(("members", day), lambda: counts_by_org_on(day, ctx.path_q("org__path")))
+    """Members by org and status on `day`: the shared fact `member_counts_on`
+    (members.facts), from the one read of the placements on `day` every rule group shares."""
+    return ctx.fact("member_counts_on", day=day)
 
 
 def member_totals(ctx: Context, day: dt.date) -> dict[str, dict[str, int]]:

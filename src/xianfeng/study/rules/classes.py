@@ -11,10 +11,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from xianfeng.compliance.parts import cited, existed, quarter_name
+from xianfeng.compliance.parts import FEW_MEMBERS, cited, existed, placed_on, quarter_name
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.lib.dates import Period
-from xianfeng.members.queries import members_placed_on
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
 from ..models import TrainingKind
@@ -177,13 +176,14 @@ def _rotation_members(ctx: Context, year: Period) -> Iterator[Found]:
     }
     if not branches:
         return
-    through = members_placed_on(ctx.path_q("org__path"), year.end - ONE_DAY).filter(
-        started_on__lte=year.start, org_id__in=list(branches)
-    )
-    placed = list(through.values_list("member_id", "org_id"))
+    placed = [
+        (row[0], row[1])
+        for row in placed_on(ctx, year.end - ONE_DAY)
+        if row[1] in branches and row[2] <= year.start
+    ]
     if not placed:
         return
-    members = through.values("member_id")
+    members = [member_id for member_id, _org in placed] if len(placed) <= FEW_MEMBERS else None
     attended = classes_attended(members, [TrainingKind.ROTATION], year.start, year.end)
     for member_id, org_id in placed:
         org = orgs[org_id]

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from xianfeng.compliance import parts as compliance_parts
 from xianfeng.compliance.parts import cited, placed_on
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.lib.dates import Period, add_months
@@ -20,11 +19,10 @@ from xianfeng.orgs.models import MEMBER_KINDS
 from ..queries import (
     ZERO,
     RawHours,
+    clipped_spells,
     counted_hours,
     days_covered,
     hours_by_source,
-    raw_hours,
-    seat_spells,
     tenths,
 )
 from .parts import ONE_DAY, hours_text, period_orgs, policy_entry, policy_lookup, sub_periods
@@ -54,22 +52,30 @@ def study_01_concentrated_hours(ctx: Context) -> Iterator[Found]:
             yield from _judge_pace(ctx, year)
 
 
-def _placed(ctx: Context, day: dt.date) -> tuple[list[tuple[int, int, dt.date]], Any]:
-    """(member, org, joined_on) of members placed in the subtree on `day`, and the member
-    filter of the study reads: their ids when they are few (read by the member index),
-    else None (every member's study of the span)."""
-    rows = [(row[0], row[1], row[3]) for row in placed_on(ctx, day)]
-    members = [row[0] for row in rows] if len(rows) <= compliance_parts.FEW_MEMBERS else None
-    return rows, members
+def _placed(ctx: Context, day: dt.date) -> list[tuple[int, int, dt.date]]:
+    """(member, org, joined_on) of members placed in the subtree on `day`."""
+    return [(row[0], row[1], row[3]) for row in placed_on(ctx, day)]
+
+
+def _seat_spells(ctx: Context, start: dt.date, end: dt.date) -> dict[int, list[tuple]]:
+    """Per member, the day ranges of seats held (any org) in [start, end) — inside the
+    period — clipped to it (from the shared fact `seats` of the period)."""
+
+    def load() -> dict[int, list[tuple]]:
+        seats = ctx.fact("seats", start=ctx.period.start, end=ctx.period.end)
+        rows = ((s["member_id"], s["started_on"], s["ended_on"]) for s in seats)
+        return clipped_spells(rows, start, end)
+
+    return ctx.memo(("study", "spells", start, end), load)
 
 
 def _judge_year(ctx: Context, year: Period) -> Iterator[Found]:
     orgs, last = period_orgs(ctx), year.end - ONE_DAY
-    placed, members = _placed(ctx, last)
+    placed = _placed(ctx, last)
     if not placed:
         return
-    raw = raw_hours(members, year.start, year.end)
-    seats = seat_spells(members, year.start, year.end)
+    raw = ctx.fact("study_hours", start=year.start, end=year.end)
+    seats = _seat_spells(ctx, year.start, year.end)
     for member_id, org_id, joined in placed:
         org = orgs.get(org_id)
         if org is None:
@@ -179,10 +185,10 @@ def _judge_pace(ctx: Context, year: Period) -> Iterator[Found]:
 
     if not any(day >= due(org) for org in orgs.values()):
         return
-    placed, members = _placed(ctx, day)
+    placed = _placed(ctx, day)
     through = day + ONE_DAY
-    raw = raw_hours(members, year.start, through) if placed else {}
-    seats = seat_spells(members, year.start, through) if placed else {}
+    raw = ctx.fact("study_hours", start=year.start, end=through) if placed else {}
+    seats = _seat_spells(ctx, year.start, through) if placed else {}
     for member_id, org_id, joined in placed:
         org = orgs.get(org_id)
         if org is None or day < due(org):

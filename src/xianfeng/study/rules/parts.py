@@ -54,10 +54,13 @@ class PolicyLookup(dict):
 
     def __init__(self, ctx: Context, path: str) -> None:
         super().__init__()
-        self.ctx, self.path = ctx, path
+        # the resolver, not the context: kept in the context's memo, a reference back to
+        # the context would make a cycle that keeps every fact of the run alive until the
+        # cycle collector runs (it is paused during a check)
+        self.policy, self.path = ctx.policy, path
 
     def __missing__(self, key: str) -> Any:
-        value = self[key] = self.ctx.policy.value(key, self.path)
+        value = self[key] = self.policy.value(key, self.path)
         return value
 
     __call__ = dict.__getitem__
