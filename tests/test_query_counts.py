@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import Tree, make_member, make_org, make_user
+from tests.factories import Tree, make_id, make_member, make_org, make_user
 from tests.notices.helpers import found, make_run
 from xianfeng.accounts.domain import grant_post
 from xianfeng.notices.domain import send_notice
@@ -106,7 +106,7 @@ def test_page_queries_do_not_grow_with_rows(page, tree, client_for):
 
 
 def test_member_list_shows_choice_labels(tree, client_for):
-    make_member(tree.branch_a, name="赵六", gender="2")
+    make_member(tree.branch_a, name="赵六", id_number=make_id(sequence=2))  # even: a woman
 
     page = client_for(tree.users["secretary"]).get("/members/?org=CA-T1-B1").content.decode()
 
