@@ -130,8 +130,10 @@ LARGE_TABLES = (
     "orgs_seat",
 )
 # Reads no fact holds, kept by their rules: the roster of each general meeting (LIFE-02
-# quorum) and of each heart-to-heart talk (LIFE-08), read by meeting, not per member.
+# quorum) and of each heart-to-heart talk (LIFE-08), read by meeting, not per member; the
+# seat history of the orgs whose tenure ended before the day (ORG-05's vacancies).
 PER_MEETING = ("'general_meeting'", "'heart_talk'")
+SEAT_HISTORY = '"ended_on" < '  # seats whose tenure ended before the day
 DATE = re.compile(r"'(\d{4}-\d{2}-\d{2})")
 
 
@@ -144,6 +146,8 @@ def _scans(queries: list[dict], table: str) -> list[tuple[str, ...]]:
         if f'"{table}"' not in re.split(r"EXISTS ?\(", sql)[0]:
             continue
         if table == "orglife_attendance" and any(kind in sql for kind in PER_MEETING):
+            continue
+        if table == "orgs_seat" and SEAT_HISTORY in sql:
             continue
         found.append(tuple(sorted(set(DATE.findall(sql)))))
     return found
