@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -53,6 +54,37 @@ def test_plat_03_prefetch_reports_unreadable_files(tmp_path):
         _read(sheets)
 
 
+def test_reader_child_is_a_fresh_interpreter_without_django(tmp_path):
+    """The child imports the readers only (its memory is the reader's own, issue 15)."""
+    path = _book(tmp_path / "b.xlsx", {"党员": [["a", "b"], [1, 2]]})
+    probe = (
+        "import runpy, sys; sys.argv[1:] = sys.argv[2:]\n"
+        "try:\n    runpy.run_module('xianfeng.lib.prefetch', run_name='__main__')\n"
+        "finally:\n    print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'),"
+        " file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "-", str(path), "", str(os.getpid()), "3", "0"],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(Path(prefetch.__file__).parents[2])},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.decode().strip() == "[]"
+    assert done.stdout  # the sheet, its rows and the end, framed
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="读 /proc 仅限 Linux")
+def test_reader_child_killed_midway_is_an_error_not_a_hang(large_workbook):
+    expected = pytest.raises(TabularError, match="读取文件的进程意外退出")
+    with expected, prefetch.read_workbook(large_workbook) as sheets:
+        rows = next(sheets).rows
+        next(rows)
+        with open(f"/proc/self/task/{os.getpid()}/children") as children:
+            os.kill(int(children.read().split()[0]), signal.SIGKILL)
+        for _row in rows:
+            pass
+
+
 def test_plat_03_small_uploads_stay_in_process(tmp_path, monkeypatch):
     monkeypatch.setattr(prefetch, "WORTH_IT_BYTES", 10**9)
     path = _book(tmp_path / "s.xlsx", {"党员": [["a", "b"], [1, 2]]})
@@ -61,14 +93,15 @@ def test_plat_03_small_uploads_stay_in_process(tmp_path, monkeypatch):
 
 
 PARENT = """
-import multiprocessing, signal, sys, time
+import os, signal, sys, time
 from xianfeng.lib import prefetch
 signal.signal(signal.SIGTERM, lambda *args: None)  # as the worker's handler during a task
 if sys.argv[2] == "parent-check":
     prefetch.PR_SET_PDEATHSIG = 0  # an invalid prctl: only the child's own checks remain
 with prefetch.read_workbook(sys.argv[1]) as sheets:
     next(iter(next(sheets).rows))
-    print(multiprocessing.active_children()[0].pid, flush=True)
+    with open(f"/proc/self/task/{os.getpid()}/children") as children:
+        print(children.read().split()[0], flush=True)
     time.sleep(60)
 """
 

@@ -3,139 +3,166 @@
 Reading holds the GIL (python-calamine parses a sheet, then every cell becomes a Python
 object; openpyxl, still the fallback, parses XML in pure Python); validation and database
 writes need the CPU too. On a machine with two cores, parsing in a child process that streams rows
-through a bounded queue lets both run at once. Sheets arrive in file order and must be
-read in that order (as the importer does); memory stays bounded by the queue.
+through a pipe lets both run at once. Sheets arrive in file order and must be read in that
+order (as the importer does); memory stays bounded by the pipe.
+
+The child is a fresh interpreter (`python -m xianfeng.lib.prefetch`), not a fork: it
+imports this module and the readers only, never Django or the caller's main module, so
+its memory is the reader's own (python-calamine holds the whole sheet) and no page of the
+parent's is counted twice. It writes pickled batches of rows to its stdout.
 
 The child never outlives its parent (issue 13): on Linux it asks the kernel for SIGKILL
-when the parent dies; everywhere it checks the parent while it waits on a full queue or
-for the parent to finish reading, and then exits without waiting for its queued rows to
-drain into a pipe nobody reads.
+when the parent dies; everywhere a write into the pipe fails once the parent is gone
+(nobody holds its reading end), which ends the child.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import multiprocessing
 import os
+import pickle
 import queue
 import signal
+import struct
+import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .tabular import Sheet, TabularError, open_workbook
 
 BATCH = 2000
-QUEUE_BATCHES = 32  # at most ≈64,000 rows in flight
 WORTH_IT_BYTES = 4 * 1024 * 1024  # smaller files are read in-process
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PIPE_BUFFER = 1 << 20
+AHEAD = 48  # batches read from the pipe ahead of the importer (≈100,000 rows, ≈30 MB)
+_FRAME = struct.Struct("<I")  # each item: its pickle's length, then the pickle
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the directory holding xianfeng/
 
 
-def _die_with_parent(parent: int) -> bool:
+def _die_with_parent(parent: int, death_signal: int) -> bool:
     """In the child: end with the parent. False when the parent is already gone.
 
     The child follows its parent's fate only: it ignores SIGINT and SIGTERM (Ctrl+C, or
     systemd stopping the worker's whole group, let the worker finish its running import
-    gracefully; a handler inherited through fork would do anything) and is killed when the
-    parent dies or closes the reader. The death signal follows the thread that started the
-    child, which reads its rows until it closes the reader.
+    gracefully) and is killed when the parent dies or closes the reader. The death signal
+    follows the thread that started the child, which reads its rows until it closes the
+    reader.
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux") and death_signal:
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # no usable libc: the checks below remain
+            libc.prctl(death_signal, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no usable libc: the broken pipe remains
             pass
     return os.getppid() == parent  # the parent may have died before prctl
 
 
-def _put(out: Any, item: Any, parent: int) -> bool:
-    """Put with a timeout, giving up when the parent is gone (killed import).
+def _stream(path: str, filename: str | None, out: IO[bytes], batch_size: int) -> None:
+    """Write the workbook's sheets and rows as pickled items, then ("done",)."""
 
-    Giving up also drops the rows still buffered for the pipe: otherwise the child's exit
-    would wait forever for its feeder thread to write them into a pipe nobody reads.
-    """
-    while True:
-        try:
-            out.put(item, timeout=1)
-            return True
-        except queue.Full:
-            if os.getppid() != parent:
-                out.cancel_join_thread()
-                return False
+    def put(item: tuple[Any, ...]) -> None:
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(_FRAME.pack(len(data)))
+        out.write(data)
 
-
-def _produce(path: str, filename: str | None, out: Any, closed: Any, parent: int) -> None:
-    """The child: stream the workbook, then stay until the parent has read it all."""
-    if _die_with_parent(parent) and _stream(path, filename, out, parent):
-        _linger(out, closed, parent)
-    else:
-        out.cancel_join_thread()
-
-
-def _stream(path: str, filename: str | None, out: Any, parent: int) -> bool:
-    """Put the workbook's sheets and rows; False when the parent went away meanwhile."""
     try:
         with open_workbook(path, filename=filename) as sheets:
             for sheet in sheets:
-                if not _put(out, ("sheet", sheet.name, sheet.total_rows, sheet.hidden), parent):
-                    return False
+                put(("sheet", sheet.name, sheet.total_rows, sheet.hidden))
                 batch: list[tuple[int, list[Any]]] = []
                 for row in sheet.rows:
                     batch.append(row)
-                    if len(batch) >= BATCH:
-                        if not _put(out, ("rows", batch), parent):
-                            return False
+                    if len(batch) >= batch_size:
+                        put(("rows", batch))
                         batch = []
-                if not _put(out, ("rows", batch), parent) or not _put(out, ("end",), parent):
-                    return False
+                put(("rows", batch))
+                put(("end",))
     except TabularError as error:
-        return _put(out, ("error", str(error)), parent)
+        put(("error", str(error)))
     except Exception as error:  # an unreadable file must not hang the importer
-        return _put(out, ("error", f"文件无法读取：{type(error).__name__}"), parent)
-    return _put(out, ("done",), parent)
+        put(("error", f"文件无法读取：{type(error).__name__}"))
+    else:
+        put(("done",))
+    out.flush()
 
 
-def _linger(out: Any, closed: Any, parent: int) -> None:
-    """Wait for the parent's close (it has read everything) or its death.
-
-    Exiting earlier would wait on the rows still in the pipe anyway; exiting after the
-    parent died must not, as nobody will read them.
-    """
-    while not closed.wait(1):
-        if os.getppid() != parent:
-            out.cancel_join_thread()
-            return
+def main(argv: list[str]) -> int:
+    """The child: `python -m xianfeng.lib.prefetch PATH FILENAME PARENT BATCH DEATHSIG`."""
+    path, filename, parent, batch, death_signal = argv
+    if not _die_with_parent(int(parent), int(death_signal)):
+        return 1
+    out = os.fdopen(sys.stdout.fileno(), "wb", buffering=PIPE_BUFFER, closefd=False)
+    try:
+        _stream(path, filename or None, out, int(batch))
+    except BrokenPipeError:  # the parent is gone or closed the reader
+        os._exit(1)
+    return 0
 
 
 class _Reader:
     def __init__(self, path: Path, filename: str | None):
-        context = multiprocessing.get_context("fork")
-        self.queue = context.Queue(maxsize=QUEUE_BATCHES)
-        self.closed = context.Event()
-        self.process = context.Process(
-            target=_produce,
-            daemon=True,
-            args=(str(path), filename, self.queue, self.closed, os.getpid()),
+        command = [
+            sys.executable,
+            "-P",  # no working directory on the path: this package, from _PACKAGE_ROOT
+            "-m",
+            "xianfeng.lib.prefetch",
+            str(path),
+            filename or "",
+            str(os.getpid()),
+            str(BATCH),
+            str(PR_SET_PDEATHSIG),
+        ]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, bufsize=PIPE_BUFFER
         )
-        self.process.start()
+        self.ahead: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+        self.closed = threading.Event()
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
+
+    def _drain(self) -> None:
+        """A thread emptying the pipe while the importer works (reading releases the GIL),
+        so that the child keeps parsing while the importer loads what it compares with;
+        None after the last item or when the child ended early."""
+        pipe = self.process.stdout
+        assert pipe is not None
+        while not self.closed.is_set():
+            head = pipe.read(_FRAME.size)
+            if len(head) < _FRAME.size:
+                break
+            size = _FRAME.unpack(head)[0]
+            data = pipe.read(size)
+            if len(data) < size:  # the child died while writing it
+                break
+            self._put(data)
+        self._put(None)
+
+    def _put(self, data: bytes | None) -> None:
+        while not self.closed.is_set():
+            try:
+                self.ahead.put(data, timeout=1)
+                return
+            except queue.Full:
+                continue
 
     def _next(self) -> tuple[Any, ...]:
-        while True:
-            try:
-                item = self.queue.get(timeout=5)
-            except queue.Empty:
-                if not self.process.is_alive():
-                    raise TabularError("读取文件的进程意外退出，请重试") from None
-                continue
-            if item[0] == "error":
-                raise TabularError(item[1])
-            return item
+        data = self.ahead.get()
+        if data is None:
+            self.ahead.put(None)  # every later read ends too
+            raise TabularError("读取文件的进程意外退出，请重试")
+        item = pickle.loads(data)
+        if item[0] == "error":
+            raise TabularError(item[1])
+        return item  # type: ignore[no-any-return]
 
     def sheets(self) -> Iterator[Sheet]:
         while True:
@@ -152,11 +179,18 @@ class _Reader:
                 return
             yield from item[1]
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def close(self) -> None:
         self.closed.set()
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()  # it ignores SIGTERM (see _die_with_parent)
-        self.process.join(timeout=5)
+        self.drain.join(timeout=5)  # the pipe ends with the child
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        self.process.wait(timeout=5)
 
 
 @contextmanager
@@ -172,3 +206,7 @@ def read_workbook(source: Any, *, filename: str | None = None) -> Iterator[Itera
         yield reader.sheets()
     finally:
         reader.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

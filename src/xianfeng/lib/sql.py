@@ -63,13 +63,28 @@ def large_page_cache() -> Iterator[None]:
     """On SQLite, a 256 MiB page cache while loading (far fewer pages spilled and
     rewritten when hundreds of thousands of rows go into indexed tables) or while checking
     a city (its grouped reads of millions of attendance rows); restored afterwards."""
+    with _page_cache(-262144):
+        yield
+
+
+@contextmanager
+def small_page_cache() -> Iterator[None]:
+    """On SQLite, SQLite's default 2 MiB page cache for one scan of a whole table (read
+    once, in order), even inside `large_page_cache`: the scan gains nothing from keeping
+    its pages, which would cost the process their memory (a city's members: ≈150 MiB)."""
+    with _page_cache(-2000):
+        yield
+
+
+@contextmanager
+def _page_cache(size: int) -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")
+        cursor.execute(f"PRAGMA cache_size = {int(size)}")
     try:
         yield
     finally:

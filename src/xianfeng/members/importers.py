@@ -32,6 +32,7 @@ from xianfeng.lib.cells import (
 from xianfeng.lib.cipher import lookup_hasher
 from xianfeng.lib.dates import today
 from xianfeng.lib.idcard import IdNumberError, parse_id_number
+from xianfeng.lib.sql import small_page_cache
 from xianfeng.orgs.models import Org, OrgKind
 
 from .codes import ETHNICITY_CHOICES, Education, Gender
@@ -281,7 +282,7 @@ class _Applier:
             "code", "pk", "id_number_hmac", *STORED, "flags_text"
         ).query.sql_with_params()
         lists: dict[str | None, list[str]] = {}
-        with connection.cursor() as cursor:
+        with small_page_cache(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(5000):
                 for code, pk, digest, *fields, flags in rows:
