@@ -282,7 +282,7 @@ class _Applier:
             "code", "pk", "id_number_hmac", *STORED, "flags_text"
         ).query.sql_with_params()
         lists: dict[str | None, list[str]] = {}
-        with small_page_cache(), connection.cursor() as cursor:
+        with small_page_cache(), connection.chunked_cursor() as cursor:  # streamed on PG
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(5000):
                 for code, pk, digest, *fields, flags in rows:
