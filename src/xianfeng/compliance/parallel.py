@@ -291,7 +291,7 @@ def evaluate_in_shards(
     from .snapshot import export_snapshot
 
     shards = plan(
-        [(r.id, r.shard_by) for r in chosen], jobs, weights=weights, children=_children(ctx)
+        [(r.id, r.shard) for r in chosen], jobs, weights=weights, children=_children(ctx)
     )
     task = Task(
         root_ids=tuple(r.pk for r in ctx.roots),

@@ -157,11 +157,6 @@ class Rule:
     shard: str = "rule"
 
     @property
-    def shard_by(self) -> str:
-        """How a parallel run may split the rule: "rule" or "subtree" (see `shard`)."""
-        return self.shard
-
-    @property
     def app(self) -> str:
         """The app label of the module the rule lives in (xianfeng.<app>.rules, or a module
         of the package xianfeng.<app>.rules)."""
