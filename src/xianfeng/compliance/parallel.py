@@ -290,9 +290,7 @@ def evaluate_in_shards(
     first here, the others in the `pool`'s processes or on the queue."""
     from .snapshot import export_snapshot
 
-    shards = plan(
-        [(r.id, r.shard) for r in chosen], jobs, weights=weights, children=_children(ctx)
-    )
+    shards = plan([(r.id, r.shard) for r in chosen], jobs, weights=weights, children=_children(ctx))
     task = Task(
         root_ids=tuple(r.pk for r in ctx.roots),
         period=ctx.period.label,
