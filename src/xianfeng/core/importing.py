@@ -170,50 +170,57 @@ def _header_map(importer: Importer, headers: list[str]) -> dict[int, Column]:
     return mapping
 
 
-def _clean_row(
-    sheet: str,
-    row_number: int,
-    values: list[Any],
-    columns: list[list[Any]],
-    errors: Errors,
-) -> Record | None:
-    cleaned: dict[str, Any] = {}
-    ok = True
-    width = len(values)
-    for entry in columns:
-        index, column, memo = entry
-        raw = values[index] if index < width else None
-        known = memo is not None and raw.__class__ in _HASHABLE
-        if known:  # 1, 1.0 and True are equal keys but clean differently
-            key = (raw.__class__, raw)
-            value = memo.get(key, _UNSEEN)
-        else:
-            value = _UNSEEN
+@dataclass
+class _Cells:
+    """One column of a sheet being read: where it is, its cleaner, and the cleaned value
+    of each repeated cell (statuses, codes, orgs, dates, flags).
+
+    Cleaning is a pure function of the cell, so a repeated cell is cleaned once. Only
+    results of immutable types are kept, and lists, which every row gets a copy of; once a
+    column has MEMO distinct cells (names, numbers) it is no longer remembered."""
+
+    index: int
+    column: Column
+    memo: dict[tuple[type, Any], Any] | None = field(default_factory=dict)
+
+    def clean(self, values: list[Any]) -> Any:
+        """The cleaned cell of this column in `values` (CellError when it is wrong)."""
+        raw = values[self.index] if self.index < len(values) else None
+        memo = self.memo if raw.__class__ in _HASHABLE else None
+        key = (raw.__class__, raw)  # 1, 1.0 and True are equal keys but clean differently
+        value = _UNSEEN if memo is None else memo.get(key, _UNSEEN)
         if value is _UNSEEN:
-            try:
-                value = column.clean(raw)
-            except CellError as error:
-                ok = errors.add(sheet, row_number, column.label, str(error))
-                continue
-            if known and value.__class__ in _IMMUTABLE:
+            value = self.column.clean(raw)
+            if memo is not None and value.__class__ in _IMMUTABLE:
                 memo[key] = value
-                if len(memo) >= MEMO:  # too many distinct cells (names, numbers) to gain
-                    entry[2] = None
-        if column.required and value in (None, ""):
-            ok = errors.add(sheet, row_number, column.label, f"“{column.label}”不能为空")
-            continue
-        cleaned[column.key] = value.copy() if value.__class__ is list else value
-    return Record(sheet, row_number, cleaned) if ok else None
+                if len(memo) >= MEMO:
+                    self.memo = None
+        return value.copy() if value.__class__ is list else value
 
 
-# Cleaning is a pure function of the cell: a column's repeated cells (statuses, codes,
-# orgs, dates, flags) are cleaned once; a column with MEMO distinct cells is no longer
-# remembered. Only results of immutable types are kept, and lists, which every row gets a
-# copy of.
 MEMO = 4096
 _UNSEEN: Any = object()
 _HASHABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, dt.time})
 _IMMUTABLE = _HASHABLE | {Decimal, list}
+
+
+def _clean_row(
+    sheet: str, row_number: int, values: list[Any], columns: list[_Cells], errors: Errors
+) -> Record | None:
+    cleaned: dict[str, Any] = {}
+    ok = True
+    for cells in columns:
+        column = cells.column
+        try:
+            value = cells.clean(values)
+        except CellError as error:
+            ok = errors.add(sheet, row_number, column.label, str(error))
+            continue
+        if column.required and value in (None, ""):
+            ok = errors.add(sheet, row_number, column.label, f"“{column.label}”不能为空")
+            continue
+        cleaned[column.key] = value
+    return Record(sheet, row_number, cleaned) if ok else None
 
 
 def _guess(sheet: Sheet, candidates: list[Importer]) -> Importer | None:
@@ -345,7 +352,7 @@ def _clean_chunks(sheet: Sheet, importer: Importer, errors: Errors):  # type: ig
         errors.add(sheet.name, header_row, column.label, f"缺少必填列“{column.label}”")
     if missing:
         return
-    columns = [[index, column, {}] for index, column in mapping.items()]  # memo per column
+    columns = [_Cells(index, column) for index, column in mapping.items()]
     chunk: list[Record] = []
     for row_number, values in rows:
         record = _clean_row(sheet.name, row_number, values, columns, errors)
