@@ -161,9 +161,11 @@ def _keys(pairs: list[Any]) -> list[str]:
 def _groups(day: dt.date, rules: list[str], rule_s: dict[str, float]) -> dict[str, Any]:
     """Per rule group (ORG, LIFE, STUDY …): the serial seconds of its rules, its floor
     and the ratio (target ≤ 3)."""
+    from xianfeng.compliance.parallel import group_of
+
     groups: dict[str, Any] = {}
-    for prefix in sorted({r.split("-")[0] for r in rules}):
-        chosen = [r for r in rules if r.split("-")[0] == prefix]
+    for prefix in sorted({group_of(r) for r in rules}):
+        chosen = [r for r in rules if group_of(r) == prefix]
         seconds = sum(rule_s.get(r, 0.0) for r in chosen)
         floor = min(_floor(day, chosen) for _ in range(2))
         groups[prefix] = {
