@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xianfeng.notices",
     "xianfeng.orglife",
     "xianfeng.study",
+    "xianfeng.supervision",
     "xianfeng.bench",
     "xianfeng.demo",
 ]
