@@ -150,7 +150,7 @@ class Inserter:
             encoded: dict[Any, Any] = {}
 
             def encode(value: Any) -> Any:
-                key = tuple(value) if isinstance(value, list) else repr(value)
+                key = repr(value)  # lists of dicts too (milestones)
                 if key not in encoded:
                     encoded[key] = field.get_db_prep_save(value, connection)
                 return encoded[key]

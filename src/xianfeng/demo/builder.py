@@ -66,6 +66,7 @@ from xianfeng.orglife.demo import LifeBuilder, Stay, save_affairs
 from xianfeng.orgs.demo import OrgPlan, OrgSupport, OrgTree
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 from xianfeng.study.demo import save_study
+from xianfeng.supervision.demo import save_supervision
 
 from .cleanup import delete_previous_demo
 from .summary import DemoSummary, summarize
@@ -194,7 +195,8 @@ def build_demo(
         assert root.obj is not None
         create_demo_accounts(root.obj)
         _attach_policies(root.obj)
-        run.ctx.progress(run.total, run.total, "演示账号")
+        save_supervision(run.ctx, root.obj)
+        run.ctx.progress(run.total, run.total, "演示账号、清单督查")
     refresh_statistics()
     seconds = time.perf_counter() - started
     irregular, gaps = run.tree.irregular, run.support.support_gaps
