@@ -293,6 +293,12 @@ MATRIX: dict[str, list[Endpoint]] = {
     "compliance:policy_adopt": [P("/compliance/orgs/{lower}/policy/adopt/", "post")],
     "compliance:policy_detach": [P("/compliance/orgs/{lower}/policy/detach/", "post")],
     "compliance:preference": [P("/compliance/orgs/{org}/preferences/", "post")],
+    # The findings API (issue 16 item 10): {finding} is a key with its `|` sent as %7C.
+    "api:list_findings": [
+        P("/api/findings", scoped=False),
+        P("/api/findings?org={org}&rule=ORG&period=2025&severity=error"),
+    ],
+    "api:get_finding": [P("/api/findings/{finding}")],
     # A member's own page and leave request: tested in tests/orglife/test_pages.py.
     "orglife:my": [P("/orglife/my/", scoped=False)],
     "orglife:leave_ask": [P("/orglife/my/1/leave/", "post", scoped=False)],
@@ -534,6 +540,7 @@ def world(tree):
     staff_out = add_staff_post(org=tree.branch_b, name="钱八", started_on=day)
     life = _orglife_objects(tree)
     study = _study_objects(tree)
+    findings = _findings(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -553,6 +560,7 @@ def world(tree):
         "staff": staff_in.pk,
         **life["in"],
         **study["in"],
+        **findings["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -572,8 +580,20 @@ def world(tree):
         "staff": staff_out.pk,
         **life["out"],
         **study["out"],
+        **findings["out"],
     }
     return w
+
+
+def _findings(tree) -> dict[str, dict[str, object]]:
+    """A city-wide run with one finding in each branch; the key of each (`|` as %7C)."""
+    from tests.notices.helpers import found, make_run
+
+    make_run(tree.city, findings=[found("ORG-03", tree.branch_a), found("ORG-03", tree.branch_b)])
+    return {
+        side: {"finding": f"ORG-03%7C{code}%7C-%7C2025"}
+        for side, code in [("in", "CA-T1-B1"), ("out", "CB-T1-B1")]
+    }
 
 
 def _orglife_objects(tree) -> dict[str, dict[str, object]]:
@@ -769,6 +789,8 @@ LISTS = [
     "/accounts/?q=out",
     "/notices/",
     "/api/notices",
+    "/api/findings",
+    "/api/findings?rule=ORG-03",
 ]
 
 

@@ -82,6 +82,8 @@ PAGES = [
     Page("api_orgs", "county_officer", "/api/orgs?limit=50", _children),
     Page("api_members", "county_officer", "/api/members?org=CA-T1&limit=50", _members),
     Page("api_notices", "secretary", "/api/notices", _notices),
+    Page("api_findings", "county_officer", "/api/findings?org=CA-T1&limit=50", _findings),
+    Page("api_findings_scope", "county_officer", "/api/findings?rule=LIFE", _findings),
 ]
 
 

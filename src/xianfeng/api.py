@@ -224,6 +224,7 @@ def unknown_path(request: HttpRequest, path: str):  # type: ignore[no-untyped-de
 
 def _register_routers() -> None:
     from xianfeng.accounts.api import router as accounts_router
+    from xianfeng.compliance.api import router as compliance_router
     from xianfeng.members.api import router as members_router
     from xianfeng.members.api import transfers_router
     from xianfeng.notices.api import router as notices_router
@@ -238,6 +239,7 @@ def _register_routers() -> None:
     api.add_router("/notices", notices_router)
     api.add_router("/orglife", orglife_router)
     api.add_router("/study", study_router)
+    api.add_router("/findings", compliance_router)
     api.add_router("", _fallback)
 
 

@@ -176,7 +176,8 @@ class Item(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("具体内容"), blank=True)
     origin = models.CharField(_("来源"), max_length=12, choices=Origin, default=Origin.MANUAL)
-    # The finding's identity (origin `finding`): "rule|org id|member id or -|period".
+    # The finding's identity (origin `finding`): compliance.queries.finding_key,
+    # "rule|org code|member id or -|period".
     finding_key = models.CharField(_("检查发现标识"), max_length=80, blank=True, default="")
     rule = models.CharField(_("规则"), max_length=20, blank=True, default="")
     finding_member = models.ForeignKey(

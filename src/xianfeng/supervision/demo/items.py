@@ -13,6 +13,7 @@ from typing import Any
 
 from xianfeng.compliance.engine import evaluate
 from xianfeng.compliance.policy import resolver
+from xianfeng.compliance.queries import finding_key
 from xianfeng.compliance.registry import load_rules
 from xianfeng.core.demo import DemoContext
 from xianfeng.lib.dates import parse_period
@@ -203,7 +204,7 @@ class ItemsBuilder:
                 created=created,
                 deadline=created + dt.timedelta(int(days)),
                 fate=self._pick(FINDING_FATES),
-                finding_key=f"{rule.id}|{org.pk}|-|{finding.period}",
+                finding_key=finding_key(rule.id, org.code, None, finding.period),
                 rule=rule.id,
                 finding_period=finding.period,
             )
