@@ -475,6 +475,32 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:get_training_class": [P("/api/study/classes/{training}")],
     "api:record_class_attendance": [P("/api/study/classes/{training}/attendance", "post")],
     "api:member_hours": [P("/api/study/members/{member}/hours?year=2025")],
+    # --- supervision: duty lists (TASK-03), rhythm, inspections, notices (TASK-04) ------
+    "supervision:duty_template": [
+        P("/supervision/orgs/{org}/duty/?year=2025"),
+        P("/supervision/orgs/{org}/duty/", "post"),
+    ],
+    "supervision:duty_item_add": [P("/supervision/orgs/{org}/duty/items/", "post")],
+    "supervision:duty_publish": [P("/supervision/orgs/{org}/duty/publish/", "post")],
+    "supervision:duty_list": [P("/supervision/orgs/{org}/duty/list/?year=2025")],
+    "supervision:duty_item_remove": [P("/supervision/duty-items/{duty_item}/remove/", "post")],
+    "supervision:calendar": [P("/supervision/orgs/{org}/calendar/?year=2025")],
+    "supervision:calendar_generate": [P("/supervision/orgs/{org}/calendar/generate/", "post")],
+    "supervision:calendar_done": [P("/supervision/calendar/{calendar_entry}/done/", "post")],
+    "supervision:progress": [P("/supervision/orgs/{org}/progress/?year=2025")],
+    "supervision:progress_submit": [P("/supervision/orgs/{org}/progress/new/", "post")],
+    "supervision:inspections": [P("/supervision/orgs/{org}/inspections/")],
+    "supervision:inspection_create": [P("/supervision/orgs/{org}/inspections/new/", "post")],
+    "supervision:inspection_detail": [P("/supervision/inspections/{inspection}/")],
+    "supervision:inspection_target": [P("/supervision/inspection-targets/{target}/", "post")],
+    "supervision:inspection_problem": [
+        P("/supervision/inspection-targets/{target}/problems/", "post")
+    ],
+    "supervision:notices": [P("/supervision/orgs/{org}/notices/")],
+    "supervision:notice_create": [P("/supervision/orgs/{org}/notices/new/", "post")],
+    "supervision:notice_detail": [P("/supervision/notices/{inspection_notice}/")],
+    "supervision:notice_pdf": [P("/supervision/notices/{inspection_notice}/notice.pdf")],
+    "supervision:notice_publish": [P("/supervision/notices/{inspection_notice}/publish/", "post")],
 }
 
 
@@ -541,6 +567,7 @@ def world(tree):
     life = _orglife_objects(tree)
     study = _study_objects(tree)
     findings = _findings(tree)
+    supervision = _supervision_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -561,6 +588,7 @@ def world(tree):
         **life["in"],
         **study["in"],
         **findings["in"],
+        **supervision["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -581,6 +609,7 @@ def world(tree):
         **life["out"],
         **study["out"],
         **findings["out"],
+        **supervision["out"],
     }
     return w
 
@@ -680,6 +709,45 @@ def _study_objects(tree) -> dict[str, dict[str, object]]:
             "plan_item": item.pk,
             "training": training.pk,
             "record": record.pk,
+        }
+    return found
+
+
+def _supervision_objects(tree) -> dict[str, dict[str, object]]:
+    """A duty template with a duty, a calendar, an inspection with one target and an
+    inspection notice on each side (branch A; town B with branch B as its target)."""
+    from xianfeng.supervision.domain import duty, inspections, rhythm
+    from xianfeng.supervision.models import Inspection, InspectionTarget
+
+    found: dict[str, dict[str, object]] = {}
+    for side, org, target in [
+        ("in", tree.branch_a, tree.group_a),
+        ("out", tree.town_b, tree.branch_b),
+    ]:
+        template = duty.save_template(org, year=2025, title="责任清单", by=None)
+        duty_item = duty.add_template_item(
+            template, level="secretary", title="第一责任人", due=dt.date(2025, 12, 31), by=None
+        )
+        [entry, *_] = rhythm.generate_calendar(org, year=2025, by=None)
+        inspection = Inspection.objects.create(
+            org=org, kind="half_year", period="2025-H1", title="督查", date=dt.date(2025, 7, 1)
+        )
+        looked = InspectionTarget.objects.create(inspection=inspection, org=target)
+        notice = inspections.create_notice(
+            org,
+            number="督〔2025〕1号",
+            date=dt.date(2025, 7, 10),
+            title="督查通报",
+            body="通报",
+            recipients=org.code,
+            by=None,
+        )
+        found[side] = {
+            "duty_item": duty_item.pk,
+            "calendar_entry": entry.pk,
+            "inspection": inspection.pk,
+            "target": looked.pk,
+            "inspection_notice": notice.pk,
         }
     return found
 

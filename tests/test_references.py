@@ -47,6 +47,7 @@ from xianfeng.study.models import (
     StudyRecord,
     TrainingClass,
 )
+from xianfeng.supervision.models import Inspection, InspectionNotice
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -60,7 +61,7 @@ class Ref:
 
     path: str
     field: str
-    kind: str  # member | material | course
+    kind: str  # member | material | course | org | inspection
     data: tuple[tuple[str, Any], ...] = ()
     shape: str = "one"
 
@@ -87,6 +88,13 @@ CLASS_API = (
     ("ends_on", "2025-05-06"),
     ("days", "1"),
     ("hours", "8"),
+)
+NEW_NOTICE = "/supervision/orgs/{org}/notices/new/"
+NOTICE_FORM = (
+    ("number", "督〔2025〕9号"),
+    ("date", "2025-07-10"),
+    ("title", "督查通报"),
+    ("body", "通报如下"),
 )
 RECORD_API = (("source", "imported"), ("studied_on", "2025-04-01"), ("hours", "3"))
 
@@ -212,6 +220,22 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
         Ref("/api/study/classes/{training}/attendance", "absent", "member", shape="list"),
     ),
     "api:create_course": (),
+    # --- supervision: duty lists, rhythm, inspections, notices (TASK-03, TASK-04) ---------
+    "supervision:notice_create": (
+        Ref(NEW_NOTICE, "recipients", "org", NOTICE_FORM),
+        Ref(NEW_NOTICE, "inspection", "inspection", (*NOTICE_FORM, ("recipients", "CA-T1-B1"))),
+    ),
+    "supervision:duty_template": (),
+    "supervision:duty_item_add": (),
+    "supervision:duty_publish": (),
+    "supervision:duty_item_remove": (),
+    "supervision:calendar_generate": (),
+    "supervision:calendar_done": (),
+    "supervision:progress_submit": (),
+    "supervision:inspection_create": (),
+    "supervision:inspection_target": (),
+    "supervision:inspection_problem": (),  # the org is the target's own
+    "supervision:notice_publish": (),
 }
 
 # Writes of the other apps (orgs, members, accounts, compliance, notices, core): their
@@ -251,6 +275,9 @@ def world(tree):
     course = study.create_course(
         org=tree.branch_b, title="外县课程", kind="lecture", hours=2, published_on=day
     )
+    inspection = Inspection.objects.create(
+        org=tree.town_b, kind="half_year", period="2025-H1", title="外县督查", date=D(2025, 7, 1)
+    )
     places = {
         "org": "CA-T1-B1",
         "meeting": held.pk,
@@ -258,7 +285,13 @@ def world(tree):
         "plan": plan.pk,
     }
     out = {
-        "web": {"member": tree.member_b.pk, "material": material.pk, "course": course.pk},
+        "web": {
+            "member": tree.member_b.pk,
+            "material": material.pk,
+            "course": course.pk,
+            "org": "CB-T1-B1",
+            "inspection": inspection.pk,
+        },
         "api": {"member": "MB1", "material": material.pk, "course": course.pk},
     }
     return {"places": places, "out": out, "tree": tree}
@@ -280,6 +313,8 @@ def snapshot() -> list[list[dict]]:
         MustLearnItem,
         TrainingClass,
         Course,
+        InspectionNotice,
+        InspectionNotice.recipients.through,
     ]
     return [list(model.objects.order_by("pk").values()) for model in models]
 

@@ -341,4 +341,5 @@ FACT_MODULES = [
 REMINDER_SOURCES = [
     "xianfeng.orglife.reminders.meeting_reminders",
     "xianfeng.orgs.reminders.term_reminders",
+    "xianfeng.supervision.domain.rhythm.calendar_reminders",
 ]

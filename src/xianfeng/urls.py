@@ -18,6 +18,7 @@ urlpatterns = [
     path("members/", include("xianfeng.members.urls")),
     path("orglife/", include("xianfeng.orglife.urls")),
     path("study/", include("xianfeng.study.urls")),
+    path("supervision/", include("xianfeng.supervision.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
     path("notices/", include("xianfeng.notices.urls")),
     path("api/", api.urls),

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import duty, rhythm
+
+app_name = "supervision"
+urlpatterns = [
+    # --- three-level duty lists (TASK-03) ---
+    path("orgs/<str:code>/duty/", duty.duty_template, name="duty_template"),
+    path("orgs/<str:code>/duty/items/", duty.duty_item_add, name="duty_item_add"),
+    path("orgs/<str:code>/duty/publish/", duty.duty_publish, name="duty_publish"),
+    path("orgs/<str:code>/duty/list/", duty.duty_list, name="duty_list"),
+    path("duty-items/<int:pk>/remove/", duty.duty_item_remove, name="duty_item_remove"),
+    # --- supervision rhythm (TASK-04) ---
+    path("orgs/<str:code>/calendar/", rhythm.calendar, name="calendar"),
+    path("orgs/<str:code>/calendar/generate/", rhythm.calendar_generate, name="calendar_generate"),
+    path("calendar/<int:pk>/done/", rhythm.calendar_done, name="calendar_done"),
+    path("orgs/<str:code>/progress/", rhythm.progress, name="progress"),
+    path("orgs/<str:code>/progress/new/", rhythm.progress_submit, name="progress_submit"),
+    path("orgs/<str:code>/inspections/", rhythm.inspections, name="inspections"),
+    path("orgs/<str:code>/inspections/new/", rhythm.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", rhythm.inspection_detail, name="inspection_detail"),
+    path("inspection-targets/<int:pk>/", rhythm.inspection_target, name="inspection_target"),
+    path(
+        "inspection-targets/<int:pk>/problems/",
+        rhythm.inspection_problem,
+        name="inspection_problem",
+    ),
+    path("orgs/<str:code>/notices/", rhythm.notices, name="notices"),
+    path("orgs/<str:code>/notices/new/", rhythm.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", rhythm.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/notice.pdf", rhythm.notice_pdf, name="notice_pdf"),
+    path("notices/<int:pk>/publish/", rhythm.notice_publish, name="notice_publish"),
+]
