@@ -320,6 +320,7 @@ BENCH_FLOORS = [
     "xianfeng.orgs.bench.FLOORS",
     "xianfeng.orglife.bench.FLOORS",
     "xianfeng.study.bench.FLOORS",
+    "xianfeng.supervision.bench.FLOORS",
 ]
 
 # Modules whose compliance rules are registered (PLAT-04).
@@ -327,6 +328,7 @@ RULE_MODULES = [
     "xianfeng.orgs.rules",
     "xianfeng.orglife.rules",
     "xianfeng.study.rules",
+    "xianfeng.supervision.rules",
 ]
 
 # Modules whose shared facts (compliance.facts: large reads cached once per run) the rules

@@ -35,6 +35,12 @@ FAIL_EARLY = {
     "STUDY-01": "年中起的进度提示",
     "STUDY-03": "年度计划逾期、按季度、按月",
     "STUDY-04": "乡镇党委按季度的实用技术培训",
+    "TASK-01": "状态：逾期未销号",
+    "TASK-02": "状态：多次退回",
+    "TASK-04": "按季度（季度末加报送期限）",
+    "TASK-05": "过立项截止日（默认3月31日）",
+    "TASK-06": "状态：岗位调整建议逾期未决定",
+    "TASK-07": "过述职截止日（默认3月31日）",
 }
 # Rules judged only once the year (and its grace) is over.
 YEAR_END_ONLY = {

@@ -189,10 +189,13 @@ class ItemsBuilder:
         )
         found = [(rule, f) for rule, f in pairs if rule is not None and f.member_id is None]
         orgs = Org.objects.in_bulk({f.org_id for _rule, f in found})
+        keys: set[str] = set()  # a rule may report one org twice in a period (ORG-04)
         for rule, finding in found:
-            if self.rng.random() >= 0.6:
-                continue
             org = orgs[finding.org_id]
+            key = finding_key(rule.id, org.code, None, finding.period)
+            if self.rng.random() >= 0.6 or key in keys:
+                continue
+            keys.add(key)
             created = dt.date(self.as_of.year, 1, 10) + dt.timedelta(self.rng.randint(0, 9))
             days = self.policy.value(f"supervision.deadline.{finding.severity}_days", org.path)
             self._plan(
@@ -204,7 +207,7 @@ class ItemsBuilder:
                 created=created,
                 deadline=created + dt.timedelta(int(days)),
                 fate=self._pick(FINDING_FATES),
-                finding_key=finding_key(rule.id, org.code, None, finding.period),
+                finding_key=key,
                 rule=rule.id,
                 finding_period=finding.period,
             )

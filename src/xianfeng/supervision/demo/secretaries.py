@@ -118,7 +118,7 @@ class SecretariesBuilder:
 
     def _owing(self) -> list[Org]:
         owing = []
-        for org in self.orgs:
+        for org in self.orgs[1:]:  # the root reports to no one above it (TASK-04)
             sectors = self.policy.value("supervision.progress.sectors", org.path)
             kinds = self.policy.value("supervision.progress.kinds", org.path)
             government = org.sector in sectors and org.kind in (
