@@ -501,6 +501,15 @@ MATRIX: dict[str, list[Endpoint]] = {
     "supervision:notice_detail": [P("/supervision/notices/{inspection_notice}/")],
     "supervision:notice_pdf": [P("/supervision/notices/{inspection_notice}/notice.pdf")],
     "supervision:notice_publish": [P("/supervision/notices/{inspection_notice}/publish/", "post")],
+    # Supervision (issue 16): findings turned into problem items, re-inspection (回头看).
+    "supervision:from_findings": [P("/supervision/orgs/{org}/from-findings/?rule=LIFE-03")],
+    "supervision:findings_to_items": [P("/supervision/orgs/{org}/from-findings/create/", "post")],
+    "supervision:reinspections": [
+        P("/supervision/orgs/{org}/reinspections/"),
+        P("/supervision/orgs/{org}/reinspections/", "post"),
+    ],
+    # PLACEHOLDER of the findings helper's copy: the item pages' own entry replaces it.
+    "supervision:item": [P("/supervision/items/{item}/")],
 }
 
 
@@ -568,6 +577,7 @@ def world(tree):
     study = _study_objects(tree)
     findings = _findings(tree)
     supervision = _supervision_objects(tree)
+    items = _item_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -589,6 +599,7 @@ def world(tree):
         **study["in"],
         **findings["in"],
         **supervision["in"],
+        **items["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -610,6 +621,7 @@ def world(tree):
         **study["out"],
         **findings["out"],
         **supervision["out"],
+        **items["out"],
     }
     return w
 
@@ -749,6 +761,19 @@ def _supervision_objects(tree) -> dict[str, dict[str, object]]:
             "target": looked.pk,
             "inspection_notice": notice.pk,
         }
+    return found
+
+
+def _item_objects(tree) -> dict[str, dict[str, object]]:
+    """A problem item on each side."""
+    from xianfeng.supervision.domain.items import create_item
+
+    found: dict[str, dict[str, object]] = {}
+    for side, branch in [("in", tree.branch_a), ("out", tree.branch_b)]:
+        item = create_item(
+            branch, kind="problem", title="整改事项", deadline=dt.date(2030, 1, 1), by=None
+        )
+        found[side] = {"item": item.pk}
     return found
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duty, rhythm
+from .views import duty, findings, rhythm
 
 app_name = "supervision"
 urlpatterns = [
@@ -30,4 +30,14 @@ urlpatterns = [
     path("notices/<int:pk>/", rhythm.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/notice.pdf", rhythm.notice_pdf, name="notice_pdf"),
     path("notices/<int:pk>/publish/", rhythm.notice_publish, name="notice_publish"),
+    # findings → problem items; re-inspection (helper B)
+    path("orgs/<str:code>/from-findings/", findings.from_findings, name="from_findings"),
+    path(
+        "orgs/<str:code>/from-findings/create/",
+        findings.findings_to_items,
+        name="findings_to_items",
+    ),
+    path("orgs/<str:code>/reinspections/", findings.reinspections, name="reinspections"),
+    # PLACEHOLDER until the item pages are merged (helper B's copy only)
+    path("items/<int:pk>/", findings.item, name="item"),
 ]

@@ -13,11 +13,14 @@ class Command(BaseCommand):
     help = (
         "性能测试：import（市级党员名册导入）、check（市级全量合规检查）、"
         "load（本机网页服务压力测试）、roundtrip（示范数据全量导出后导入空库并逐行比对）、"
-        "export（当前数据库全部党员导出，脱敏与完整身份证号各一次）"
+        "export（当前数据库全部党员导出，脱敏与完整身份证号各一次）、"
+        "supervision（当前数据库：全部检查发现生成问题清单、督查规则、审核队列页面）"
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("what", choices=["import", "check", "load", "roundtrip", "export"])
+        parser.add_argument(
+            "what", choices=["import", "check", "load", "roundtrip", "export", "supervision"]
+        )
         parser.add_argument(
             "--scale",
             choices=["town", "county", "city"],
@@ -70,6 +73,11 @@ class Command(BaseCommand):
             action="store_true",
             help="load：压测同时在另一进程运行全量合规检查（xianfeng check），报告其耗时",
         )
+        parser.add_argument(
+            "--reviewer",
+            default="demo_admin",
+            help="supervision：审核队列页面的登录账号（默认全辖区管理员 demo_admin）",
+        )
         parser.add_argument("--format", choices=["json"], default="json")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
@@ -80,6 +88,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "roundtrip":
             self.stdout.write(json.dumps(self._roundtrip(options), ensure_ascii=False, indent=2))
+            return
+        if options["what"] == "supervision":
+            self.stdout.write(json.dumps(self._supervision(options), ensure_ascii=False, indent=2))
             return
         if options["what"] == "export":
             from xianfeng.bench import exporting
@@ -121,6 +132,19 @@ class Command(BaseCommand):
             )
         default = Path(settings.VAR_DIR) / "bench" / "roster-unmasked.xlsx"
         return importing.reimport(roster, default)
+
+    def _supervision(self, options):  # type: ignore[no-untyped-def]
+        from xianfeng.bench import load, supervising
+
+        try:
+            return supervising.run(
+                clients=options["clients"],
+                seconds=options["seconds"],
+                account=options["reviewer"],
+                password=options["password"],
+            )
+        except load.LoadError as error:
+            raise CommandError(str(error), returncode=2) from None
 
     def _roundtrip(self, options):  # type: ignore[no-untyped-def]
         import datetime as dt
