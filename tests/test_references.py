@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 import tests.test_references_orgs_members as other_apps
+import tests.test_references_supervision as supervision
 import tests.test_references_supervision_findings as supervision_findings
 from tests.factories import make_user
 from tests.test_authorization import MATRIX
@@ -241,8 +242,11 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
 
 # Writes of the other apps (orgs, members, accounts, compliance, notices, core): their
 # references are tried in tests/test_references_orgs_members.py, listed in its table;
-# supervision's findings → items in tests/test_references_supervision_findings.py.
-COVERED_ELSEWHERE = set(other_apps.REFERENCES) | set(supervision_findings.REFERENCES)
+# supervision's items in tests/test_references_supervision.py and its findings → items in
+# tests/test_references_supervision_findings.py.
+COVERED_ELSEWHERE = (
+    set(other_apps.REFERENCES) | set(supervision.REFERENCES) | set(supervision_findings.REFERENCES)
+)
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}
 MISSING = {"member": "NOSUCH9", "material": 987654, "course": 987654}  # API (codes, ids)

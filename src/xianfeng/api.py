@@ -231,6 +231,7 @@ def _register_routers() -> None:
     from xianfeng.orglife.api import router as orglife_router
     from xianfeng.orgs.api import router as orgs_router
     from xianfeng.study.api import router as study_router
+    from xianfeng.supervision.api import router as supervision_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
@@ -240,6 +241,7 @@ def _register_routers() -> None:
     api.add_router("/orglife", orglife_router)
     api.add_router("/study", study_router)
     api.add_router("/findings", compliance_router)
+    api.add_router("/supervision", supervision_router)
     api.add_router("", _fallback)
 
 

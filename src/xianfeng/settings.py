@@ -288,6 +288,7 @@ IMPORTERS = [
     "xianfeng.orglife.sheets.IMPORTERS",
     "xianfeng.study.sheets.IMPORTERS",
     "xianfeng.accounts.sheets.IMPORTERS",
+    "xianfeng.supervision.sheets.IMPORTERS",
     "xianfeng.compliance.sheets.IMPORTERS",
 ]
 
@@ -299,6 +300,7 @@ EXPORTS = [
     "xianfeng.orglife.exports.EXPORTS",
     "xianfeng.study.exports.EXPORTS",
     "xianfeng.accounts.exports.EXPORTS",
+    "xianfeng.supervision.exports.EXPORTS",
     "xianfeng.compliance.exports.EXPORTS",
     "xianfeng.orgs.exports.PREFERENCE_EXPORTS",
 ]
@@ -344,4 +346,5 @@ REMINDER_SOURCES = [
     "xianfeng.orglife.reminders.meeting_reminders",
     "xianfeng.orgs.reminders.term_reminders",
     "xianfeng.supervision.domain.rhythm.calendar_reminders",
+    "xianfeng.supervision.reminders.item_reminders",
 ]
