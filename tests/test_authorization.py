@@ -508,8 +508,6 @@ MATRIX: dict[str, list[Endpoint]] = {
         P("/supervision/orgs/{org}/reinspections/"),
         P("/supervision/orgs/{org}/reinspections/", "post"),
     ],
-    # PLACEHOLDER of the findings helper's copy: the item pages' own entry replaces it.
-    "supervision:item": [P("/supervision/items/{item}/")],
     # Supervision items (TASK-01, TASK-02). {sv_open} is an open item of the org; the
     # reviewer's writes act on items of {lower}, which the org reviews.
     "api:list_my_items": [P("/api/supervision/items?responsible=me", scoped=False)],
@@ -542,6 +540,28 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:decide_extension": [
         P("/api/supervision/extensions/{sv_extension}/decide", "post", data=(("grant", "true"),))
     ],
+    # Supervision (TASK-01, TASK-02): lists, the item page and its actions, the queue
+    # (items each account may act on: tests/supervision/test_pages.py).
+    "supervision:mine": [P("/supervision/mine/", scoped=False)],
+    "supervision:queue": [P("/supervision/queue/", scoped=False)],
+    "supervision:org_items": [
+        P("/supervision/orgs/{org}/items/"),
+        P("/supervision/orgs/{org}/items/?kind=problem&status=open&overdue=on&page=2"),
+    ],
+    "supervision:item_new": [
+        P("/supervision/orgs/{org}/items/new/", form=True),
+        P("/supervision/orgs/{org}/items/new/", "post"),
+    ],
+    "supervision:overview": [P("/supervision/orgs/{town}/overview/?sort=-overdue")],
+    "supervision:overview_export": [P("/supervision/orgs/{town}/overview.xlsx")],
+    "supervision:item": [P("/supervision/items/{item}/")],
+    "supervision:item_start": [P("/supervision/items/{item}/start/", "post")],
+    "supervision:item_submit": [P("/supervision/items/{item}/submit/", "post")],
+    "supervision:item_accept": [P("/supervision/items/{review_item}/accept/", "post")],
+    "supervision:item_return": [P("/supervision/items/{review_item}/return/", "post")],
+    "supervision:item_extension": [P("/supervision/items/{item}/extension/", "post")],
+    "supervision:extension_decide": [P("/supervision/extensions/{extension}/decide/", "post")],
+    "supervision:item_file": [P("/supervision/files/{item_file}/")],
 }
 
 
@@ -828,15 +848,39 @@ def _api_item_objects(tree) -> dict[str, dict[str, object]]:
 
 
 def _item_objects(tree) -> dict[str, dict[str, object]]:
-    """A problem item on each side."""
-    from xianfeng.supervision.domain.items import create_item
+    """On each side an open item with a file (the branch's, acted for by its member) and
+    a submitted item with a pending extension that the branch reviews (its party group's;
+    on the out side the branch's own, reviewed by the town)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from xianfeng.lib.dates import today
+    from xianfeng.supervision.domain import items as supervision
+
+    day = today()
     found: dict[str, dict[str, object]] = {}
-    for side, branch in [("in", tree.branch_a), ("out", tree.branch_b)]:
-        item = create_item(
-            branch, kind="problem", title="整改事项", deadline=dt.date(2030, 1, 1), by=None
+    for side, branch, reviewed, code in [
+        ("in", tree.branch_a, tree.group_a, "MA1"),
+        ("out", tree.branch_b, tree.branch_b, "MB1"),
+    ]:
+        fields = {"kind": "problem", "deadline": day + dt.timedelta(days=30), "by": None}
+        item = supervision.create_item(
+            branch,
+            title="记录不全",
+            responsible=code,
+            files=[SimpleUploadedFile("通知.pdf", b"%PDF-1.4")],
+            **fields,
         )
-        found[side] = {"item": item.pk}
+        review = supervision.create_item(reviewed, title="待验收", **fields)
+        supervision.submit_item(review, evidence="已整改", by=None)
+        extension = supervision.ask_extension(
+            review, deadline=day + dt.timedelta(days=60), reason="需要时间", by=None
+        )
+        found[side] = {
+            "item": item.pk,
+            "item_file": item.files.get().pk,
+            "review_item": review.pk,
+            "extension": extension.pk,
+        }
     return found
 
 

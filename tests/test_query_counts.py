@@ -62,6 +62,23 @@ def _roots(tree: Tree, n: int) -> None:
         grant_post(user=user, org=make_org(tree.town_b, kind="branch"), role="viewer")
 
 
+def _items(tree: Tree, n: int) -> None:
+    """Submitted items of the branch, acted for by its member's account."""
+    from xianfeng.lib.dates import today
+    from xianfeng.supervision.domain import items as supervision
+
+    for index in range(n):
+        item = supervision.create_item(
+            tree.branch_a,
+            kind="problem",
+            title=f"事项{index}",
+            deadline=today() + dt.timedelta(days=index),
+            responsible="MA1",
+            by=None,
+        )
+        supervision.submit_item(item, evidence="已整改", by=None)
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -84,6 +101,10 @@ PAGES = [
     Page("api_notices", "secretary", "/api/notices", _notices),
     Page("api_findings", "county_officer", "/api/findings?org=CA-T1&limit=50", _findings),
     Page("api_findings_scope", "county_officer", "/api/findings?rule=LIFE", _findings),
+    Page("supervision_queue", "county_officer", "/supervision/queue/", _items),
+    Page("supervision_list", "county_officer", "/supervision/orgs/CA-T1-B1/items/", _items),
+    Page("supervision_mine", "member", "/supervision/mine/", _items),
+    Page("supervision_overview", "county_officer", "/supervision/orgs/CA-T1/overview/", _children),
 ]
 
 

@@ -28,6 +28,7 @@ import pytest
 import tests.test_references_orgs_members as other_apps
 import tests.test_references_supervision as supervision
 import tests.test_references_supervision_findings as supervision_findings
+import tests.test_references_supervision_pages as supervision_pages
 from tests.factories import make_user
 from tests.test_authorization import MATRIX
 from xianfeng.orglife import domain as life
@@ -242,10 +243,14 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
 
 # Writes of the other apps (orgs, members, accounts, compliance, notices, core): their
 # references are tried in tests/test_references_orgs_members.py, listed in its table;
-# supervision's items in tests/test_references_supervision.py and its findings → items in
-# tests/test_references_supervision_findings.py.
+# supervision's: its API and import sheets in tests/test_references_supervision.py, its
+# findings → items in tests/test_references_supervision_findings.py, its item pages in
+# tests/test_references_supervision_pages.py.
 COVERED_ELSEWHERE = (
-    set(other_apps.REFERENCES) | set(supervision.REFERENCES) | set(supervision_findings.REFERENCES)
+    set(other_apps.REFERENCES)
+    | set(supervision.REFERENCES)
+    | set(supervision_findings.REFERENCES)
+    | set(supervision_pages.REFERENCES)
 )
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}

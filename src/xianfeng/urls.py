@@ -21,6 +21,7 @@ urlpatterns = [
     path("supervision/", include("xianfeng.supervision.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
     path("notices/", include("xianfeng.notices.urls")),
+    path("supervision/", include("xianfeng.supervision.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duty, findings, rhythm
+from .views import duty, findings, items, overview, queue, rhythm
 
 app_name = "supervision"
 urlpatterns = [
@@ -38,6 +38,19 @@ urlpatterns = [
         name="findings_to_items",
     ),
     path("orgs/<str:code>/reinspections/", findings.reinspections, name="reinspections"),
-    # PLACEHOLDER until the item pages are merged (helper B's copy only)
-    path("items/<int:pk>/", findings.item, name="item"),
+    # --- items: my items, the org's lists, the item page, the queue, the overview ---
+    path("mine/", items.my_items, name="mine"),
+    path("queue/", queue.queue, name="queue"),
+    path("orgs/<str:code>/items/", items.org_items, name="org_items"),
+    path("orgs/<str:code>/items/new/", items.item_new, name="item_new"),
+    path("orgs/<str:code>/overview/", overview.overview_page, name="overview"),
+    path("orgs/<str:code>/overview.xlsx", overview.overview_export, name="overview_export"),
+    path("items/<int:pk>/", items.item_detail, name="item"),
+    path("items/<int:pk>/start/", items.item_start, name="item_start"),
+    path("items/<int:pk>/submit/", items.item_submit, name="item_submit"),
+    path("items/<int:pk>/accept/", items.item_accept, name="item_accept"),
+    path("items/<int:pk>/return/", items.item_return, name="item_return"),
+    path("items/<int:pk>/extension/", items.item_extension, name="item_extension"),
+    path("extensions/<int:pk>/decide/", items.extension_decide, name="extension_decide"),
+    path("files/<int:pk>/", items.item_file, name="item_file"),
 ]

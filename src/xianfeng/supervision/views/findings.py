@@ -41,7 +41,6 @@ from ..queries.findings import (
     items_by_key,
     reinspection_items,
 )
-from ..queries.items import get_item_for_user
 
 PER_PAGE = 50
 REINSPECTIONS_PER_PAGE = 20
@@ -225,15 +224,3 @@ def _with_items(records: list[Reinspection]) -> list[dict[str, Any]]:
         ]
         rows.append({"record": record, "sample": sample, "share_percent": record.share * 100})
     return rows
-
-
-# --- an item (placeholder until the item pages are merged) ---------------------------------
-
-
-@login_required
-def item(request: HttpRequest, pk: int) -> HttpResponse:
-    """PLACEHOLDER (helper B's copy only): the item pages come from another helper; this
-    minimal page lets the findings pages link to `supervision:item` meanwhile."""
-    found = get_item_for_user(request.user, pk)
-    steps = found.steps.select_related("by").order_by("at", "pk")
-    return render(request, "supervision/findings_item.html", {"item": found, "steps": steps})
