@@ -562,6 +562,76 @@ MATRIX: dict[str, list[Endpoint]] = {
     "supervision:item_extension": [P("/supervision/items/{item}/extension/", "post")],
     "supervision:extension_decide": [P("/supervision/extensions/{extension}/decide/", "post")],
     "supervision:item_file": [P("/supervision/files/{item_file}/")],
+    # Supervision, the secretaries' duties (TASK-05 … TASK-07). Admonitions and adjustment
+    # proposals concern orgs below the actor: {lower} lies below the branch secretary's org.
+    "supervision:projects": [P("/supervision/orgs/{org}/projects/")],
+    "supervision:project_create": [
+        P("/supervision/orgs/{org}/projects/new/", form=True),
+        P("/supervision/orgs/{org}/projects/new/", "post"),
+    ],
+    "supervision:project_coverage": [P("/supervision/orgs/{town}/projects/coverage/?year=2025")],
+    "supervision:project": [P("/supervision/projects/{project}/")],
+    "supervision:project_milestones": [P("/supervision/projects/{project}/milestones/", "post")],
+    "supervision:project_complete": [P("/supervision/projects/{project}/complete/", "post")],
+    "supervision:admonitions": [P("/supervision/orgs/{lower}/admonitions/")],
+    "supervision:admonition_create": [
+        P("/supervision/orgs/{lower}/admonitions/new/", form=True),
+        P("/supervision/orgs/{lower}/admonitions/new/", "post"),
+    ],
+    "supervision:my_admonitions": [P("/supervision/my/admonitions/", scoped=False)],
+    "supervision:proposals": [P("/supervision/orgs/{lower}/proposals/")],
+    "supervision:proposal_decide": [P("/supervision/proposals/{proposal}/decide/", "post")],
+    "supervision:duty_reports": [P("/supervision/orgs/{org}/duty-reports/")],
+    "supervision:duty_report_create": [
+        P("/supervision/orgs/{org}/duty-reports/new/", form=True),
+        P("/supervision/orgs/{org}/duty-reports/new/", "post"),
+    ],
+    "supervision:report_coverage": [P("/supervision/orgs/{town}/duty-reports/coverage/?year=2025")],
+    "api:list_projects": [P("/api/supervision/orgs/{org}/projects?year=2025")],
+    "api:register_project": [
+        P(
+            "/api/supervision/orgs/{org}/projects",
+            "post",
+            data=(("title", "党建引领"), ("goal", "建成服务站"), ("registered_on", "2025-06-01")),
+        )
+    ],
+    "api:update_milestones": [P("/api/supervision/projects/{project}/milestones", "post")],
+    "api:complete_project": [
+        P(
+            "/api/supervision/projects/{project}/complete",
+            "post",
+            data=(("result", "服务站投入使用"), ("completed_on", "2025-11-20")),
+        )
+    ],
+    "api:list_admonitions": [P("/api/supervision/orgs/{lower}/admonitions")],
+    "api:record_admonition": [
+        P(
+            "/api/supervision/orgs/{lower}/admonitions",
+            "post",
+            data=(
+                ("date", "2025-06-01"),
+                ("by_org", "{org}"),
+                ("talker", "组织委员"),
+                ("reason", "三会一课落实不到位"),
+            ),
+        )
+    ],
+    "api:list_proposals": [P("/api/supervision/orgs/{lower}/adjustment-proposals")],
+    "api:decide_proposal": [
+        P(
+            "/api/supervision/adjustment-proposals/{proposal}/decide",
+            "post",
+            data=(("decision", "kept"), ("note", "已整改到位")),
+        )
+    ],
+    "api:list_duty_reports": [P("/api/supervision/orgs/{org}/duty-reports?year=2025")],
+    "api:record_duty_report": [
+        P(
+            "/api/supervision/orgs/{org}/duty-reports",
+            "post",
+            data=(("year", "2025"), ("date", "2025-12-20"), ("summary", "全年抓党建情况")),
+        )
+    ],
 }
 
 
@@ -631,6 +701,7 @@ def world(tree):
     supervision = _supervision_objects(tree)
     items = _item_objects(tree)
     api_items = _api_item_objects(tree)
+    duties = _secretaries_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -654,6 +725,7 @@ def world(tree):
         **supervision["in"],
         **items["in"],
         **api_items["in"],
+        **duties["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -677,6 +749,7 @@ def world(tree):
         **supervision["out"],
         **items["out"],
         **api_items["out"],
+        **duties["out"],
     }
     return w
 
@@ -881,6 +954,39 @@ def _item_objects(tree) -> dict[str, dict[str, object]]:
             "review_item": review.pk,
             "extension": extension.pk,
         }
+    return found
+
+
+def _secretaries_objects(tree) -> dict[str, dict[str, object]]:
+    """A secretary-led project of each branch (the world seats their secretaries), and an
+    adjustment proposal below the branch secretary's org ("in": its party group, made
+    directly, as party groups have no secretary to talk to) and in county CB ("out")."""
+    from xianfeng.supervision.domain.secretaries import record_admonition, register_project
+    from xianfeng.supervision.models import AdjustmentProposal, Admonition
+
+    day = dt.date(2025, 6, 1)
+    found: dict[str, dict[str, object]] = {}
+    for side, branch in [("in", tree.branch_a), ("out", tree.branch_b)]:
+        project = register_project(
+            branch, title="党建引领", goal="建成服务站", registered_on=day, by=None
+        )
+        found[side] = {"project": project.pk}
+    talk = Admonition.objects.create(
+        org=tree.group_a,
+        member=tree.member_a,
+        date=day,
+        by_org=tree.branch_a,
+        talker="组织委员",
+        reason="履职不到位",
+    )
+    proposal_in = AdjustmentProposal.objects.create(
+        org=tree.group_a, member=tree.member_a, admonition=talk, raised_on=day
+    )
+    talk = dict(by_org="CB-T1", talker="组织委员", reason="履职不到位", by=None)
+    record_admonition(tree.branch_b, date=dt.date(2025, 3, 1), **talk)
+    second = record_admonition(tree.branch_b, date=day, **talk)
+    found["in"]["proposal"] = proposal_in.pk
+    found["out"]["proposal"] = second.proposal.pk
     return found
 
 

@@ -29,6 +29,7 @@ import tests.test_references_orgs_members as other_apps
 import tests.test_references_supervision as supervision
 import tests.test_references_supervision_findings as supervision_findings
 import tests.test_references_supervision_pages as supervision_pages
+import tests.test_references_supervision_secretaries as secretaries
 from tests.factories import make_user
 from tests.test_authorization import MATRIX
 from xianfeng.orglife import domain as life
@@ -245,12 +246,14 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
 # references are tried in tests/test_references_orgs_members.py, listed in its table;
 # supervision's: its API and import sheets in tests/test_references_supervision.py, its
 # findings → items in tests/test_references_supervision_findings.py, its item pages in
-# tests/test_references_supervision_pages.py.
+# tests/test_references_supervision_pages.py, the secretaries' duties in
+# tests/test_references_supervision_secretaries.py.
 COVERED_ELSEWHERE = (
     set(other_apps.REFERENCES)
     | set(supervision.REFERENCES)
     | set(supervision_findings.REFERENCES)
     | set(supervision_pages.REFERENCES)
+    | set(secretaries.REFERENCES)
 )
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}

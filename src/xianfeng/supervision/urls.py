@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duty, findings, items, overview, queue, rhythm
+from .views import duty, findings, items, overview, queue, rhythm, secretaries
 
 app_name = "supervision"
 urlpatterns = [
@@ -53,4 +53,35 @@ urlpatterns = [
     path("items/<int:pk>/extension/", items.item_extension, name="item_extension"),
     path("extensions/<int:pk>/decide/", items.extension_decide, name="extension_decide"),
     path("files/<int:pk>/", items.item_file, name="item_file"),
+    # secretary-led projects (TASK-05), admonitions (TASK-06), duty reports (TASK-07)
+    path("orgs/<str:code>/projects/", secretaries.projects, name="projects"),
+    path("orgs/<str:code>/projects/new/", secretaries.project_create, name="project_create"),
+    path(
+        "orgs/<str:code>/projects/coverage/",
+        secretaries.project_coverage_page,
+        name="project_coverage",
+    ),
+    path("projects/<int:pk>/", secretaries.project_detail, name="project"),
+    path(
+        "projects/<int:pk>/milestones/", secretaries.project_milestones, name="project_milestones"
+    ),
+    path("projects/<int:pk>/complete/", secretaries.project_complete, name="project_complete"),
+    path("orgs/<str:code>/admonitions/", secretaries.admonitions, name="admonitions"),
+    path(
+        "orgs/<str:code>/admonitions/new/", secretaries.admonition_create, name="admonition_create"
+    ),
+    path("my/admonitions/", secretaries.my_admonitions, name="my_admonitions"),
+    path("orgs/<str:code>/proposals/", secretaries.proposals, name="proposals"),
+    path("proposals/<int:pk>/decide/", secretaries.proposal_decide, name="proposal_decide"),
+    path("orgs/<str:code>/duty-reports/", secretaries.duty_reports, name="duty_reports"),
+    path(
+        "orgs/<str:code>/duty-reports/new/",
+        secretaries.duty_report_create,
+        name="duty_report_create",
+    ),
+    path(
+        "orgs/<str:code>/duty-reports/coverage/",
+        secretaries.report_coverage_page,
+        name="report_coverage",
+    ),
 ]
