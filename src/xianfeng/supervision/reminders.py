@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from xianfeng.accounts.queries import officers_in_charge
@@ -40,8 +41,6 @@ SUMMARY_AFTER = 3
 CATEGORY_OWN = "清单整改"
 CATEGORY_REVIEW = "清单督办"
 # The pages of the lists (supervision/urls.py, issue 16): an item, an org's lists.
-ITEM_URL = "/supervision/items/{pk}/"
-ORG_URL = "/supervision/orgs/{code}/"
 STILL_OPEN = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 
 
@@ -76,7 +75,7 @@ def own_reminders(as_of: dt.date, policy: Resolver) -> list[Reminder]:
                 due=deadline,
                 overdue=late,
                 org_name=org_name,
-                url=ITEM_URL.format(pk=pk),
+                url=reverse("supervision:item", args=[pk]),
             )
         )
     return found
@@ -161,7 +160,7 @@ def _review_reminders(
                     due=oldest,
                     overdue=late,
                     org_name=first.org_name,
-                    url=ORG_URL.format(code=first.org_code),
+                    url=_org_url(first.org_code, what),
                 )
             )
             continue
@@ -181,10 +180,16 @@ def _review_reminders(
                     due=row.day,
                     overdue=late,
                     org_name=row.org_name,
-                    url=ITEM_URL.format(pk=row.pk),
+                    url=reverse("supervision:item", args=[row.pk]),
                 )
             )
     return found
+
+
+def _org_url(code: str, what: str) -> str:
+    """The org's list of the items a summarised reminder speaks of."""
+    query = "?overdue=on" if what == "late" else "?status=submitted"
+    return reverse("supervision:org_items", args=[code]) + query
 
 
 def review_reminders(as_of: dt.date, policy: Resolver) -> list[Reminder]:
