@@ -20,7 +20,6 @@ urlpatterns = [
     path("study/", include("xianfeng.study.urls")),
     path("supervision/", include("xianfeng.supervision.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
-    path("supervision/", include("xianfeng.supervision.urls")),
     path("notices/", include("xianfeng.notices.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
