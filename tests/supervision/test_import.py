@@ -265,6 +265,8 @@ def test_task_03_duty_template_rows_import_export_round_trip(tmp_path, tree):
         "具体要求",
         "完成时限",
         "序号",
+        "发布时间",
+        "创建人",
     ]
     assert exported[1][:5] == [
         "CA-T1",

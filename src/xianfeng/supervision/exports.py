@@ -12,16 +12,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from xianfeng.accounts.importers import moment_text
 from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.workbooks import write_sheets
 
+from . import restore
+from .exports_records import RECORD_EXPORTS
 from .importers import DUTY_COLUMNS, ITEM_COLUMNS, DutyTemplateImporter, ItemImporter
 from .models import DutyLevel, DutyTemplateItem, Item, ItemKind, ItemStatus, Origin
 
 CHUNK = 5000
 ITEM_FIELDS = (
+    "pk",
     "org__code",
     "org__name",
     "kind",
@@ -30,14 +33,31 @@ ITEM_FIELDS = (
     "origin",
     "rule",
     "finding_period",
+    "finding_key",
+    "finding_member__code",
+    "finding_cleared_on",
+    "inspection_id",
+    "duty_template_item__template__org__code",
+    "duty_template_item__template__year",
+    "duty_template_item__title",
+    "duty_level",
+    "year",
     "responsible__code",
     "responsible__name",
+    "responsible_user__username",
     "reviewer_org__code",
     "deadline",
     "status",
+    "evidence",
+    "submitted_at",
+    "submitted_by__username",
     "returned_count",
+    "reopened_count",
     "created_on",
+    "created_by__username",
     "accepted_at",
+    "accepted_by__username",
+    "accept_note",
 )
 KINDS = dict(ItemKind.choices)
 ORIGINS = dict(Origin.choices)
@@ -49,32 +69,47 @@ def _items(orgs: QuerySet[Any]) -> QuerySet[Item]:
     return Item.objects.filter(org__in=orgs)
 
 
-def _local(moment: Any) -> Any:
-    """An aware time as the wall-clock time of the site (a workbook has no time zones)."""
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
 def item_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
+    numbers = restore.item_numbers(_items(orgs))
+    inspections = restore.inspection_numbers()
     rows = _items(orgs).order_by("org__path", "created_on", "pk").values_list(*ITEM_FIELDS)
     for row in rows.iterator(chunk_size=CHUNK):
-        values = dict(zip(ITEM_FIELDS, row, strict=True))
+        v = dict(zip(ITEM_FIELDS, row, strict=True))
         yield {
-            "org": values["org__code"],
-            "org_name": values["org__name"],
-            "kind": str(KINDS[values["kind"]]),
-            "title": values["title"],
-            "description": values["description"],
-            "origin": str(ORIGINS[values["origin"]]),
-            "rule": values["rule"],
-            "finding_period": values["finding_period"],
-            "responsible": values["responsible__code"] or "",
-            "responsible_name": values["responsible__name"] or "",
-            "reviewer_org": values["reviewer_org__code"],
-            "deadline": values["deadline"],
-            "status": str(STATUSES[values["status"]]),
-            "returned_count": values["returned_count"],
-            "created_on": values["created_on"],
-            "accepted_at": _local(values["accepted_at"]),
+            "number": numbers[v["pk"]],
+            "org": v["org__code"],
+            "org_name": v["org__name"],
+            "kind": str(KINDS[v["kind"]]),
+            "title": v["title"],
+            "description": v["description"],
+            "origin": str(ORIGINS[v["origin"]]),
+            "rule": v["rule"],
+            "finding_period": v["finding_period"],
+            "finding_key": v["finding_key"],
+            "finding_member": v["finding_member__code"] or "",
+            "finding_cleared_on": v["finding_cleared_on"],
+            "inspection": inspections.get(v["inspection_id"], ""),
+            "duty_org": v["duty_template_item__template__org__code"] or "",
+            "duty_year": v["duty_template_item__template__year"],
+            "duty_title": v["duty_template_item__title"] or "",
+            "duty_level": str(LEVELS[v["duty_level"]]) if v["duty_level"] else "",
+            "year": v["year"],
+            "responsible": v["responsible__code"] or "",
+            "responsible_name": v["responsible__name"] or "",
+            "responsible_user": v["responsible_user__username"] or "",
+            "reviewer_org": v["reviewer_org__code"],
+            "deadline": v["deadline"],
+            "status": str(STATUSES[v["status"]]),
+            "evidence": v["evidence"],
+            "submitted_at": moment_text(v["submitted_at"]),
+            "submitted_by": v["submitted_by__username"] or "",
+            "returned_count": v["returned_count"],
+            "reopened_count": v["reopened_count"],
+            "created_on": v["created_on"],
+            "created_by": v["created_by__username"] or "",
+            "accepted_at": moment_text(v["accepted_at"]),
+            "accepted_by": v["accepted_by__username"] or "",
+            "accept_note": v["accept_note"],
         }
 
 
@@ -87,6 +122,8 @@ DUTY_FIELDS = (
     "description",
     "due",
     "order",
+    "template__published_at",
+    "template__created_by__username",
 )
 
 
@@ -96,7 +133,7 @@ def duty_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
         .order_by("template__org__path", "template__year", "order", "pk")
         .values_list(*DUTY_FIELDS)
     )
-    for org, year, template, level, title, description, due, order in rows.iterator(
+    for org, year, template, level, title, description, due, order, at, by in rows.iterator(
         chunk_size=CHUNK
     ):
         yield {
@@ -108,6 +145,8 @@ def duty_rows(orgs: QuerySet[Any]) -> Iterator[dict[str, Any]]:
             "description": description,
             "due": due,
             "order": order,
+            "published_at": moment_text(at),
+            "created_by": by or "",
         }
 
 
@@ -127,5 +166,7 @@ def _write_duties(target: Path | IO[bytes], scope: ExportScope) -> int:
 
 EXPORTS = (
     Export("duty_templates", "责任清单模板", _write_duties),
+    *RECORD_EXPORTS[:3],  # inspections, their targets and notices: before the items
     Export("supervision_items", "清单事项", _write_items, _count_items),
+    *RECORD_EXPORTS[3:],
 )

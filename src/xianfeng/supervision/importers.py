@@ -15,6 +15,15 @@ nothing: where it disagrees on description, deadline or responsible person it is
 columns of an export (origin, rule, period, status, counts, dates) are for reading and are
 not compared: an item's status moves only through its life, never by import.
 
+Restoring an export (issue 16, round trip): an exported row carries 事项编号 (org code,
+创建日期 and the item's position among the org's items of that day, `restore.item_numbers`),
+which a typed row leaves empty. Such a row matches the item of that number (then as above);
+a missing one is written as it was — any status with its counts, times, accounts (by
+username), finding identity, inspection (督查编号) and duty-list row — through
+`restore.save_past`, which checks the state against its dates, the reviewing org and the
+model's constraints. Numbers of one org and day are restored from 1 in order. Hand-typed
+rows keep the rules above: they only create open items.
+
 责任清单模板: one row per duty item of an org's template for a year — publishing org,
 year, template name (optional), level (书记、班子成员、专兼职党务干部), title,
 requirement, due date, 序号. The template (org, year) is created when missing; a row is
@@ -34,6 +43,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from xianfeng.accounts.importers import clean_moment
+from xianfeng.accounts.scope import is_within_scope
 from xianfeng.core.importing import Column, Record
 from xianfeng.lib.cells import choice_cleaner, clean_date, clean_int, clean_text, text_key
 from xianfeng.lib.dates import today
@@ -47,8 +58,9 @@ from xianfeng.orgs.importers_support import (
     org_column,
 )
 
-from . import permissions
+from . import permissions, restore
 from .domain import items as domain
+from .importers_records import Lookups
 from .models import (
     UNFINISHED,
     DutyLevel,
@@ -63,6 +75,13 @@ from .models import (
 READ_ONLY = "导出时附带，导入时不读取"
 
 # --------------------------------------------------------------------------- 清单事项
+
+RESTORED = "导出时附带；带事项编号的行（导出文件）按此恢复"
+
+
+def clean_count(value: Any) -> int | None:
+    return clean_int(value, min=0, max=9999)
+
 
 ITEM_COLUMNS = (
     org_column(label="责任组织", aliases=("党组织", "党组织编码", "组织编码", "责任组织编码")),
@@ -87,11 +106,27 @@ ITEM_COLUMNS = (
         note="留空为手工录入；检查发现的事项请从检查结果生成",
         choices=[str(label) for label in Origin.labels],
     ),
-    Column("rule", "规则", aliases=("规则编号",), note=READ_ONLY),
-    Column("finding_period", "检查期间", note=READ_ONLY),
+    Column("rule", "规则", aliases=("规则编号",), note=RESTORED),
+    Column("finding_period", "检查期间", note=RESTORED, text=True),
+    Column("finding_key", "检查发现标识", note=RESTORED, text=True),
+    Column("finding_member", "涉及党员编号", note=RESTORED, text=True),
+    Column("finding_cleared_on", "规则不再报告自", clean_date, note=RESTORED),
+    Column("inspection", "来源督查编号", note=RESTORED, text=True),
+    Column("duty_org", "责任清单发布组织", note=RESTORED, text=True),
+    Column("duty_year", "责任清单年度", clean_year, note=RESTORED),
+    Column("duty_title", "责任清单事项", note=RESTORED),
+    Column(
+        "duty_level",
+        "责任层级",
+        choice_cleaner(DutyLevel.choices),
+        note=RESTORED,
+        choices=[str(label) for label in DutyLevel.labels],
+    ),
+    Column("year", "年度", clean_year, note="留空为创建日期所在年度"),
     member_column("responsible", "责任人党员编号", ("责任人编号", "责任人身份证号"), False),
     Column("responsible_name", "责任人", aliases=("责任人姓名",), note=NAME_NOTE),
-    Column("reviewer_org", "验收组织", note=READ_ONLY, text=True),
+    Column("responsible_user", "办理账号", note=RESTORED, text=True),
+    Column("reviewer_org", "验收组织", note=RESTORED, text=True),
     Column("deadline", "整改时限", clean_date, ("完成时限", "截止日期"), required=True),
     Column(
         "status",
@@ -101,7 +136,11 @@ ITEM_COLUMNS = (
         note="新建的事项只能是待整改；已有事项的状态不随导入改变",
         choices=[str(label) for label in ItemStatus.labels],
     ),
-    Column("returned_count", "退回次数", note=READ_ONLY),
+    Column("evidence", "整改情况", clean_long_text, note=RESTORED),
+    Column("submitted_at", "提交时间", clean_moment, note=RESTORED),
+    Column("submitted_by", "提交人", note=RESTORED, text=True),
+    Column("returned_count", "退回次数", clean_count, note=RESTORED),
+    Column("reopened_count", "回头看重新打开次数", clean_count, note=RESTORED),
     Column(
         "created_on",
         "创建日期",
@@ -109,7 +148,40 @@ ITEM_COLUMNS = (
         ("创建时间",),
         note="导出文件带有此列，与组织、类型、标题一起识别同一事项；手工填写时可留空",
     ),
-    Column("accepted_at", "销号时间", note=READ_ONLY),
+    Column("created_by", "创建人", note=RESTORED, text=True),
+    Column("accepted_at", "销号时间", clean_moment, note=RESTORED),
+    Column("accepted_by", "验收人", note=RESTORED, text=True),
+    Column("accept_note", "验收意见", clean_long_text, note=RESTORED),
+    Column(
+        "number",
+        "事项编号",
+        aliases=("编号",),
+        text=True,
+        note="导出文件带有此列（责任组织编码-创建日期-序号），按此恢复事项；手工填写时留空",
+    ),
+)
+# The restored columns of an exported row: column → look-up ("" a plain value).
+RESTORED_REFS = {
+    "finding_member": "member",
+    "inspection": "inspection",
+    "responsible_user": "user",
+    "reviewer_org": "org_ro",
+    "submitted_by": "user",
+    "created_by": "user",
+    "accepted_by": "user",
+}
+RESTORED_VALUES = (
+    "rule",
+    "finding_period",
+    "finding_key",
+    "finding_cleared_on",
+    "duty_level",
+    "evidence",
+    "submitted_at",
+    "returned_count",
+    "reopened_count",
+    "accepted_at",
+    "accept_note",
 )
 
 
@@ -135,9 +207,9 @@ def _items_of(org: Any) -> _Stored:
     return stored
 
 
-class _Items(Sheet):
+class _Items(Lookups, Sheet):
     columns = ITEM_COLUMNS
-    member_keys = ("responsible",)
+    member_keys = ("responsible", "finding_member")
     fields = {"kind": "kind", "title": "title", "deadline": "deadline", "__all__": "title"}
 
     def one(self, record: Record) -> str:
@@ -145,6 +217,8 @@ class _Items(Sheet):
         org = self.org(record)
         if org is None:
             return "error"
+        if v.get("number"):
+            return self._restore(record, org)
         created_on = v.get("created_on")
         if created_on and created_on > today():
             return self.reject(record, "created_on", "创建日期不能晚于今天")
@@ -192,6 +266,94 @@ class _Items(Sheet):
             return self.reject(record, "org", str(error))
         stored.add(created)
         return "created"
+
+    # restoring an exported row ------------------------------------------------------------
+
+    def _restore(self, record: Record, org: Any) -> str:
+        """An exported row (it has 事项编号): the item as it was, whatever its state."""
+        v = record.values
+        ref = v["number"]
+        parts = restore.split_number(ref)
+        if parts is None or parts[0] != org.code or parts[1] != v.get("created_on"):
+            message = "事项编号应为“责任组织编码-创建日期-序号”，与责任组织、创建日期一致"
+            return self.reject(record, "number", message)
+        if not self.unique(record, ("number", ref), "number"):
+            return "error"
+        found = self.item_by_number(ref)
+        if found is not None:
+            member = self.member(record, "responsible") if v.get("responsible") else None
+            if v.get("responsible") and member is None:
+                return "error"
+            return self._compare(record, found, member)
+        fields = self._restored_fields(record, org)
+        if fields is None:
+            return "error"
+        previous = restore.number(org.code, parts[1], parts[2] - 1)
+        if parts[2] > 1 and self.item_by_number(previous) is None:
+            return self.reject(record, "number", "同一天的事项编号应从1起依次编号")
+        item = Item(**fields)
+        try:
+            restore.save_past(item, by=self.by, owner=org)
+        except ValidationError as error:
+            self.report(record, error)
+            return "error"
+        except PermissionDenied as error:
+            return self.reject(record, "org", str(error))
+        self.remember_item(item, ref)
+        return "created"
+
+    def _restored_fields(self, record: Record, org: Any) -> dict[str, Any] | None:
+        v = record.values
+        fields: dict[str, Any] = {
+            "org": org,
+            "kind": v["kind"],
+            "title": v["title"],
+            "description": v.get("description") or "",
+            "origin": v.get("origin") or Origin.MANUAL,
+            "deadline": v["deadline"],
+            "status": v.get("status") or ItemStatus.OPEN,
+            "created_on": v.get("created_on"),
+            "year": v.get("year") or v["created_on"].year,
+        }
+        for name in RESTORED_VALUES:
+            value = v.get(name)
+            if value not in (None, ""):
+                fields[name] = value
+        ok = True
+        for name, kind in {"responsible": "member", **RESTORED_REFS}.items():
+            fields[name] = None
+            if v.get(name):
+                fields[name] = self._look_up(record, kind, name)
+                ok = ok and fields[name] is not None
+        if v.get("duty_title"):
+            fields["duty_template_item"] = self._duty_item(record)
+            ok = ok and fields["duty_template_item"] is not None
+        if not ok:
+            return None
+        fields["reviewer_org"] = fields["reviewer_org"] or domain.reviewer_of(org)
+        return fields
+
+    def _look_up(self, record: Record, kind: str, name: str) -> Any:
+        if kind == "member":
+            return self.member(record, name)
+        if kind == "user":
+            return self.user(record, name)
+        if kind == "inspection":
+            return self.inspection(record, name)
+        return self.org(record, name, scoped=False)
+
+    def _duty_item(self, record: Record) -> DutyTemplateItem | None:
+        v = record.values
+        org = self.org_by_code.get(v.get("duty_org") or "")
+        rows = DutyTemplateItem.objects.filter(
+            template__org=org, template__year=v.get("duty_year") or 0, title=v["duty_title"]
+        )
+        if v.get("duty_level"):
+            rows = rows.filter(level=v["duty_level"])
+        found = rows.order_by("pk").first() if org is not None else None
+        if found is None or not is_within_scope(self.by, org.path):  # type: ignore[union-attr]
+            return self.fail(record, "duty_title", f"找不到责任清单事项“{v['duty_title']}”")
+        return found
 
     def _compare(self, record: Record, item: Item, member: Any) -> str:
         v = record.values
@@ -248,6 +410,8 @@ DUTY_COLUMNS = (
     Column("description", "具体要求", clean_long_text, ("要求", "内容")),
     Column("due", "完成时限", clean_date, ("截止日期",), required=True),
     Column("order", "序号", clean_order, ("排序",)),
+    Column("published_at", "发布时间", clean_moment, note=RESTORED),
+    Column("created_by", "创建人", note=RESTORED, text=True),
 )
 
 
@@ -255,7 +419,7 @@ def default_template_title(year: int) -> str:
     return f"{year}年度党建工作责任清单"
 
 
-class _Duties(Sheet):
+class _Duties(Lookups, Sheet):
     columns = DUTY_COLUMNS
     fields = {"title": "title", "due": "due", "level": "level", "description": "description"}
 
@@ -282,7 +446,8 @@ class _Duties(Sheet):
         found = self._items(template).get(key) if template is not None else None
         if found is not None:
             return self._compare(record, found)
-        if template is not None and template.published_at is not None:
+        restoring = template is not None and v.get("published_at") == template.published_at
+        if template is not None and template.published_at is not None and not restoring:
             message = "该年度责任清单已发布，不能再导入新的责任事项"
             return self.reject(record, "title", message)
         if template is None:
@@ -310,8 +475,20 @@ class _Duties(Sheet):
     def _create_template(self, record: Record, org: Any, year: int, title: str) -> Any:
         if not permissions.may_manage(self.by, org):
             return self.fail(record, "org", f"您对“{org.name}”只有查看权限")
+        v = record.values
+        creator = self.by
+        if v.get("created_by"):
+            creator = self.user(record, "created_by")
+            if creator is None:
+                return None
+        elif v.get("published_at"):  # an exported row: its creator was not recorded
+            creator = None
         template = DutyTemplate(
-            org=org, year=year, title=title or default_template_title(year), created_by=self.by
+            org=org,
+            year=year,
+            title=title or default_template_title(year),
+            published_at=v.get("published_at"),
+            created_by=creator,
         )
         if not self._saved(record, template):
             return None
