@@ -214,6 +214,8 @@ def test_registered_sources():
     assert names == [
         "xianfeng.orglife.reminders.meeting_reminders",
         "xianfeng.orgs.reminders.term_reminders",
+        "xianfeng.supervision.domain.rhythm.calendar_reminders",
+        "xianfeng.supervision.reminders.item_reminders",
     ]
 
 
