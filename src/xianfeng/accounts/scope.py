@@ -35,6 +35,13 @@ def _active_posts(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
+def active_posts(user: Any) -> list[tuple[str, str]]:
+    """(org path, role) of the user's active posts, read once per request and user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(_active_posts(user))
+
+
 def scope_paths(user: Any) -> list[str] | None:
     """Path prefixes of the user's scope; None means everything."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -10,8 +10,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from xianfeng.accounts.models import Post, Role
-from xianfeng.accounts.scope import path_q
+from xianfeng.accounts.models import Role
+from xianfeng.accounts.scope import active_posts, path_q
 from xianfeng.compliance.policy import resolver
 from xianfeng.orgs.models import Org
 
@@ -119,9 +119,9 @@ def counts_by(items: QuerySet[Item], field: str) -> dict[str, int]:
 
 
 def writer_paths(user: Any) -> list[tuple[str, str]]:
-    """(org path, role) of the user's active admin and officer posts."""
-    posts = Post.objects.filter(user=user, is_active=True, role__in=WRITERS)
-    return list(posts.values_list("org__path", "role"))
+    """(org path, role) of the user's active admin and officer posts (the posts the
+    scope already read for this request)."""
+    return [(path, role) for path, role in active_posts(user) if role in WRITERS]
 
 
 def _prefixes(field: str, paths: list[str]) -> Q:
