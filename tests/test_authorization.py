@@ -508,11 +508,11 @@ MATRIX: dict[str, list[Endpoint]] = {
         P("/supervision/orgs/{org}/reinspections/"),
         P("/supervision/orgs/{org}/reinspections/", "post"),
     ],
-    # Supervision items (TASK-01, TASK-02). {sv_open} is an open item of the org; the
-    # reviewer's writes act on items of {lower}, which the org reviews.
+    # Supervision items (TASK-01, TASK-02). {item} is an open item of the org; the
+    # reviewer's writes act on {review_item}, an item of {lower} (the org reviews it).
     "api:list_my_items": [P("/api/supervision/items?responsible=me", scoped=False)],
     "api:list_org_items": [P("/api/supervision/orgs/{org}/items?status=open")],
-    "api:get_item": [P("/api/supervision/items/{sv_open}")],
+    "api:get_item": [P("/api/supervision/items/{item}")],
     "api:create_item": [
         P(
             "/api/supervision/orgs/{org}/items",
@@ -520,25 +520,25 @@ MATRIX: dict[str, list[Endpoint]] = {
             data=(("kind", "problem"), ("title", "记录不全"), ("deadline", "2099-01-01")),
         )
     ],
-    "api:start_item": [P("/api/supervision/items/{sv_open}/start", "post")],
+    "api:start_item": [P("/api/supervision/items/{item}/start", "post")],
     "api:submit_item": [
-        P("/api/supervision/items/{sv_open}/submit", "post", data=(("evidence", "已整改"),))
+        P("/api/supervision/items/{item}/submit", "post", data=(("evidence", "已整改"),))
     ],
     "api:accept_item": [
-        P("/api/supervision/items/{sv_submitted}/accept", "post", data=(("note", "同意"),))
+        P("/api/supervision/items/{review_item}/accept", "post", data=(("note", "同意"),))
     ],
     "api:return_item": [
-        P("/api/supervision/items/{sv_submitted}/return", "post", data=(("reason", "不全"),))
+        P("/api/supervision/items/{review_item}/return", "post", data=(("reason", "不全"),))
     ],
     "api:ask_extension": [
         P(
-            "/api/supervision/items/{sv_open}/extensions",
+            "/api/supervision/items/{item}/extensions",
             "post",
             data=(("deadline", "2099-12-31"), ("reason", "等待审批")),
         )
     ],
     "api:decide_extension": [
-        P("/api/supervision/extensions/{sv_extension}/decide", "post", data=(("grant", "true"),))
+        P("/api/supervision/extensions/{extension}/decide", "post", data=(("grant", "true"),))
     ],
     # Supervision (TASK-01, TASK-02): lists, the item page and its actions, the queue
     # (items each account may act on: tests/supervision/test_pages.py).
@@ -700,7 +700,6 @@ def world(tree):
     findings = _findings(tree)
     supervision = _supervision_objects(tree)
     items = _item_objects(tree)
-    api_items = _api_item_objects(tree)
     duties = _secretaries_objects(tree)
     w = World()
     w.objects_in = {
@@ -724,7 +723,6 @@ def world(tree):
         **findings["in"],
         **supervision["in"],
         **items["in"],
-        **api_items["in"],
         **duties["in"],
     }
     w.objects_out = {
@@ -748,7 +746,6 @@ def world(tree):
         **findings["out"],
         **supervision["out"],
         **items["out"],
-        **api_items["out"],
         **duties["out"],
     }
     return w
@@ -888,34 +885,6 @@ def _supervision_objects(tree) -> dict[str, dict[str, object]]:
             "inspection": inspection.pk,
             "target": looked.pk,
             "inspection_notice": notice.pk,
-        }
-    return found
-
-
-def _api_item_objects(tree) -> dict[str, dict[str, object]]:
-    """On each side an open item of the branch, and, of the org below it (which the
-    branch reviews), a submitted item and an item with a pending extension request."""
-    from tests.factories import make_org
-    from xianfeng.lib.dates import today
-    from xianfeng.supervision.domain import items as supervision
-
-    found: dict[str, dict[str, object]] = {}
-    lower_b = make_org(tree.branch_b, kind="party_group", code="CB-T1-B1-GX", name="白云党小组")
-    sides = [("in", tree.branch_a, tree.group_a), ("out", tree.branch_b, lower_b)]
-    for side, branch, lower in sides:
-        deadline = today() + dt.timedelta(days=30)
-        fields = {"kind": "problem", "title": "组织生活记录不全", "deadline": deadline}
-        item = supervision.create_item(branch, by=None, **fields)
-        submitted = supervision.create_item(lower, by=None, **fields)
-        supervision.submit_item(submitted, evidence="已整改", by=None)
-        extended = supervision.create_item(lower, by=None, **fields)
-        extension = supervision.ask_extension(
-            extended, deadline=deadline + dt.timedelta(days=30), reason="等待审批", by=None
-        )
-        found[side] = {
-            "sv_open": item.pk,
-            "sv_submitted": submitted.pk,
-            "sv_extension": extension.pk,
         }
     return found
 
