@@ -12,8 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.conftest import FAST_SETTINGS
+from tests.factories import build_tree
 from xianfeng.accounts.domain import create_api_token
 from xianfeng.core.models import Job
 from xianfeng.members.domain import send_transfer
@@ -655,8 +659,35 @@ class World:
     objects_out: dict[str, object] = field(default_factory=dict)
 
 
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The tree and the world, built once for the module's ≈1,100 cases inside a
+    transaction rolled back at the module's end (each case still runs in its own
+    savepoint, so what a case writes is undone after it; as `conftest.shared_demo`)."""
+    media = tmp_path_factory.mktemp("authorization-media")
+    with django_db_blocker.unblock(), override_settings(**FAST_SETTINGS, MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            tree = build_tree()
+            yield tree, _build_world(tree), media
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(tree):
+def tree(_shared_world, db, settings):
+    settings.MEDIA_ROOT = _shared_world[2]  # the world's uploaded files
+    return _shared_world[0]
+
+
+@pytest.fixture
+def world(_shared_world, tree):
+    return _shared_world[1]
+
+
+def _build_world(tree):
     """Objects of every kind inside (branch A) and outside (county B) the scope."""
     from tests.factories import make_member, make_org, make_user
     from xianfeng.orgs.domain import add_contact_point, add_staff_post, save_venue
