@@ -19,13 +19,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from xianfeng.accounts.models import Post, Role
+from xianfeng.accounts.models import Role
 from xianfeng.accounts.scope import path_q, role_at
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org, OrgKind, Seat, SeatRole
 
 from ..models import AdjustmentProposal, Admonition, DutyReport, Project
 from ..people import secretaries_on
+from .items import writer_paths
 
 WRITERS = (Role.ADMIN, Role.OFFICER)
 
@@ -56,19 +57,12 @@ def is_writer_above(user: Any, org: Org) -> bool:
     return bool(above) and role_at(user, _At(above)) in WRITERS
 
 
-def _writer_paths(user: Any) -> list[str]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    posts = Post.objects.filter(user=user, is_active=True, role__in=WRITERS)
-    return list(posts.values_list("org__path", flat=True))
-
-
 def below_writer_q(user: Any, field: str = "org__path") -> Q:
     """Rows whose org lies strictly below an org where the user is admin or officer."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return Q()
     query = Q(pk__in=[])
-    for path in _writer_paths(user):
+    for path, _role in writer_paths(user):
         query |= Q(**{f"{field}__startswith": path}) & ~Q(**{field: path})
     return query
 
