@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from xianfeng.accounts.queries import officers_in_charge
-
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
@@ -19,6 +17,10 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=ZONE)
 
 
-def first_officers(paths: list[str]) -> dict[str, int | None]:
-    """path → one account in charge of the org (the first by id), or None."""
-    return {path: (ids[0] if ids else None) for path, ids in officers_in_charge(paths).items()}
+def reviewer_for(
+    officers: dict[str, list[int]], path: str, root_path: str, submitter: int | None
+) -> int | None:
+    """An account in charge of the reviewing org at `path` (else of the root) that is not
+    the submitter: no one accepts what they submitted."""
+    candidates = officers.get(path, []) + officers.get(root_path, [])
+    return next((user for user in candidates if user != submitter), None)

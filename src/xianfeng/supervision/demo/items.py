@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from xianfeng.accounts.queries import officers_in_charge
 from xianfeng.compliance.engine import evaluate
 from xianfeng.compliance.policy import resolver
 from xianfeng.compliance.queries import finding_key
@@ -34,7 +35,7 @@ from ..models import (
     Step,
 )
 from ..people import default_responsibles
-from .common import at, clamp, first_officers
+from .common import at, clamp, reviewer_for
 
 # Rules whose org-level findings the demo turns into items (cheap on a city, org-level).
 FINDING_RULES = ("ORG-", "LIFE-02", "LIFE-07", "STUDY-03")
@@ -86,6 +87,7 @@ class ItemsBuilder:
         inspection = self._inspection()
         self._finding_items()
         self._duty_lists()
+        self._account_items()
         reinspection = self._reinspection()
         self._save()
         if reinspection is not None:
@@ -268,6 +270,42 @@ class ItemsBuilder:
             duty_level=duty.level,
         )
 
+    # --- items of the branches whose secretary has an account (the demo secretary) ------
+
+    def _account_items(self) -> None:
+        """Four items of recent weeks for each branch whose secretary signs in (a post held
+        by an account linked to a member): one open, one overdue in progress, one returned
+        twice, one submitted and waiting for acceptance — what a secretary's phone shows."""
+        orgs = (
+            Org.objects.filter(
+                path__startswith=self.root.path,
+                kind__in=BRANCH_KINDS,
+                posts__is_active=True,
+                posts__user__member__isnull=False,
+            )
+            .distinct()
+            .order_by("path")
+        )
+        cases = (
+            ("open", -10, 20),
+            ("in_progress", -60, -5),
+            ("returned_twice", -75, -30),
+            ("submitted", -40, -1),
+        )
+        for org in orgs:
+            for (title, text), (fate, created, due) in zip(PROBLEMS, cases, strict=False):
+                made = self.as_of + dt.timedelta(created)
+                self._plan(
+                    org,
+                    kind=ItemKind.TASK,
+                    title=title,
+                    description=text,
+                    origin=Origin.SELF_CHECK,
+                    created=made,
+                    deadline=self.as_of + dt.timedelta(due),
+                    fate=fate,
+                )
+
     # --- the re-inspection (回头看) ----------------------------------------------------------
 
     def _reinspection(self) -> tuple[Reinspection, list[Planned]] | None:
@@ -310,16 +348,15 @@ class ItemsBuilder:
         orgs = {p.item.org_id: p.item.org for p in planned}
         people = default_responsibles(orgs.values(), self.as_of)
         parents = _parents(orgs.values())
-        reviewers = first_officers(sorted({parents[o].path for o in orgs}))
-        root_officers = first_officers([self.root.path])
+        officers = officers_in_charge({parents[o].path for o in orgs} | {self.root.path})
         steps: list[list[tuple[Any, ...]]] = []
         for p in planned:
             item = p.item
             item.reviewer_org = parents[item.org_id]
             item.responsible_id, item.responsible_user_id = people[item.org_id]
-            reviewer = reviewers.get(item.reviewer_org.path)
-            if reviewer is None or reviewer == item.responsible_user_id:
-                reviewer = root_officers.get(self.root.path)
+            reviewer = reviewer_for(
+                officers, item.reviewer_org.path, self.root.path, item.responsible_user_id
+            )
             steps.append(_apply(item, p.events, self.as_of, reviewer))
         self.ctx.insert.objects(Item, [p.item for p in planned])
         rows = [(p.item.pk, *row) for p, own in zip(planned, steps, strict=True) for row in own]
