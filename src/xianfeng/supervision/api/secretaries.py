@@ -16,12 +16,12 @@ from xianfeng.orgs.queries import get_org_for_user
 
 from ..domain import secretaries as domain
 from ..models import AdjustmentProposal, Admonition, DutyReport, Project
+from ..permissions import may_manage
 from ..queries.secretaries import (
     admonitions_for_user,
     get_project_for_user,
     get_proposal_for_user,
     is_writer_above,
-    may_manage,
     proposals_for_user,
 )
 

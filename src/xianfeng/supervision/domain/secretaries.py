@@ -33,11 +33,11 @@ from xianfeng.notices.models import Kind as NoticeKind
 from xianfeng.orgs.models import Org, OrgKind
 
 from ..models import AdjustmentProposal, Admonition, DutyReport, Project
+from ..permissions import may_manage
 from ..queries.secretaries import (
     is_secretary_during,
     is_secretary_on,
     is_writer_above,
-    may_manage,
     parent_path,
     secretary_of,
 )

@@ -16,6 +16,7 @@ from xianfeng.compliance.policy import resolver
 from xianfeng.orgs.models import Org
 
 from ..models import UNFINISHED, Extension, Item, ItemFile, ItemStatus
+from ..overdue import overdue_q
 from ..permissions import WRITERS
 
 
@@ -82,10 +83,6 @@ def overdue_before(org: Any, day: dt.date) -> dt.date:
     return day - dt.timedelta(days=int(grace or 0))
 
 
-def overdue_q(before: dt.date) -> Q:
-    return Q(status__in=UNFINISHED, deadline__lt=before)
-
-
 def items_of(org: Any) -> QuerySet[Item]:
     """The items of `org` and every org below it."""
     return Item.objects.filter(org__path__startswith=org.path)
@@ -97,14 +94,14 @@ def filter_items(
     kind: str = "",
     status: str = "",
     overdue: bool = False,
-    before: dt.date | None = None,
+    day: dt.date | None = None,
 ) -> QuerySet[Item]:
     if kind:
         items = items.filter(kind=kind)
     if status:
         items = items.filter(status=status)
-    if overdue and before is not None:
-        items = items.filter(overdue_q(before))
+    if overdue and day is not None:  # each org's own grace (supervision.overdue)
+        items = items.filter(overdue_q(items, day))
     return items
 
 
@@ -186,13 +183,13 @@ def overview(org: Any, day: dt.date) -> list[OverviewRow]:
     one grouped query by the child's path prefix."""
     step = Org.steplen
     width = len(org.path) + step
-    before = overdue_before(org, day)
+    late = overdue_q(items_of(org), day)  # each org's own grace (supervision.overdue)
     grouped = (
         items_of(org)
         .order_by()
         .annotate(prefix=Substr("org__path", 1, width))
         .values("prefix", "status")
-        .annotate(n=Count("pk"), late=Count("pk", filter=overdue_q(before)))
+        .annotate(n=Count("pk"), late=Count("pk", filter=late))
     )
     rows = {org.path: OverviewRow(org.path, org.code, org.name, own=True)}
     for child in Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(

@@ -19,16 +19,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from xianfeng.accounts.models import Role
 from xianfeng.accounts.scope import path_q, role_at
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org, OrgKind, Seat, SeatRole
 
 from ..models import AdjustmentProposal, Admonition, DutyReport, Project
 from ..people import secretaries_on
+from ..permissions import WRITERS
 from .items import writer_paths
-
-WRITERS = (Role.ADMIN, Role.OFFICER)
 
 
 @dataclass(frozen=True)
@@ -40,12 +38,6 @@ class _At:
 
 def parent_path(org: Org) -> str:
     return org.path[: -Org.steplen]
-
-
-def may_manage(user: Any, org: Org) -> bool:
-    """Register projects and duty reports of `org`: an admin or officer of it or above
-    (`user` None is the command line)."""
-    return user is None or role_at(user, org) in WRITERS
 
 
 def is_writer_above(user: Any, org: Org) -> bool:

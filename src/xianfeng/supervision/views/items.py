@@ -124,7 +124,7 @@ def org_items(request: HttpRequest, code: str) -> HttpResponse:
         kind=data.get("kind", ""),
         status=data.get("status", ""),
         overdue=bool(data.get("overdue")),
-        before=before,
+        day=day,
     )
     page = page_of(request, with_names(found).order_by("deadline", "pk"))
     page.object_list = label_rows(page.object_list, day, before)

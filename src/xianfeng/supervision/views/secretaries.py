@@ -39,12 +39,12 @@ from ..forms.secretaries import (
     milestones_text,
 )
 from ..models import AdjustmentProposal, DutyReport, Project
+from ..permissions import may_manage
 from ..queries.secretaries import (
     admonitions_for_user,
     get_project_for_user,
     get_proposal_for_user,
     is_writer_above,
-    may_manage,
     parent_path,
     project_coverage,
     proposals_for_user,
