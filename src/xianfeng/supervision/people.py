@@ -17,13 +17,19 @@ from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org, Seat, SeatRole
 
 
+def seat_on_q(day: dt.date) -> Q:
+    """Seat tenures held on `day` (ended_on is the last day in office)."""
+    return (Q(started_on__isnull=True) | Q(started_on__lte=day)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
+
+
 def secretaries_on(org_ids: Iterable[int], day: dt.date) -> dict[int, int]:
     """org id → the member id of its secretary on `day` (orgs with the seat vacant are
     missing)."""
     seats = (
         Seat.objects.filter(org_id__in=list(org_ids), role=SeatRole.SECRETARY, member__isnull=False)
-        .filter(Q(started_on__isnull=True) | Q(started_on__lte=day))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .filter(seat_on_q(day))
         .order_by("org_id", "started_on")
         .values_list("org_id", "member_id")
     )

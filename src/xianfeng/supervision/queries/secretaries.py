@@ -24,7 +24,7 @@ from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org, OrgKind, Seat, SeatRole
 
 from ..models import AdjustmentProposal, Admonition, DutyReport, Project
-from ..people import secretaries_on
+from ..people import seat_on_q, secretaries_on
 from ..permissions import WRITERS
 from .items import writer_paths
 
@@ -107,12 +107,6 @@ def get_proposal_for_user(user: Any, pk: Any) -> AdjustmentProposal:
 
 
 # --- seats ------------------------------------------------------------------------------
-
-
-def seat_on_q(day: dt.date) -> Q:
-    return (Q(started_on__isnull=True) | Q(started_on__lte=day)) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
-    )
 
 
 def secretary_seats(org: Org, member: Member) -> QuerySet[Seat]:
