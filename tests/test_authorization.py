@@ -479,6 +479,8 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:get_training_class": [P("/api/study/classes/{training}")],
     "api:record_class_attendance": [P("/api/study/classes/{training}/attendance", "post")],
     "api:member_hours": [P("/api/study/members/{member}/hours?year=2025")],
+    # --- recruitment (DEV-01 … DEV-07, MEM-03/04/06) ----------------------------------------
+    "recruitment:people": [P("/recruitment/orgs/{org}/")],
     # --- supervision: duty lists (TASK-03), rhythm, inspections, notices (TASK-04) ------
     "supervision:duty_template": [
         P("/supervision/orgs/{org}/duty/?year=2025"),

@@ -230,6 +230,7 @@ def _register_routers() -> None:
     from xianfeng.notices.api import router as notices_router
     from xianfeng.orglife.api import router as orglife_router
     from xianfeng.orgs.api import router as orgs_router
+    from xianfeng.recruitment.api import router as recruitment_router
     from xianfeng.study.api import router as study_router
     from xianfeng.supervision.api import router as supervision_router
 
@@ -242,6 +243,7 @@ def _register_routers() -> None:
     api.add_router("/study", study_router)
     api.add_router("/findings", compliance_router)
     api.add_router("/supervision", supervision_router)
+    api.add_router("/recruitment", recruitment_router)
     api.add_router("", _fallback)
 
 

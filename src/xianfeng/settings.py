@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xianfeng.orglife",
     "xianfeng.study",
     "xianfeng.supervision",
+    "xianfeng.recruitment",
     "xianfeng.bench",
     "xianfeng.demo",
 ]
@@ -289,6 +290,7 @@ IMPORTERS = [
     "xianfeng.study.sheets.IMPORTERS",
     "xianfeng.accounts.sheets.IMPORTERS",
     "xianfeng.supervision.sheets.IMPORTERS",
+    "xianfeng.recruitment.sheets.IMPORTERS",
     "xianfeng.compliance.sheets.IMPORTERS",
 ]
 
@@ -301,6 +303,7 @@ EXPORTS = [
     "xianfeng.study.exports.EXPORTS",
     "xianfeng.accounts.exports.EXPORTS",
     "xianfeng.supervision.exports.EXPORTS",
+    "xianfeng.recruitment.exports.EXPORTS",
     "xianfeng.compliance.exports.EXPORTS",
     "xianfeng.orgs.exports.PREFERENCE_EXPORTS",
 ]
@@ -323,6 +326,7 @@ BENCH_FLOORS = [
     "xianfeng.orglife.bench.FLOORS",
     "xianfeng.study.bench.FLOORS",
     "xianfeng.supervision.bench.FLOORS",
+    "xianfeng.recruitment.bench.FLOORS",
 ]
 
 # Modules whose compliance rules are registered (PLAT-04).
@@ -331,6 +335,7 @@ RULE_MODULES = [
     "xianfeng.orglife.rules",
     "xianfeng.study.rules",
     "xianfeng.supervision.rules",
+    "xianfeng.recruitment.rules",
 ]
 
 # Modules whose shared facts (compliance.facts: large reads cached once per run) the rules
@@ -339,6 +344,7 @@ FACT_MODULES = [
     "xianfeng.members.facts",
     "xianfeng.orglife.facts",
     "xianfeng.study.facts",
+    "xianfeng.recruitment.facts",
 ]
 
 # Reminder sources of the daily digest (`xianfeng remind`, notices.digest).
@@ -347,4 +353,5 @@ REMINDER_SOURCES = [
     "xianfeng.orgs.reminders.term_reminders",
     "xianfeng.supervision.domain.rhythm.calendar_reminders",
     "xianfeng.supervision.reminders.item_reminders",
+    "xianfeng.recruitment.reminders.recruitment_reminders",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("orglife/", include("xianfeng.orglife.urls")),
     path("study/", include("xianfeng.study.urls")),
     path("supervision/", include("xianfeng.supervision.urls")),
+    path("recruitment/", include("xianfeng.recruitment.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
     path("notices/", include("xianfeng.notices.urls")),
     path("api/", api.urls),

@@ -77,6 +77,7 @@ VENUE_ITEMS = (
 )
 STUDY_SOURCES = ("training", "meeting", "online", "self_study", "imported")  # RecordSource
 LEVELS = ("province", "city", "county", "town", "village", "unit")
+DISCIPLINE_KINDS = ("warning", "serious_warning", "removal", "probation", "expulsion")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 PARAMETERS: dict[str, Param] = {
@@ -229,4 +230,53 @@ PARAMETERS: dict[str, Param] = {
     "supervision.duty_report.due_month": Param(int, "书记述职截止月", "月", 1, 12),
     "supervision.duty_report.due_day": Param(int, "书记述职截止日", "日", 1, 31),
     "supervision.duty_report.ratings": Param(list, "述职评议等次"),
+    "recruitment.application.min_age": Param(int, "入党申请人最低年龄", "周岁", 18, 18),
+    "recruitment.application.talk_months": Param(int, "收到申请后谈话时限", "月", 1, 3),
+    "recruitment.activist.min_mentors": Param(int, "培养联系人最少人数", "名", 1, 2),
+    "recruitment.activist.max_mentors": Param(int, "培养联系人最多人数", "名", 1, 2),
+    "recruitment.activist.review_months": Param(int, "积极分子考察间隔", "月", 1, 12),
+    "recruitment.activist.min_years": Param(int, "积极分子最短培养期", "年", 1, 3),
+    "recruitment.activist.report_months": Param(int, "思想汇报间隔", "月", 1, 12),
+    "recruitment.notice.min_workdays": Param(int, "公示最少工作日", "个工作日", 5, 30),
+    "recruitment.training.min_days": Param(int, "短期集中培训最少天数", "天", 3, 30),
+    "recruitment.training.min_hours": Param(int, "短期集中培训最少学时", "学时", 24, 240),
+    "recruitment.introducers.count": Param(int, "入党介绍人人数", "名", 2, 2),
+    "recruitment.introducers.blocking": Param(
+        list, "不能作入党介绍人的处分", choices=DISCIPLINE_KINDS
+    ),
+    "recruitment.admission.meeting_months": Param(int, "预审后支部大会讨论时限", "月", 1, 3),
+    "recruitment.admission.approval_months": Param(int, "党委审批时限", "月", 1, 3),
+    "recruitment.admission.approval_special_months": Param(int, "特殊情况审批时限", "月", 3, 6),
+    "recruitment.admission.approval_kinds": Param(list, "有审批权的党组织类别", choices=ORG_KINDS),
+    "recruitment.admission.oath_months": Param(int, "审批后入党宣誓时限", "月", 1, 3),
+    "recruitment.probation.months": Param(int, "预备期", "月", 12, 12),
+    "recruitment.probation.extension_min_months": Param(int, "延长预备期最短", "月", 6, 12),
+    "recruitment.probation.extension_max_months": Param(int, "延长预备期最长", "月", 6, 12),
+    "recruitment.probation.conversion_months": Param(int, "转正审批时限", "月", 1, 6),
+    "recruitment.reminders.lead_days": Param(int, "发展环节到期提前提醒", "天", 0, 60),
+    "recruitment.cultivation.member_to_talent_trainings": Param(
+        int, "方向（一）每年培训次数", "次", 0, 24
+    ),
+    "recruitment.cultivation.talent_to_member_sessions": Param(
+        int, "方向（二）每年理论学习次数", "次", 0, 24
+    ),
+    "recruitment.pairing.cadre_kinds": Param(list, "方向（三）配对的党组织类别", choices=ORG_KINDS),
+    "recruitment.pairing.cadre_levels": Param(list, "方向（三）配对的党组织层级", choices=LEVELS),
+    "recruitment.pairing.talent_kinds": Param(
+        list, "方向（一）配对的党组织类别", choices=ORG_KINDS
+    ),
+    "recruitment.pairing.talent_levels": Param(list, "方向（一）配对的党组织层级", choices=LEVELS),
+    "recruitment.pairing.member_kinds": Param(
+        list, "方向（二）配对的党组织类别", choices=ORG_KINDS
+    ),
+    "recruitment.focus.rural": Param(list, "农村党组织培养重点（人才类型、干部岗位）"),
+    "recruitment.focus.enterprise": Param(list, "企业党组织培养重点（人才类型、干部岗位）"),
+    "recruitment.focus.community": Param(list, "社区党组织培养重点（人才类型、干部岗位）"),
+    "recruitment.focus.government": Param(list, "机关事业单位党组织培养重点（人才类型、干部岗位）"),
+    "recruitment.targets.pace_share": Param(float, "上半年末应完成的目标比例", "", 0, 1),
+    "recruitment.targets.talent_ratio": Param(float, "党员人才比率目标", "", 0, 1),
+    "members.tags.talent": Param(list, "党员人才标签目录"),
+    "members.tags.skills": Param(list, "实用技术目录"),
+    "members.dual_lead.must_rise": Param(bool, "“双带”型党员比例须逐年提高"),
+    "members.dual_lead.min_members": Param(int, "计算“双带”比例变化的最少党员数", "人", 1, 1000),
 }

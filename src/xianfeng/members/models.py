@@ -242,3 +242,95 @@ class IdNumberProbe(models.Model):
         verbose_name = _("身份证号查重记录")
         verbose_name_plural = _("身份证号查重记录")
         indexes = [models.Index(fields=["user", "answered_at"])]
+
+
+# --- dual-lead members, skills and talent tags, discipline (MEM-03, MEM-04, issue 17) ------
+
+
+class DualLeadType(models.TextChoices):
+    """The three kinds of “双带”型党员 (seed 000 §2)."""
+
+    ENTREPRENEURSHIP = "entrepreneurship", _("创业致富型")
+    INNOVATION = "innovation", _("创新转型型")
+    EXCELLENCE = "excellence", _("创优提质型")
+
+
+class DualLead(models.Model):
+    """A member recognized as a dual-lead member (“双带”型党员) for a year, with evidence
+    (MEM-03); the share per org per year must rise (seed 000)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dual_leads")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    type = models.CharField(_("类型"), max_length=16, choices=DualLeadType)
+    evidence = models.TextField(_("事迹和依据"))
+    recognized_on = models.DateField(_("认定日期"))
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("“双带”型党员")
+        verbose_name_plural = _("“双带”型党员")
+        ordering = ["-year", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="members_dual_lead_once")
+        ]
+        indexes = [models.Index(fields=["year", "member"])]
+
+
+class TagKind(models.TextChoices):
+    SKILL = "skill", _("实用技术（专长）")
+    TALENT = "talent", _("人才标签")
+
+
+class MemberTag(models.Model):
+    """A skill (实用技术) or talent tag (致富能手 …) a member holds from `since` until
+    `until` (exclusive; open if null) (MEM-04); tags come from the policy's catalogue."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(_("类别"), max_length=6, choices=TagKind)
+    tag = models.CharField(_("标签"), max_length=40)
+    since = models.DateField(_("认定日期"))
+    until = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("党员技能和人才标签")
+        verbose_name_plural = _("党员技能和人才标签")
+        ordering = ["member", "kind", "since"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "tag", "since"], name="members_tag_once")
+        ]
+        indexes = [models.Index(fields=["kind", "since", "until"])]
+
+
+class DisciplineKind(models.TextChoices):
+    WARNING = "warning", _("警告")
+    SERIOUS_WARNING = "serious_warning", _("严重警告")
+    REMOVAL = "removal", _("撤销党内职务")
+    PROBATION = "probation", _("留党察看")
+    EXPULSION = "expulsion", _("开除党籍")
+
+
+class Discipline(models.Model):
+    """A party disciplinary penalty (党纪处分) decided on a member, in effect from
+    `decided_on` until `effective_until` (exclusive; open if null). An introducer may not
+    be under one in effect (national rule on member development)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="disciplines")
+    kind = models.CharField(_("处分种类"), max_length=16, choices=DisciplineKind)
+    decided_on = models.DateField(_("处分决定日期"))
+    effective_until = models.DateField(_("影响期截止日期"), null=True, blank=True)
+    decided_by = models.CharField(_("决定机关"), max_length=200, blank=True)
+    reason = models.TextField(_("处分事由"), blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("党纪处分")
+        verbose_name_plural = _("党纪处分")
+        ordering = ["member", "-decided_on"]
+        indexes = [models.Index(fields=["member", "decided_on"])]

@@ -1,0 +1,11 @@
+"""Recruitment endpoints (DEV-01 … DEV-07), scoped like the pages (PLAT-01).
+
+One router, mounted by `xianfeng.api` at /api/recruitment; each module adds its endpoints
+through a router of its own, included here.
+"""
+
+from ninja import Router
+
+router = Router()
+
+__all__ = ["router"]

@@ -1,0 +1,3 @@
+"""Bench floor queries of recruitment (`xianfeng bench check`)."""
+
+FLOORS: dict[str, list[str]] = {}

@@ -1,0 +1,1 @@
+"""The recruitment rules (DEV-01 … DEV-06, MEM-03)."""

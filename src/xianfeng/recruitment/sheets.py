@@ -1,0 +1,5 @@
+"""The import sheets of recruitment (PLAT-03), listed in settings.IMPORTERS."""
+
+from __future__ import annotations
+
+IMPORTERS: tuple[type, ...] = ()
