@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from xianfeng.accounts.scope import is_within_scope, reference_error, require_reference
@@ -538,7 +538,7 @@ def committee_above(person: Person, on: dt.date) -> Org | None:
     """The nearest org above the person's org whose kind may decide committee steps
     (`recruitment.admission.approval_kinds`)."""
     kinds = set(policy_value("recruitment.admission.approval_kinds", person.org, on))
-    above = [o for o in person.org.get_ancestors() if o.kind in kinds]
+    above = [o for o in Org.objects.get_ancestors(person.org) if o.kind in kinds]
     return above[-1] if above else None
 
 
@@ -631,7 +631,9 @@ def record_step(
     require_reference(by, person.org.path, field="person", label="发展对象人员", value=person.pk)
     unknown = set(fields) - STEP_FIELDS
     if unknown:
-        raise ValidationError(f"不可在此填写的字段：{'、'.join(sorted(unknown))}")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"不可在此填写的字段：{'、'.join(sorted(unknown))}"}
+        )
     check_not_future(on)
     _check_stage(person, kind)
     step_org = _deciding_org(person, kind, on, org, by)
