@@ -62,7 +62,7 @@ def test_dev02_at_most_two_open_mentors(tree):
     person = walk(tree, through="activist")
     _assign(tree, person, tree.member_a)
     second = _assign(tree, person, make_member(tree.branch_a))
-    with pytest.raises(ValidationError, match="一至2名正式党员作培养联系人：2024年3月5日已有2名"):
+    with pytest.raises(ValidationError, match="一至两名正式党员作培养联系人：2024年3月5日已有2名"):
         _assign(tree, person, make_member(tree.branch_a))
     with pytest.raises(ValidationError, match="已是"):
         _assign(tree, person, tree.member_a, D(2024, 3, 6))

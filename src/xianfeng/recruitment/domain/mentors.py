@@ -19,6 +19,7 @@ from .common import (
     DETAIL,
     check_not_future,
     d,
+    few,
     policy_value,
     refusal,
     require_manage,
@@ -97,7 +98,7 @@ def assign_mentor(*, person: Person, member: Member, on: dt.date, by: Any) -> Me
     if current.count() >= most:
         raise refusal(
             "member",
-            f"党组织应当指定一至{most}名正式党员作培养联系人",
+            f"党组织应当指定一至{few(most)}名正式党员作培养联系人",
             f"{d(on)}已有{current.count()}名",
             DETAIL,
         )

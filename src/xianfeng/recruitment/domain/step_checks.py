@@ -28,6 +28,7 @@ from .common import (
     DETAIL_ONE_YEAR,
     check_holds_members,
     d,
+    few,
     refusal,
 )
 
@@ -159,16 +160,19 @@ def _candidate(draft: Draft) -> None:
     if draft.on < earliest:
         raise refusal(
             "on",
-            f"确定为发展对象须经过{'一' if years == 1 else years}年以上的培养考察",
+            f"确定为发展对象须经过{'一' if years == 1 else few(years)}年以上的培养考察",
             f"{d(p.activist_on or p.applied_on)}确定为积极分子，最早{d(earliest)}",
             DETAIL_ONE_YEAR,
         )
-    needed = int(draft.value("activist.min_mentors"))
+    needed, most = (
+        int(draft.value("activist.min_mentors")),
+        int(draft.value("activist.max_mentors")),
+    )
     had = Mentor.objects.filter(person=p, started_on__lte=draft.on).count()
     if had < needed:
         raise refusal(
             "on",
-            f"党组织应当指定{needed}至两名正式党员作入党积极分子的培养联系人",
+            f"党组织应当指定{few(needed)}至{few(most)}名正式党员作入党积极分子的培养联系人",
             f"截至{d(draft.on)}已指定{had}名培养联系人",
             DETAIL,
         )
