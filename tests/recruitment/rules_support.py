@@ -57,7 +57,9 @@ def person(org: Org, *, applied: dt.date, **dates: Any) -> Person:
 
 
 def step(who: Person, kind: str, on: dt.date, **fields: Any) -> Step:
-    return Step.objects.create(person=who, kind=kind, on=on, org=fields.pop("org", who.org), **fields)
+    return Step.objects.create(
+        person=who, kind=kind, on=on, org=fields.pop("org", who.org), **fields
+    )
 
 
 def reports(who: Person, *days: dt.date) -> None:

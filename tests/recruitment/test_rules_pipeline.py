@@ -90,7 +90,9 @@ def admitted(meeting: dt.date, approved: dt.date | None = None) -> Callable:
     return setup
 
 
-def probationer(approved: dt.date, oath: dt.date | None, ends: dt.date = D(2026, 3, 1)) -> Callable:
+def probationer(
+    approved: dt.date, oath: dt.date | None, ends: dt.date = dt.date(2026, 3, 1)
+) -> Callable:
     def setup(tree: Any) -> None:
         who = person(
             tree.branch_a,
@@ -147,7 +149,14 @@ DEV_01 = [
         {},
         [("CA-T1-B1", ["talk_late"])],
     ),
-    ("dev_01_no_talk_on_the_deadline_is_not_yet_late", talk_on(None), "2025", D(2025, 2, 1), {}, []),
+    (
+        "dev_01_no_talk_on_the_deadline_is_not_yet_late",
+        talk_on(None),
+        "2025",
+        D(2025, 2, 1),
+        {},
+        [],
+    ),
     (
         "dev_01_no_talk_the_day_after_the_deadline_is_late",
         talk_on(None),
@@ -374,7 +383,9 @@ def mentored(
                 status=status,
                 joined_on=D(2024, 6, 1) if status == "probationary" else D(2010, 7, 1),
             )
-            Mentor.objects.create(person=who, member=member, started_on=D(2024, 3, 1), ended_on=ended)
+            Mentor.objects.create(
+                person=who, member=member, started_on=D(2024, 3, 1), ended_on=ended
+            )
 
     return setup
 

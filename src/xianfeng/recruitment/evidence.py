@@ -43,7 +43,7 @@ def times_done(item: dict[str, Any]) -> str:
 
 def track_of(item: dict[str, Any]) -> str:
     try:
-        return "（" + str(Track(item.get("track")).label) + "）"
+        return "（" + str(Track(str(item.get("track"))).label) + "）"
     except ValueError:
         return ""
 
@@ -120,9 +120,7 @@ LABELS = {
     "trainings_needed": Label(_("方向（一）每年培训"), TIMES),
     "sessions_needed": Label(_("方向（二）每年理论学习"), TIMES),
     # DEV-05 leaders' pairs
-    "unpaired_leaders": Label(
-        _("未结对的班子成员"), Ref("member", key="member", detail=track_of)
-    ),
+    "unpaired_leaders": Label(_("未结对的班子成员"), Ref("member", key="member", detail=track_of)),
     # DEV-06 targets
     "targets_behind": Label(_("进度滞后的目标"), targets_behind),
     "pace_share": Label(_("上半年应完成比例"), percent),
