@@ -1,2 +1,3 @@
-"""Reads of the recruitment app reused by pages, the API, reminders and the PDF: a
-person's record (`pipeline`), counts (`counts`), cultivations, targets, talent pool."""
+"""Reads of the recruitment app reused by pages, the API, rules, reminders and the PDF,
+one module per area: a person's record (`pipeline`), counts by stage (`counts`),
+cultivations, targets, the talent pool, progress against targets (`progress`)."""
