@@ -1,1 +1,2 @@
-"""Reads of recruitment reused by pages, API and rules, one module per area."""
+"""Reads of the recruitment app reused by pages, the API, reminders and the PDF: a
+person's record (`pipeline`), counts (`counts`), cultivations, targets, talent pool."""
