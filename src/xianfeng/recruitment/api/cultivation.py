@@ -17,6 +17,7 @@ from xianfeng.orgs.queries import get_org_for_user
 
 from ..domain import cultivation as domain
 from ..models import Cultivation, CultivationEntry
+from ..permissions import may_manage
 from ..queries.cultivation import cultivations_of, get_cultivation_for_user, unpaired_leaders
 
 router = Router(tags=["三培养"])
@@ -110,14 +111,14 @@ class LeaderOut(Schema):
 
 def _managed_org(request: HttpRequest, code: str) -> Org:
     org = get_org_for_user(request.user, code)
-    if not domain.may_write(request.user, org):
+    if not may_manage(request.user, org):
         raise PermissionDenied("您对该组织只有查看权限")
     return org
 
 
 def _managed(request: HttpRequest, pk: int) -> Cultivation:
     found = get_cultivation_for_user(request.user, pk)
-    if not domain.may_write(request.user, found.org):
+    if not may_manage(request.user, found.org):
         raise PermissionDenied("您对该组织只有查看权限")
     return found
 

@@ -14,8 +14,8 @@ from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
 from ..domain import talent as domain
-from ..domain.cultivation import may_write
 from ..models import TalentEntry
+from ..permissions import may_manage
 from ..queries.talent import get_talent_for_user, talent_pool
 from .cultivation import CultivationOut
 
@@ -81,14 +81,14 @@ class LeftIn(Schema):
 
 def _managed(request: HttpRequest, pk: int) -> TalentEntry:
     entry = get_talent_for_user(request.user, pk)
-    if not may_write(request.user, entry.org):
+    if not may_manage(request.user, entry.org):
         raise PermissionDenied("您对该组织只有查看权限")
     return entry
 
 
 def _managed_org(request: HttpRequest, code: str) -> Org:
     org = get_org_for_user(request.user, code)
-    if not may_write(request.user, org):
+    if not may_manage(request.user, org):
         raise PermissionDenied("您对该组织只有查看权限")
     return org
 

@@ -13,8 +13,8 @@ from xianfeng.lib.dates import today
 from xianfeng.orgs.queries import get_org_for_user
 
 from ..domain import targets as domain
-from ..domain.cultivation import may_write
 from ..models import Target
+from ..permissions import may_manage
 from ..queries.progress import progress_table
 from ..queries.targets import decomposition
 
@@ -96,7 +96,7 @@ def set_target(request: HttpRequest, code: Code, payload: TargetIn) -> Target:
     """Set a child's target of a kind for a year (the root: its own); only an admin or
     officer of the org `code` (the org above) may."""
     org = get_org_for_user(request.user, code)
-    if not may_write(request.user, org):
+    if not may_manage(request.user, org):
         raise PermissionDenied("年度目标由上级党组织的管理员、党务工作者下达")
     return domain.set_target(setter=org, by=request.user, **payload.dict())
 

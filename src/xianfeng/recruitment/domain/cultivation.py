@@ -22,8 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from xianfeng.accounts.models import Role
-from xianfeng.accounts.scope import require_reference, resolve_reference, role_at
+from xianfeng.accounts.scope import require_reference, resolve_reference
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.models import Org, OrgKind
@@ -39,9 +38,9 @@ from ..models import (
     TalentStatus,
     Track,
 )
+from ..permissions import may_manage
 from ..queries.cultivation import is_qualified_pair, pairing_rule
 
-WRITERS = (Role.ADMIN, Role.OFFICER)
 MEMBER_TRACKS = (Track.MEMBER_TO_TALENT, Track.TALENT_TO_CADRE)
 CLASS_KINDS = (EntryKind.TRAINING, EntryKind.THEORY)
 ENDINGS = (CultivationStatus.DONE, CultivationStatus.STOPPED)
@@ -54,14 +53,8 @@ CLASS_LABEL = "培训班"
 # --- shared checks (also used by the talent pool and the targets) -----------------------
 
 
-def may_write(user: Any, org: Org) -> bool:
-    """Whether `user` may write the recruitment records of `org`: an admin or officer of
-    it or of an org above (None: the command line)."""
-    return user is None or role_at(user, org) in WRITERS
-
-
 def require_writer(user: Any, org: Org) -> None:
-    if not may_write(user, org):
+    if not may_manage(user, org):
         raise PermissionDenied("只有本组织及上级组织的管理员、党务工作者可以办理")
 
 

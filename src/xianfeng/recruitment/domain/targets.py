@@ -16,7 +16,8 @@ from xianfeng.lib.dates import today
 from xianfeng.orgs.models import Org, OrgKind
 
 from ..models import Target, TargetKind
-from .cultivation import checked_text, may_write, save
+from ..permissions import may_manage
+from .cultivation import checked_text, save
 
 FIRST_YEAR = 2000
 MAX_VALUE = 10_000_000
@@ -30,7 +31,7 @@ def setter_of(org: Org) -> Org:
 def may_set_targets(user: Any, org: Org) -> bool:
     """Whether `user` may set `org`'s targets: an admin or officer of the org above it
     (for the root: of the root)."""
-    return may_write(user, setter_of(org))
+    return may_manage(user, setter_of(org))
 
 
 def _year(value: Any) -> int:
@@ -82,7 +83,7 @@ def set_target(
     itself, by code or as an Org), creating or changing it; `by` must be an admin or
     officer of `setter` (or above)."""
     require_reference(by, setter.path, field="setter", label="党组织", value=setter.code)
-    if not may_write(by, setter):
+    if not may_manage(by, setter):
         raise PermissionDenied("年度目标由上级党组织的管理员、党务工作者下达")
     org = _target_org(by, setter, org)
     if kind not in TargetKind.values:

@@ -28,6 +28,7 @@ from xianfeng.orgs.views.common import breadcrumb
 from ..domain import cultivation as domain
 from ..forms.cultivation import EntryForm, FilterForm, OpenForm, PairForm, StatusForm
 from ..models import Cultivation, CultivationStatus, Track
+from ..permissions import may_manage
 from ..queries.cultivation import (
     class_trainings,
     cultivations_of,
@@ -41,14 +42,14 @@ LIMIT = 500
 
 def _managed(request: HttpRequest, code: str) -> Org:
     org = get_org_for_user(request.user, code)
-    if not domain.may_write(request.user, org):
+    if not may_manage(request.user, org):
         raise PermissionDenied(_("您对该组织只有查看权限"))
     return org
 
 
 def _managed_file(request: HttpRequest, pk: int) -> Cultivation:
     found = get_cultivation_for_user(request.user, pk)
-    if not domain.may_write(request.user, found.org):
+    if not may_manage(request.user, found.org):
         raise PermissionDenied(_("您对该组织只有查看权限"))
     return found
 
@@ -80,7 +81,7 @@ def cultivations(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "focus": sector_focus(org, day),
         "unpaired": unpaired,
-        "can_edit": domain.may_write(request.user, org),
+        "can_edit": may_manage(request.user, org),
     }
     return render(request, "recruitment/cultivation_list.html", context)
 
@@ -121,7 +122,7 @@ def _file_page(
         "cultivation": found,
         "entries": entries,
         "is_active": found.status == CultivationStatus.ACTIVE,
-        "can_edit": domain.may_write(request.user, found.org),
+        "can_edit": may_manage(request.user, found.org),
         "focus": sector_focus(found.org, today()),
         "entry_form": forms.get("entry_form") or EntryForm(),
         "status_form": forms.get("status_form") or StatusForm(),

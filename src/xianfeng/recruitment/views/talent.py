@@ -24,7 +24,6 @@ from xianfeng.orgs.views import redirect_after_post
 from xianfeng.orgs.views.common import breadcrumb
 
 from ..domain import talent as domain
-from ..domain.cultivation import may_write
 from ..forms.talent import (
     CultivateForm,
     EditForm,
@@ -34,6 +33,7 @@ from ..forms.talent import (
     TalentForm,
 )
 from ..models import TalentEntry, TalentStatus
+from ..permissions import may_manage
 from ..queries.talent import get_talent_for_user, talent_pool
 
 PAGE_SIZE = 50
@@ -41,14 +41,14 @@ PAGE_SIZE = 50
 
 def _managed(request: HttpRequest, code: str) -> Org:
     org = get_org_for_user(request.user, code)
-    if not may_write(request.user, org):
+    if not may_manage(request.user, org):
         raise PermissionDenied(_("您对该组织只有查看权限"))
     return org
 
 
 def _managed_entry(request: HttpRequest, pk: int) -> TalentEntry:
     entry = get_talent_for_user(request.user, pk)
-    if not may_write(request.user, entry.org):
+    if not may_manage(request.user, entry.org):
         raise PermissionDenied(_("您对该组织只有查看权限"))
     return entry
 
@@ -76,7 +76,7 @@ def talent_list(request: HttpRequest, code: str) -> HttpResponse:
         "page_obj": page,
         "query": query.urlencode(),
         "tags": domain.talent_tags(org, today()),
-        "can_edit": may_write(request.user, org),
+        "can_edit": may_manage(request.user, org),
     }
     return render(request, "recruitment/talent_list.html", context)
 
@@ -133,7 +133,7 @@ def _entry_page(
         "files": entry.cultivations.select_related("pair").order_by("-started_on"),
         "people": entry.people.order_by("applied_on"),
         "is_open": entry.status != TalentStatus.LEFT,
-        "can_edit": may_write(request.user, entry.org),
+        "can_edit": may_manage(request.user, entry.org),
         "cultivate_form": forms.get("cultivate_form") or CultivateForm(),
         "pipeline_form": forms.get("pipeline_form") or PipelineForm(),
         "left_form": forms.get("left_form") or LeftForm(),

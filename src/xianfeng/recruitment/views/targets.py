@@ -19,9 +19,9 @@ from xianfeng.orgs.views import redirect_after_post
 from xianfeng.orgs.views.common import breadcrumb
 
 from ..domain import targets as domain
-from ..domain.cultivation import may_write
 from ..forms.targets import TargetForm, YearForm
 from ..models import TargetKind
+from ..permissions import may_manage
 from ..queries.progress import progress_table
 from ..queries.targets import KINDS, decomposition, progress_cells
 
@@ -31,7 +31,7 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
     """GET: the year's decomposition; POST: set a child's target (or the root's own)."""
     org = get_org_for_user(request.user, code)
     year = YearForm(request.GET).year_or(today().year)
-    can_set = may_write(request.user, org)
+    can_set = may_manage(request.user, org)
     form = TargetForm(request.POST or None, initial={"year": year})
     if request.method == "POST":
         if not can_set:
