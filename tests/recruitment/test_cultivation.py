@@ -28,7 +28,12 @@ from xianfeng.recruitment.models import (
     TalentStatus,
     Track,
 )
-from xianfeng.recruitment.queries.cultivation import sector_focus, unpaired_leaders
+from xianfeng.recruitment.queries.cultivation import (
+    YearCount,
+    sector_focus,
+    unpaired_leaders,
+    year_count,
+)
 from xianfeng.study import domain as study
 
 pytestmark = pytest.mark.django_db
@@ -385,3 +390,28 @@ def test_dev_04_no_sector_no_focus(tree):
 def test_dev_03_officer_above_may_write(world):
     officer = make_user("town_officer", org=world.tree.town_a, role="officer")
     assert _open(world, A, by=officer).org == world.tree.branch_a
+
+
+def test_dev_03_year_count_counts_entries_and_attended_classes(world):
+    found = _open(world, A)
+    day = D(2025, 5, 1)
+    training = study.create_training_class(
+        org=world.tree.branch_a,
+        kind="other",
+        title="实用技术",
+        starts_on=day,
+        ends_on=day,
+        days=1,
+        hours=4,
+    )
+    study.record_training_attendance(training, attended=[world.candidate])
+    domain.add_entry(
+        cultivation=found, on=D(2025, 6, 1), kind="training", title="电商培训", by=None
+    )
+    domain.add_entry(cultivation=found, on=D(2025, 6, 2), kind="practice", title="实践", by=None)
+    assert year_count(found, 2025) == YearCount(2, 4, "training")
+    assert year_count(found, 2024) == YearCount(0, 4, "training")
+    theory = _open(world, B)
+    domain.add_entry(cultivation=theory, on=D(2025, 6, 1), kind="theory", title="学习党章", by=None)
+    assert year_count(theory, 2025) == YearCount(1, 2, "theory")
+    assert year_count(_open(world, C), 2025) is None

@@ -15,10 +15,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from xianfeng.accounts.permissions import can_view_identifiers
 from xianfeng.accounts.scope import is_within_scope
 from xianfeng.compliance.policy import resolver
 from xianfeng.lib.cipher import get_cipher, lookup_hash
@@ -209,13 +208,6 @@ def cultivate_talent(
         goal=goal,
         by=by,
     )
-
-
-def reveal_talent_id_number(*, entry: TalentEntry, user: Any) -> str:
-    """The full ID number of an entry, for a user entitled to see full ID numbers."""
-    if not can_view_identifiers(user):
-        raise PermissionDenied("您没有查看完整身份证号的权限")
-    return get_cipher().decrypt(entry.id_number_cipher) if entry.id_number_cipher else ""
 
 
 @transaction.atomic

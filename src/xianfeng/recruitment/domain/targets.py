@@ -28,12 +28,6 @@ def setter_of(org: Org) -> Org:
     return Org.objects.get_parent(org) or org
 
 
-def may_set_targets(user: Any, org: Org) -> bool:
-    """Whether `user` may set `org`'s targets: an admin or officer of the org above it
-    (for the root: of the root)."""
-    return may_manage(user, setter_of(org))
-
-
 def _year(value: Any) -> int:
     last = today().year + 1
     if isinstance(value, bool) or not isinstance(value, int) or not FIRST_YEAR <= value <= last:

@@ -206,3 +206,31 @@ def class_trainings(member_ids: Iterable[int], year: int) -> Counter[int]:
         training_class__starts_on__year=year,
     ).values_list("member_id", flat=True)
     return Counter(rows)
+
+
+# track → the policy key of its yearly minimum and the entry kind it counts (DEV-03)
+YEARLY_MINIMUM = {
+    Track.MEMBER_TO_TALENT: ("recruitment.cultivation.member_to_talent_trainings", "training"),
+    Track.TALENT_TO_MEMBER: ("recruitment.cultivation.talent_to_member_sessions", "theory"),
+}
+
+
+@dataclass(frozen=True)
+class YearCount:
+    done: int  # trainings (track a: entries and training classes attended) or sessions
+    required: int  # the policy's yearly minimum (0: not checked)
+    what: str  # "training" or "theory"
+
+
+def year_count(found: Cultivation, year: int) -> YearCount | None:
+    """This year's trainings (track a) or theory sessions (track b) of a file against
+    the policy's yearly minimum; None for track (c), which has none."""
+    rule = YEARLY_MINIMUM.get(Track(found.track))
+    if rule is None:
+        return None
+    key, kind = rule
+    done = found.entries.filter(kind=kind, on__year=year).count()
+    if found.track == Track.MEMBER_TO_TALENT and found.member_id:
+        done += class_trainings([found.member_id], year).get(found.member_id, 0)
+    required = int(resolver(day=dt.date(year, 12, 31)).value(key, found.org.path))
+    return YearCount(done, required, kind)

@@ -35,6 +35,7 @@ from ..queries.cultivation import (
     get_cultivation_for_user,
     sector_focus,
     unpaired_leaders,
+    year_count,
 )
 
 LIMIT = 500
@@ -124,6 +125,7 @@ def _file_page(
         "is_active": found.status == CultivationStatus.ACTIVE,
         "can_edit": may_manage(request.user, found.org),
         "focus": sector_focus(found.org, today()),
+        "year_count": year_count(found, today().year),
         "entry_form": forms.get("entry_form") or EntryForm(),
         "status_form": forms.get("status_form") or StatusForm(),
         "pair_form": forms.get("pair_form")
