@@ -73,10 +73,13 @@ def do(tree: Any, person: Person, kind: str, on: dt.date, **fields: Any) -> Any:
     return record_step(person=person, kind=kind, on=on, by=by, **fields)
 
 
-def walk(tree: Any, *, until: str | None = None, through: str | None = None) -> Person:
-    """A new applicant walked through the schedule, stopping before `until` or after
-    `through` (the whole pipeline when neither is given)."""
-    person = new_applicant(tree)
+def walk(
+    tree: Any, *, until: str | None = None, through: str | None = None, **applicant: Any
+) -> Person:
+    """A new applicant (`applicant`: name, id_number … of `new_applicant`) walked through
+    the schedule, stopping before `until` or after `through` (the whole pipeline when
+    neither is given)."""
+    person = new_applicant(tree, **applicant)
     for kind, on, fields in SCHEDULE:
         if kind == until:
             break

@@ -153,6 +153,12 @@ def choose_introducers(
     `recruitment.introducers.blocking` in effect on `on` (党章第五条)."""
     require_reference(by, person.org.path, field="person", label="发展对象人员", value=person.pk)
     require_manage(by, person.org)
+    if person.stage != Stage.ADMISSION_CANDIDATE:
+        raise ValidationError(
+            {
+                "members": f"只能为发展对象确定入党介绍人，{person.name}现为{person.get_stage_display()}"
+            }
+        )
     if person.introducers.exists():
         raise ValidationError({"members": "已确定入党介绍人"})
     count = int(policy_value("recruitment.introducers.count", person.org, on))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 
 from xianfeng.accounts.scope import is_within_scope, require_reference
@@ -136,7 +136,9 @@ def register_applicant(
     check_holds_members(org)
     unknown = set(fields) - APPLICANT_FIELDS
     if unknown:
-        raise ValidationError(f"不可在此填写的字段：{'、'.join(sorted(unknown))}")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"不可在此填写的字段：{'、'.join(sorted(unknown))}"}
+        )
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写姓名"})
@@ -180,7 +182,9 @@ def update_person(*, person: Person, by: Any, **changes: Any) -> Person:
     require_manage(by, person.org)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"不可在此修改的字段：{'、'.join(sorted(unknown))}")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"不可在此修改的字段：{'、'.join(sorted(unknown))}"}
+        )
     for field, value in changes.items():
         setattr(person, field, (value or "").strip() if isinstance(value, str) else value)
     if not person.name:
