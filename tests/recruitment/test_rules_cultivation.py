@@ -196,7 +196,7 @@ def leader(
 
     def setup(tree: Any) -> None:
         at = getattr(tree, org)
-        member = make_member(at)
+        member = make_member(tree.branch_a)  # members sit in branches
         Seat.objects.create(
             org=at, role="secretary", member=member, started_on=D(2023, 1, 1), ended_on=seat_ends
         )
