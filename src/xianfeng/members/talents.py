@@ -186,7 +186,8 @@ def dual_lead_shares(org: Org, year: int) -> list[ShareRow]:
     """The share of dual-lead members of `year` and of the year before, for `org` (first
     row) and each of its child orgs (MEM-03): two reads of the placements and two of the
     recognitions, whatever the size of the subtree."""
-    orgs = [org, *org.children.filter(dissolved_on__isnull=True).order_by("code")]
+    children = Org.objects.get_children(org).filter(dissolved_on__isnull=True)
+    orgs = [org, *children.order_by("path")]
     found: dict[int, list[Share]] = {}
     for y in (year, year - 1):
         placed = _placed(org, year_end(y))
@@ -222,9 +223,9 @@ def _check_tag(member: Member, kind: str, tag: str, since: dt.date) -> None:
         )
 
 
-def _check_open_tag(member: Member, tag: str, since: dt.date, exclude: int | None = None) -> None:
+def _check_open_tag(member: Member, tag: str, since: dt.date) -> None:
     overlapping = member.tags.filter(tag=tag).filter(Q(until__isnull=True) | Q(until__gt=since))
-    if overlapping.exclude(pk=exclude).filter(since__lte=since).exists():
+    if overlapping.filter(since__lte=since).exists():
         raise ValidationError({"tag": f"{member.name}已有“{tag}”标签"})
 
 
