@@ -10,6 +10,7 @@ member has none yet).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from xianfeng.orgs.models import Org
 from .models import Member, Status
 
 LISTED = (Status.FULL, Status.PROBATIONARY)
+MONTH = re.compile(r"^\d{4}-\d{2}$")
 HEADERS = [
     "党员编号",
     "姓名",
@@ -42,10 +44,9 @@ class Birthday:
 
 def parse_month(text: str) -> Period:
     """A month written 2025-06 (ValueError with a Chinese message otherwise)."""
-    period = parse_period(text)
-    if len(period.label) != 7:
+    if not MONTH.match(text.strip()):
         raise ValueError(f"月份格式应为 2025-06，收到：{text}")
-    return period
+    return parse_period(text)
 
 
 def anniversary(joined_on: dt.date, year: int) -> dt.date:
