@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def penalize(member, kind="warning", decided_on=D(2024, 3, 1), until=D(2024, 9, 1), by=None):
+MARCH, SEPTEMBER = D(2024, 3, 1), D(2024, 9, 1)
+
+
+def penalize(member, kind="warning", decided_on=MARCH, until=SEPTEMBER, by=None):
     return discipline.record_discipline(
         member=member,
         kind=kind,
@@ -91,7 +94,9 @@ def test_discipline_page_is_for_officers_only(client_for, tree):
     body = page.content.decode()
     assert page.status_code == 200 and "违反工作纪律" in body and "状态变更是另一步" not in body
     assert "记录开除党籍处分不会改变党籍状态" in body
-    assert client_for(tree.users["county_viewer"]).get("/members/MA1/discipline/").status_code == 403
+    assert (
+        client_for(tree.users["county_viewer"]).get("/members/MA1/discipline/").status_code == 403
+    )
     assert client_for(tree.users["member"]).get("/members/MA1/discipline/").status_code == 403
 
 
@@ -116,7 +121,9 @@ def test_discipline_api_for_officers(client_for, tree):
     assert created.status_code == 201 and created.json()["kind_label"] == "警告"
     pk = created.json()["id"]
     patched = client.patch(
-        f"/api/members/MA1/disciplines/{pk}", {"reason": "更正事由"}, content_type="application/json"
+        f"/api/members/MA1/disciplines/{pk}",
+        {"reason": "更正事由"},
+        content_type="application/json",
     )
     assert patched.json()["reason"] == "更正事由"
     assert [d["id"] for d in client.get("/api/members/MA1/disciplines").json()] == [pk]

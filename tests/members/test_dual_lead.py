@@ -27,7 +27,11 @@ def recognize(member, year=2025, by=None, **fields):
 def test_mem_03_recognition_keeps_type_evidence_and_actor(tree):
     secretary = tree.users["secretary"]
     record = recognize(tree.member_a, by=secretary)
-    assert (record.year, record.type, record.get_type_display()) == (2025, "entrepreneurship", "创业致富型")
+    assert (record.year, record.type, record.get_type_display()) == (
+        2025,
+        "entrepreneurship",
+        "创业致富型",
+    )
     assert record.history.get().history_user == secretary
 
 
@@ -89,7 +93,9 @@ def test_mem_03_share_per_child_org_this_year_against_last(tree):
 
 
 def test_mem_03_share_counts_members_placed_at_the_year_end(tree):
-    joined_late = make_member(tree.branch_a, code="MA6", status="probationary", joined_on=D(2025, 3, 1))
+    joined_late = make_member(
+        tree.branch_a, code="MA6", status="probationary", joined_on=D(2025, 3, 1)
+    )
     recognize(joined_late, year=2025)
     [town, *_] = talents.dual_lead_shares(tree.town_a, 2024)
     assert (town.this_year.members, town.this_year.dual_lead) == (2, 0)
@@ -108,7 +114,12 @@ def test_mem_03_org_page_lists_members_and_shares(client_for, tree):
 
 def test_mem_03_member_page_adds_a_recognition(client_for, tree):
     client = client_for(tree.users["secretary"])
-    data = {"year": 2025, "type": "innovation", "evidence": "引进新品种", "recognized_on": "2025-12-01"}
+    data = {
+        "year": 2025,
+        "type": "innovation",
+        "evidence": "引进新品种",
+        "recognized_on": "2025-12-01",
+    }
     response = client.post("/members/MA1/talents/dual-lead/", data)
     assert response.status_code == 302
     assert DualLead.objects.get().type == "innovation"
@@ -125,7 +136,12 @@ def test_mem_03_viewer_cannot_add(client_for, tree):
 
 def test_mem_03_api_records_lists_and_withdraws(client_for, tree):
     client = client_for(tree.users["secretary"])
-    body = {"year": 2025, "type": "excellence", "evidence": "窗口服务标兵", "recognized_on": "2025-11-01"}
+    body = {
+        "year": 2025,
+        "type": "excellence",
+        "evidence": "窗口服务标兵",
+        "recognized_on": "2025-11-01",
+    }
     created = client.post("/api/members/MA1/dual-leads", body, content_type="application/json")
     assert created.status_code == 201 and created.json()["type_label"] == "创优提质型"
     listed = client.get("/api/members/orgs/CA-T1-B1/dual-leads?year=2025").json()

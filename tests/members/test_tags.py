@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def tag(member, name="种植技术", kind="skill", since=D(2024, 5, 1), by=None):
+MAY = D(2024, 5, 1)
+
+
+def tag(member, name="种植技术", kind="skill", since=MAY, by=None):
     return talents.add_member_tag(member=member, kind=kind, tag=name, since=since, by=by)
 
 
