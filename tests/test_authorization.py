@@ -117,6 +117,24 @@ MATRIX: dict[str, list[Endpoint]] = {
     "members:status": [P("/members/{member}/status/", "post")],
     "members:send_transfer": [P("/members/{member}/transfer/", "post")],
     "members:reveal_id": [P("/members/{member}/id-number/", "post", identifiers=True)],
+    "members:dual_lead": [P("/members/orgs/{org}/dual-lead/?year=2025")],
+    "members:birthdays": [P("/members/orgs/{town}/birthdays/?month=2025-06")],
+    "members:birthdays_xlsx": [P("/members/orgs/{org}/birthdays.xlsx?month=2025-06")],
+    "members:talents": [P("/members/{member}/talents/")],
+    "members:dual_lead_add": [P("/members/{member}/talents/dual-lead/", "post")],
+    "members:dual_lead_withdraw": [
+        P("/members/{member}/talents/dual-lead/{dual_lead}/withdraw/", "post")
+    ],
+    "members:tag_add": [P("/members/{member}/talents/tags/", "post")],
+    "members:tag_end": [P("/members/{member}/talents/tags/{member_tag}/end/", "post")],
+    "members:discipline": [
+        P("/members/{member}/discipline/", form=True),  # officers only, even to read
+        P("/members/{member}/discipline/", "post"),
+    ],
+    "members:discipline_edit": [
+        P("/members/{member}/discipline/{discipline}/", form=True),
+        P("/members/{member}/discipline/{discipline}/", "post"),
+    ],
     "api:openapi-json": [P("/api/openapi.json", public=True, scoped=False)],
     # The API's schema and docs are public: Xianfeng is open source, the data is not.
     "api:openapi-view": [P("/api/docs", public=True, scoped=False)],
@@ -138,6 +156,48 @@ MATRIX: dict[str, list[Endpoint]] = {
     ],
     "api:org_directory": [P("/api/orgs/directory?q=村", scoped=False)],
     "api:get_org": [P("/api/orgs/{org}")],
+    "api:list_dual_leads": [P("/api/members/orgs/{org}/dual-leads?year=2025")],
+    "api:dual_lead_shares": [P("/api/members/orgs/{town}/dual-lead-shares?year=2025")],
+    "api:list_birthdays": [P("/api/members/orgs/{org}/birthdays?month=2025-06")],
+    "api:member_talents": [P("/api/members/{member}/talents")],
+    "api:add_dual_lead": [
+        P(
+            "/api/members/{member}/dual-leads",
+            "post",
+            data=(
+                ("year", "2025"),
+                ("type", "innovation"),
+                ("evidence", "技术革新"),
+                ("recognized_on", "2025-12-01"),
+            ),
+        )
+    ],
+    "api:withdraw_dual_lead": [P("/api/members/{member}/dual-leads/{dual_lead}", "delete")],
+    "api:add_tag": [
+        P(
+            "/api/members/{member}/tags",
+            "post",
+            data=(("kind", "skill"), ("tag", "电子商务"), ("since", "2025-01-02")),
+        )
+    ],
+    "api:end_tag": [
+        P("/api/members/{member}/tags/{member_tag}/end", "post", data=(("until", "2025-12-01"),))
+    ],
+    "api:list_disciplines": [P("/api/members/{member}/disciplines", form=True)],
+    "api:record_discipline": [
+        P(
+            "/api/members/{member}/disciplines",
+            "post",
+            data=(
+                ("kind", "warning"),
+                ("decided_on", "2025-03-01"),
+                ("effective_until", "2025-09-01"),
+            ),
+        )
+    ],
+    "api:correct_discipline": [
+        P("/api/members/{member}/disciplines/{discipline}", "patch", data=(("reason", "更正"),))
+    ],
     "api:update_org": [P("/api/orgs/{org}", "patch")],
     "api:org_counts": [P("/api/orgs/{org}/counts")],
     "api:org_leadership": [P("/api/orgs/{org}/leadership")],
@@ -841,6 +901,7 @@ def _build_world(tree):
     items = _item_objects(tree)
     duties = _secretaries_objects(tree)
     talent = _recruitment_talent_objects(tree)
+    talents = _talents_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -865,6 +926,7 @@ def _build_world(tree):
         **items["in"],
         **duties["in"],
         **talent["in"],
+        **talents["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -889,6 +951,7 @@ def _build_world(tree):
         **items["out"],
         **duties["out"],
         **talent["out"],
+        **talents["out"],
     }
     return w
 
@@ -1116,6 +1179,35 @@ def _recruitment_talent_objects(tree) -> dict[str, dict[str, object]]:
             org=branch, name="郑能手", kind="grower", tags=["致富能手"], surveyed_on=day, by=None
         )
         found[side] = {"cultivation": cultivation.pk, "talent": talent.pk}
+    return found
+
+
+def _talents_objects(tree) -> dict[str, dict[str, object]]:
+    """A dual-lead recognition (2024), a skill tag and a penalty of each side's member."""
+    from xianfeng.members import discipline, talents
+
+    found: dict[str, dict[str, object]] = {}
+    for side, member in [("in", tree.member_a), ("out", tree.member_b)]:
+        day = dt.date(2024, 12, 1)
+        lead = talents.record_dual_lead(
+            member=member,
+            year=2024,
+            type="excellence",
+            evidence="服务标兵",
+            recognized_on=day,
+            by=None,
+        )
+        tag = talents.add_member_tag(
+            member=member, kind="skill", tag="种植技术", since=day, by=None
+        )
+        penalty = discipline.record_discipline(
+            member=member,
+            kind="warning",
+            decided_on=day,
+            effective_until=dt.date(2025, 6, 1),
+            by=None,
+        )
+        found[side] = {"dual_lead": lead.pk, "member_tag": tag.pk, "discipline": penalty.pk}
     return found
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+import tests.test_references_members_talents as members_talents
 import tests.test_references_orgs_members as other_apps
 import tests.test_references_recruitment_talent as recruitment_talent
 import tests.test_references_supervision as supervision
@@ -256,6 +257,7 @@ COVERED_ELSEWHERE = (
     | set(supervision_pages.REFERENCES)
     | set(secretaries.REFERENCES)
     | set(recruitment_talent.REFERENCES)
+    | set(members_talents.REFERENCES)
 )
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}

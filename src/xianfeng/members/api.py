@@ -15,6 +15,7 @@ from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 
 from . import domain
+from .api_talents import router as talents_router
 from .models import Category, Flag, LeftReason, Member, TransferStatus
 from .models import Status as MemberStatus
 from .queries import (
@@ -271,3 +272,6 @@ def cancel_transfer(request: HttpRequest, pk: PathId, payload: NoteIn):  # type:
     transfer = get_transfer_for_user(request.user, pk)
     _acting_side(request, transfer.from_org)
     return domain.cancel_transfer(transfer=transfer, note=payload.note, by=request.user)
+
+
+router.add_router("", talents_router)  # dual-lead, tags, discipline, birthdays

@@ -13,6 +13,7 @@ from .importers_history import (
     TemporaryMembershipImporter,
     TransferImporter,
 )
+from .importers_talents import DisciplineImporter, DualLeadImporter, MemberTagImporter
 
 IMPORTERS = (
     MemberImporter,
@@ -20,4 +21,7 @@ IMPORTERS = (
     PlacementImporter,
     TransferImporter,
     TemporaryMembershipImporter,
+    DualLeadImporter,
+    MemberTagImporter,
+    DisciplineImporter,
 )
