@@ -318,7 +318,6 @@ CORE_HOOKS = {
     "may_import": "xianfeng.accounts.scope.may_write_somewhere",
     "may_unmask": "xianfeng.accounts.permissions.can_view_identifiers",
     "check_id_keys": "xianfeng.members.queries.check_id_keys",
-    "policy_resolver": "xianfeng.compliance.policy.resolver",  # members' tag catalogues
 }
 
 # Bench floor queries (`xianfeng bench check`): each app's rule-prefix → plain SQL scans.

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from xianfeng.accounts.scope import require_reference
-from xianfeng.core.hooks import hook
+from xianfeng.compliance.policy import resolver
 from xianfeng.lib.dates import today
 from xianfeng.orgs.models import Org
 
@@ -208,7 +208,7 @@ def dual_lead_shares(org: Org, year: int) -> list[ShareRow]:
 
 def tag_catalogue(org: Org, kind: str, day: dt.date | None = None) -> list[str]:
     """The tags the policy over `org` lists for `kind` (skills or talent tags)."""
-    policy = hook("policy_resolver")(day=day or today())
+    policy = resolver(day=day or today())
     return [str(tag) for tag in policy.value(CATALOGUE_KEYS[TagKind(kind)], org.path)]
 
 
