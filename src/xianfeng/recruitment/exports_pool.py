@@ -156,6 +156,7 @@ ENTRY_FIELDS = (
     "title",
     "hours",
     "note",
+    "entered_by__username",
 )
 
 
@@ -182,6 +183,7 @@ def entry_rows(orgs: QuerySet[Any], *, unmasked: bool) -> Iterator[dict[str, Any
             "title": v["title"],
             "hours": v["hours"],
             "note": v["note"],
+            "entered_by": v["entered_by__username"] or "",
         }
 
 

@@ -177,19 +177,8 @@ class _Steps(_PipelineSheet):
         if v["kind"] == StepKind.TRANSFER and not data.get("to_org"):
             return self.reject(record, "to_org", "培养档案转接须填写转入党组织")
         if v.get("entered_by"):
-            data["entered_by"] = self._recorder(v["entered_by"])
+            data["entered_by"] = self.recorder(v["entered_by"])
         return self.keep(record, data)
-
-    def _recorder(self, username: str) -> Any:
-        """The account restored as the step's recorder: on the command line only (a
-        user's import records the user)."""
-        if self.by is not None:
-            return None
-        from xianfeng.accounts.models import User
-
-        if "users" not in self.cache:
-            self.cache["users"] = dict(User.objects.values_list("username", "pk"))
-        return self.cache["users"].get(username)
 
 
 class _Mentors(_PipelineSheet):
@@ -236,13 +225,13 @@ class _Plan:
         self.people: dict[PersonKey, Person] = stored_people(keys, self.by)
         self.stored = set(self.people)
         self.new = {data["key"]: (record, data) for record, data in self.rows[PEOPLE]}
-        self.introducer_steps: dict[tuple[PersonKey, dt.date], list[Record]] = defaultdict(list)
+        self.introducer_steps: dict[tuple[PersonKey, dt.date], list[Any]] = defaultdict(list)
         self.registered: set[PersonKey] = set()
 
     def events(self) -> list[Event]:
         found = self._registrations() + self._steps() + self._mentors() + self._introducers()
-        for (key, _on), records in self.introducer_steps.items():
-            for record in records:
+        for (key, _on), rows in self.introducer_steps.items():
+            for record, _data in rows:
                 message = "“入党介绍人”工作表中没有该人员该日确定的入党介绍人"
                 self.replay.refuse(self.sheets[STEPS], record, "kind", message)
                 self.replay.failed.add(key)
@@ -289,11 +278,12 @@ class _Plan:
                     self.replay.failed.add(key)
                     continue
                 org = application.get("org") or org
-            run = self._register(key, record, org)
+            recorder = applications[key][1].get("entered_by") if key in applications else None
+            run = self._register(key, record, org, recorder)
             found.append(sheet.event(on, REGISTER_RANK, key, record, run))
         return found
 
-    def _register(self, key: PersonKey, record: Record, org: Any) -> Any:
+    def _register(self, key: PersonKey, record: Record, org: Any, recorder: Any) -> Any:
         def run() -> str:
             v = record.values
             fields = {
@@ -318,6 +308,8 @@ class _Plan:
                 **fields,
             )
             self.registered.add(key)
+            if recorder:
+                self._recorded(key, StepKind.APPLICATION, v["applied_on"], recorder)
             return "created"
 
         return run
@@ -343,7 +335,7 @@ class _Plan:
                 self.replay.count(sheet, "created")  # the registration records it
                 continue
             if data["kind"] == StepKind.INTRODUCERS:  # recorded with the introducers
-                self.introducer_steps[(key, data["on"])].append(record)
+                self.introducer_steps[(key, data["on"])].append((record, data))
                 continue
             rank = KIND_RANK[data["kind"]]
             found.append(sheet.event(data["on"], rank, key, record, self._step(key, data)))
@@ -367,6 +359,12 @@ class _Plan:
             return "created"
 
         return run
+
+    def _recorded(self, key: PersonKey, kind: str, on: dt.date, recorder: Any) -> None:
+        """The recorder of a step a domain write records itself (the application, the
+        introducers), restored as exported."""
+        found = Step.objects.filter(person=self.people[key], kind=kind, on=on)
+        found.update(entered_by=recorder)
 
     # -- mentors and introducers ------------------------------------------------------------
 
@@ -431,27 +429,30 @@ class _Plan:
         found = []
         rank = KIND_RANK[StepKind.INTRODUCERS]
         for (key, on), rows in groups.items():
-            run = self._choose(key, on, [member for _r, member in rows])
+            step_rows = self.introducer_steps.pop((key, on), [])
+            recorder = next((d.get("entered_by") for _r, d in step_rows if d.get("entered_by")), None)
+            run = self._choose(key, on, [member for _r, member in rows], recorder)
             event = sheet.event(on, rank, key, rows[0][0], run)
-            event.after = self._shared_outcome(key, on, [r for r, _m in rows[1:]])
+            event.after = self._shared_outcome(len(rows) - 1, len(step_rows))
             found.append(event)
         return found
 
-    def _choose(self, key: PersonKey, on: dt.date, members: list[Any]) -> Any:
+    def _choose(self, key: PersonKey, on: dt.date, members: list[Any], recorder: Any) -> Any:
         def run() -> str:
             mentors.choose_introducers(person=self.people[key], members=members, on=on, by=self.by)
+            if recorder:
+                self._recorded(key, StepKind.INTRODUCERS, on, recorder)
             return "created"
 
         return run
 
-    def _shared_outcome(self, key: PersonKey, on: dt.date, others: list[Record]) -> Any:
+    def _shared_outcome(self, others: int, step_rows: int) -> Any:
         """The group's other rows and its 确定入党介绍人 step rows share the outcome."""
-        step_rows = self.introducer_steps.pop((key, on), [])
 
         def after(outcome: str) -> None:
-            for _record in others:
+            for _ in range(others):
                 self.replay.count(self.sheets[INTRODUCERS], outcome)
-            for _record in step_rows:
+            for _ in range(step_rows):
                 self.replay.count(self.sheets[STEPS], outcome)
 
         return after

@@ -18,7 +18,6 @@ from xianfeng.lib.cells import (
     CellError,
     choice_cleaner,
     clean_bool,
-    clean_date,
     clean_decimal,
     clean_id_text,
     clean_int,
@@ -53,6 +52,7 @@ ID_NOTE = (
     "18位身份证号（请把该列设为“文本”格式）；脱敏导出的号码（含*）与姓名一起只能匹配已登记的人员"
 )
 LIST_SEPARATOR = "、"
+RECORDER_NOTE = "导出时附带；命令行导入时按此恢复录入人"
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
@@ -210,7 +210,7 @@ STEP_COLUMNS = (
     org_column(
         "to_org", "转入党组织", ("转入组织",), required=False, note="培养档案转接的转入党组织"
     ),
-    Column("entered_by", "录入账号", note="导出时附带；命令行导入时按此恢复录入人", text=True),
+    Column("entered_by", "录入账号", note=RECORDER_NOTE, text=True),
 )
 
 _MEMBER_ALIASES = ("党员编号", *ID_ALIASES)
@@ -304,6 +304,7 @@ ENTRY_COLUMNS = (
     Column("title", "内容", aliases=("培养内容", "标题"), required=True),
     Column("hours", "学时", clean_days),
     Column("note", "备注", aliases=("说明",)),
+    Column("entered_by", "录入账号", note=RECORDER_NOTE, text=True),
 )
 
 TARGET_COLUMNS = (

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from xianfeng.accounts.scope import is_within_scope
+from xianfeng.accounts.scope import is_on_line, is_within_scope, scope_paths
 from xianfeng.core.importing import Record
 from xianfeng.lib.cells import clean_text, text_key
 from xianfeng.lib.cipher import lookup_hash
@@ -45,6 +45,7 @@ from .importers_columns import (
 from .importers_replay import FIRST, Event, Replay, ReplaySheet, sheet_of
 from .models import (
     Cultivation,
+    CultivationEntry,
     CultivationStatus,
     TalentEntry,
     TalentStatus,
@@ -422,7 +423,7 @@ class _Entries(_PoolSheet):
                 message = "找不到该培养档案（请核对党组织、培养方向、培养对象和列入培养日期）"
                 self.fail(record, "subject", message)
                 return "error"
-            cultivating.add_entry(
+            entry = cultivating.add_entry(
                 cultivation=opened[key],
                 on=v["on"],
                 kind=v["kind"],
@@ -431,6 +432,9 @@ class _Entries(_PoolSheet):
                 note=v.get("note", ""),
                 by=self.by,
             )
+            recorder = self.recorder(v["entered_by"]) if v.get("entered_by") else None
+            if recorder is not None:
+                CultivationEntry.objects.filter(pk=entry.pk).update(entered_by=recorder)
             return "created"
 
         return run
@@ -448,12 +452,24 @@ class _Targets(_PoolSheet):
     def one(self, record: Record) -> str:
         v = record.values
         org = self.org(record, scoped=False)
-        setter = self.org(record, "set_by", scoped=False) if v.get("set_by") else None
+        setter = self._setter(record) if v.get("set_by") else None
         if org is None or (v.get("set_by") and setter is None):
             return "error"
         if not self.unique(record, (org.pk, v["year"], v["kind"]), "kind"):
             return "error"
         return self.keep(record, {"org": org, "setter": setter or planning.setter_of(org)})
+
+    def _setter(self, record: Record) -> Any:
+        """The org that set the target: in the user's scope or above it (a county's
+        targets are set by the city)."""
+        ref = record.values["set_by"]
+        org = self.org_by_code.get(ref)
+        prefixes = scope_paths(self.by) if self.by is not None else None
+        if org is None or (
+            prefixes is not None and not any(is_on_line(org.path, p) for p in prefixes)
+        ):
+            return self.fail(record, "set_by", f"找不到党组织“{ref}”（请填编码）")
+        return org
 
     @staticmethod
     def planner(replay: Replay) -> list[Event]:

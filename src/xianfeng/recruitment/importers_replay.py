@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
+from xianfeng.accounts.models import User
 from xianfeng.core.importing import Errors, Record
 from xianfeng.orgs.importers_support import Sheet
 
@@ -154,6 +155,15 @@ class ReplaySheet(Sheet):
         self, on: dt.date, rank: float, subject: Any, record: Record, run: Callable[[], str]
     ) -> Event:
         return Event(on, rank, subject, self, record, run)
+
+    def recorder(self, username: str) -> Any:
+        """The pk of the account restored as a record's recorder (录入账号): on the command
+        line only (a user's import records the user)."""
+        if self.by is not None:
+            return None
+        if "users" not in self.cache:
+            self.cache["users"] = dict(User.objects.values_list("username", "pk"))
+        return self.cache["users"].get(username)
 
     def finish(self) -> dict[str, int]:
         self.replay.apply()
