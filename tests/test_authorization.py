@@ -481,6 +481,112 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:member_hours": [P("/api/study/members/{member}/hours?year=2025")],
     # --- recruitment (DEV-01 … DEV-07, MEM-03/04/06) ----------------------------------------
     "recruitment:people": [P("/recruitment/orgs/{org}/")],
+    # D: the three cultivations, targets, the talent pool (DEV-03 … DEV-07)
+    "recruitment:cultivations": [
+        P("/recruitment/orgs/{org}/cultivations/"),
+        P("/recruitment/orgs/{org}/cultivations/?track=talent_to_member&status=active&year=2025"),
+    ],
+    "recruitment:cultivation_new": [
+        P("/recruitment/orgs/{org}/cultivations/new/", form=True),
+        P("/recruitment/orgs/{org}/cultivations/new/", "post"),
+    ],
+    "recruitment:cultivation": [P("/recruitment/cultivations/{cultivation}/")],
+    "recruitment:cultivation_entry": [
+        P("/recruitment/cultivations/{cultivation}/entries/", "post")
+    ],
+    "recruitment:cultivation_status": [
+        P("/recruitment/cultivations/{cultivation}/status/", "post")
+    ],
+    "recruitment:cultivation_pair": [P("/recruitment/cultivations/{cultivation}/pair/", "post")],
+    "recruitment:targets": [
+        P("/recruitment/orgs/{org}/targets/?year=2025"),
+        P("/recruitment/orgs/{org}/targets/", "post"),
+    ],
+    "recruitment:progress": [P("/recruitment/orgs/{org}/targets/progress/?year=2025")],
+    "recruitment:talent_list": [
+        P("/recruitment/orgs/{org}/talent/"),
+        P("/recruitment/orgs/{org}/talent/?kind=grower&status=pool&tag=致富能手&q=郑"),
+    ],
+    "recruitment:talent_new": [
+        P("/recruitment/orgs/{org}/talent/new/", form=True),
+        P("/recruitment/orgs/{org}/talent/new/", "post"),
+    ],
+    "recruitment:talent": [P("/recruitment/talent/{talent}/")],
+    "recruitment:talent_edit": [
+        P("/recruitment/talent/{talent}/edit/", form=True),
+        P("/recruitment/talent/{talent}/edit/", "post"),
+    ],
+    "recruitment:talent_cultivate": [P("/recruitment/talent/{talent}/cultivate/", "post")],
+    "recruitment:talent_pipeline": [P("/recruitment/talent/{talent}/pipeline/", "post")],
+    "recruitment:talent_left": [P("/recruitment/talent/{talent}/left/", "post")],
+    "api:list_cultivations": [P("/api/recruitment/orgs/{org}/cultivations?track=member_to_talent")],
+    "api:open_cultivation": [
+        P(
+            "/api/recruitment/orgs/{org}/cultivations",
+            "post",
+            data=(
+                ("track", "talent_to_cadre"),
+                ("member", "{member}"),
+                ("started_on", "2025-06-01"),
+            ),
+        )
+    ],
+    "api:list_unpaired_leaders": [
+        P("/api/recruitment/orgs/{org}/unpaired-leaders?track=talent_to_member")
+    ],
+    "api:get_cultivation": [P("/api/recruitment/cultivations/{cultivation}")],
+    "api:add_cultivation_entry": [
+        P(
+            "/api/recruitment/cultivations/{cultivation}/entries",
+            "post",
+            data=(("on", "2025-06-01"), ("kind", "training"), ("title", "种植技术培训")),
+        )
+    ],
+    "api:set_cultivation_status": [
+        P(
+            "/api/recruitment/cultivations/{cultivation}/status",
+            "post",
+            data=(("status", "stopped"), ("on", "2025-06-01")),
+        )
+    ],
+    "api:set_cultivation_pair": [
+        P("/api/recruitment/cultivations/{cultivation}/pair", "post", data=(("pair", ""),))
+    ],
+    "api:list_targets": [P("/api/recruitment/orgs/{org}/targets?year=2025")],
+    "api:set_target": [
+        P(
+            "/api/recruitment/orgs/{org}/targets",
+            "post",
+            data=(("org", "{lower}"), ("year", "2025"), ("kind", "promoted"), ("value", "3")),
+        )
+    ],
+    "api:target_progress": [P("/api/recruitment/orgs/{org}/progress?year=2025")],
+    "api:list_talent": [P("/api/recruitment/orgs/{org}/talent?kind=grower&tag=致富能手")],
+    "api:register_talent": [
+        P(
+            "/api/recruitment/orgs/{org}/talent",
+            "post",
+            data=(("name", "钱经纪"), ("kind", "broker"), ("surveyed_on", "2025-06-01")),
+        )
+    ],
+    "api:get_talent": [P("/api/recruitment/talent/{talent}")],
+    "api:cultivate_talent": [
+        P(
+            "/api/recruitment/talent/{talent}/cultivate",
+            "post",
+            data=(("started_on", "2025-06-01"),),
+        )
+    ],
+    "api:talent_to_pipeline": [
+        P("/api/recruitment/talent/{talent}/pipeline", "post", data=(("applied_on", "2025-06-01"),))
+    ],
+    "api:mark_talent_left": [
+        P(
+            "/api/recruitment/talent/{talent}/left",
+            "post",
+            data=(("on", "2025-06-01"), ("reason", "外出务工")),
+        )
+    ],
     # --- supervision: duty lists (TASK-03), rhythm, inspections, notices (TASK-04) ------
     "supervision:duty_template": [
         P("/supervision/orgs/{org}/duty/?year=2025"),
@@ -734,6 +840,7 @@ def _build_world(tree):
     supervision = _supervision_objects(tree)
     items = _item_objects(tree)
     duties = _secretaries_objects(tree)
+    talent = _recruitment_talent_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -757,6 +864,7 @@ def _build_world(tree):
         **supervision["in"],
         **items["in"],
         **duties["in"],
+        **talent["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -780,6 +888,7 @@ def _build_world(tree):
         **supervision["out"],
         **items["out"],
         **duties["out"],
+        **talent["out"],
     }
     return w
 
@@ -989,6 +1098,24 @@ def _secretaries_objects(tree) -> dict[str, dict[str, object]]:
     second = record_admonition(tree.branch_b, date=day, **talk)
     found["in"]["proposal"] = proposal_in.pk
     found["out"]["proposal"] = second.proposal.pk
+    return found
+
+
+def _recruitment_talent_objects(tree) -> dict[str, dict[str, object]]:
+    """A track (a) cultivation file of MA1 / MB1 and a talent-pool entry of each branch."""
+    from xianfeng.recruitment.domain.cultivation import open_cultivation
+    from xianfeng.recruitment.domain.talent import register_talent
+
+    day = dt.date(2025, 3, 1)
+    found: dict[str, dict[str, object]] = {}
+    for side, branch, code in [("in", tree.branch_a, "MA1"), ("out", tree.branch_b, "MB1")]:
+        cultivation = open_cultivation(
+            org=branch, track="member_to_talent", member=code, started_on=day, by=None
+        )
+        talent = register_talent(
+            org=branch, name="郑能手", kind="grower", tags=["致富能手"], surveyed_on=day, by=None
+        )
+        found[side] = {"cultivation": cultivation.pk, "talent": talent.pk}
     return found
 
 

@@ -6,6 +6,11 @@ through a router of its own, included here.
 
 from ninja import Router
 
+from . import cultivation, talent, targets
+
 router = Router()
+router.add_router("", cultivation.router)
+router.add_router("", targets.router)
+router.add_router("", talent.router)
 
 __all__ = ["router"]
