@@ -71,7 +71,9 @@ def _walk(tree, person, second) -> None:
 
 def _records(tree) -> None:
     """A little of everything, made through the domain."""
-    secretary, officer, admin = (tree.users[n] for n in ("secretary", "county_officer", "city_admin"))
+    secretary, officer, admin = (
+        tree.users[n] for n in ("secretary", "county_officer", "city_admin")
+    )
     second = make_member(tree.branch_a, code="MA9", name="孙七")
     number = make_id(D(1995, 6, 1))
     pooled = talent.register_talent(
@@ -85,7 +87,11 @@ def _records(tree) -> None:
         by=secretary,
     )
     track_b = cultivation.open_cultivation(
-        org=tree.branch_a, track="talent_to_member", talent=pooled, started_on=D(2024, 1, 5), by=secretary
+        org=tree.branch_a,
+        track="talent_to_member",
+        talent=pooled,
+        started_on=D(2024, 1, 5),
+        by=secretary,
     )
     cultivation.add_entry(
         cultivation=track_b, on=D(2024, 2, 1), kind="theory", title="党的基本知识", by=secretary
@@ -95,15 +101,32 @@ def _records(tree) -> None:
     )
     talent.mark_left(entry=left, on=D(2024, 6, 1), reason="外出务工", by=secretary)
     track_a = cultivation.open_cultivation(
-        org=tree.branch_a2, track="member_to_talent", member="MA2", started_on=D(2024, 4, 1), by=officer
+        org=tree.branch_a2,
+        track="member_to_talent",
+        member="MA2",
+        started_on=D(2024, 4, 1),
+        by=officer,
     )
     cultivation.add_entry(
-        cultivation=track_a, on=D(2024, 5, 1), kind="training", title="电商培训", hours=8, by=officer
+        cultivation=track_a,
+        on=D(2024, 5, 1),
+        kind="training",
+        title="电商培训",
+        hours=8,
+        by=officer,
     )
-    targets.set_target(setter=tree.city, org=tree.city, year=2025, kind="admissions", value=100, by=admin)
+    targets.set_target(
+        setter=tree.city, org=tree.city, year=2025, kind="admissions", value=100, by=admin
+    )
     targets.set_target(setter=tree.city, org="CA", year=2025, kind="admissions", value=50, by=admin)
     targets.set_target(
-        setter=tree.county_a, org="CA-T1", year=2025, kind="member_to_talent", value=10, note="分解", by=officer
+        setter=tree.county_a,
+        org="CA-T1",
+        year=2025,
+        kind="member_to_talent",
+        value=10,
+        note="分解",
+        by=officer,
     )
 
     person = people.register_applicant(
@@ -116,19 +139,31 @@ def _records(tree) -> None:
         by=secretary,
     )
     _walk(tree, person, second)
-    cultivation.set_cultivation_status(cultivation=track_b, status="done", on=D(2024, 3, 15), by=secretary)
+    cultivation.set_cultivation_status(
+        cultivation=track_b, status="done", on=D(2024, 3, 15), by=secretary
+    )
 
     moved = people.register_applicant(
-        org=tree.branch_a, name="周九", id_number=make_id(D(1990, 2, 2)), applied_on=D(2024, 4, 1), by=secretary
+        org=tree.branch_a,
+        name="周九",
+        id_number=make_id(D(1990, 2, 2)),
+        applied_on=D(2024, 4, 1),
+        by=secretary,
     )
     steps.record_step(person=moved, kind="activist", on=D(2024, 6, 1), by=secretary)
-    mentor = mentors.assign_mentor(person=moved, member=tree.member_a, on=D(2024, 6, 1), by=secretary)
+    mentor = mentors.assign_mentor(
+        person=moved, member=tree.member_a, on=D(2024, 6, 1), by=secretary
+    )
     mentors.end_mentor(mentor=mentor, on=D(2024, 7, 15), by=secretary)
     mentors.assign_mentor(person=moved, member=tree.member_a2, on=D(2024, 7, 15), by=officer)
     people.transfer_person(person=moved, to_org=tree.branch_a2, on=D(2024, 8, 1), by=officer)
 
     ended = people.register_applicant(
-        org=tree.branch_a, name="吴十", id_number=make_id(D(1992, 3, 3)), applied_on=D(2024, 5, 1), by=secretary
+        org=tree.branch_a,
+        name="吴十",
+        id_number=make_id(D(1992, 3, 3)),
+        applied_on=D(2024, 5, 1),
+        by=secretary,
     )
     people.end_person(person=ended, on=D(2024, 7, 1), reason="本人申请撤回", by=secretary)
 
@@ -213,6 +248,10 @@ def test_plat_03_export_queries_do_not_grow_with_its_rows(tmp_path, tree):
     few = queries("few.xlsx")
     for n in range(5):
         people.register_applicant(
-            org=tree.branch_a, name=f"新人{n}", id_number=make_id(D(1991, 1, 1 + n)), applied_on=D(2024, 6, 1), by=None
+            org=tree.branch_a,
+            name=f"新人{n}",
+            id_number=make_id(D(1991, 1, 1 + n)),
+            applied_on=D(2024, 6, 1),
+            by=None,
         )
     assert queries("many.xlsx") == few

@@ -124,9 +124,7 @@ def test_dev01_import_candidate_too_early_refuses_the_whole_file_with_the_rule(t
     steps = [*ACTIVIST_STEPS, _step("确定为发展对象", "2025-02-28")]
     errors = _errors(tmp_path, _book(steps), tree.users["county_officer"])
 
-    assert [(sheet, row, column) for sheet, row, column, _m in errors] == [
-        ("发展环节", 6, "日期")
-    ]
+    assert [(sheet, row, column) for sheet, row, column, _m in errors] == [("发展环节", 6, "日期")]
     message = errors[0][3]
     assert "一年以上" in message and "2025年3月1日" in message, message
     assert "发展党员工作细则" in message, message
@@ -212,8 +210,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("case", "changes", "sheet", "column", "fragment"), BAD, ids=[b[0] for b in BAD])
-def test_dev01_import_bad_rows_refuse_the_file(tmp_path, tree, case, changes, sheet, column, fragment):
+@pytest.mark.parametrize(
+    ("case", "changes", "sheet", "column", "fragment"), BAD, ids=[b[0] for b in BAD]
+)
+def test_dev01_import_bad_rows_refuse_the_file(
+    tmp_path, tree, case, changes, sheet, column, fragment
+):
     book = _book(ACTIVIST_STEPS)
     book.update(changes)
     errors = _errors(tmp_path, book, tree.users["county_officer"])
@@ -234,13 +236,17 @@ def test_dev01_import_committee_step_by_a_branch_secretary_is_refused(tmp_path, 
 def test_dev01_import_masked_number_matches_the_stored_person_only(tmp_path, tree):
     officer = tree.users["county_officer"]
     _import(tmp_path, _book(ACTIVIST_STEPS), officer)
-    masked_steps = [_step(kind, on, org, by, MASKED) for _n, _x, kind, on, org, by in ACTIVIST_STEPS]
-    book = _book(masked_steps, [[MASKED, "赵六", "MA1", "2024-03-01", ""]], [_person(身份证号=MASKED)])
+    masked_steps = [
+        _step(kind, on, org, by, MASKED) for _n, _x, kind, on, org, by in ACTIVIST_STEPS
+    ]
+    book = _book(
+        masked_steps, [[MASKED, "赵六", "MA1", "2024-03-01", ""]], [_person(身份证号=MASKED)]
+    )
     again = _import(tmp_path, book, officer, "masked.xlsx")
     assert again.counts["recruitment_steps"] == {"created": 0, "updated": 0, "unchanged": 4}
     Person.objects.all().delete()
     errors = _errors(tmp_path, book, officer)
-    assert ("发展党员人员", 2, "身份证号") == errors[0][:3]
+    assert errors[0][:3] == ("发展党员人员", 2, "身份证号")
     assert "完整的身份证号" in errors[0][3]
 
 

@@ -85,7 +85,5 @@ EXPORTS = (
     Export("recruitment", "发展党员与人才培养（全部）", _writer(ALL_SHEETS), _count_all),
     Export("recruitment_targets", "年度目标", _writer(TARGET_SHEETS), _count_targets),
     Export("recruitment_talent", "人才库与三培养", _writer(TALENT_SHEETS), _count_talent),
-    Export(
-        "recruitment_pipeline", "发展党员全程记实", _writer(PIPELINE_SHEETS), _count_pipeline
-    ),
+    Export("recruitment_pipeline", "发展党员全程记实", _writer(PIPELINE_SHEETS), _count_pipeline),
 )

@@ -170,7 +170,10 @@ def entry_rows(orgs: QuerySet[Any], *, unmasked: bool) -> Iterator[dict[str, Any
     order = ("cultivation__org__path", "cultivation__started_on", "cultivation_id", "on", "pk")
     rows = entries(orgs).order_by(*order).values_list(*ENTRY_FIELDS)
     for row in rows.iterator(chunk_size=CHUNK):
-        v = {key.removeprefix("cultivation__"): value for key, value in zip(ENTRY_FIELDS, row, strict=True)}
+        v = {
+            key.removeprefix("cultivation__"): value
+            for key, value in zip(ENTRY_FIELDS, row, strict=True)
+        }
         subject, name = _subject(v, number)
         yield {
             "org": v["org__code"],

@@ -219,7 +219,9 @@ class _Plan:
 
     def __init__(self, replay: Replay):
         self.replay, self.by = replay, replay.by
-        self.sheets = {kind: sheet_of(replay, kind) for kind in (PEOPLE, STEPS, MENTORS, INTRODUCERS)}
+        self.sheets = {
+            kind: sheet_of(replay, kind) for kind in (PEOPLE, STEPS, MENTORS, INTRODUCERS)
+        }
         self.rows = {kind: s.pending if s else [] for kind, s in self.sheets.items()}
         keys = {data["key"] for rows in self.rows.values() for _r, data in rows}
         self.people: dict[PersonKey, Person] = stored_people(keys, self.by)
@@ -430,7 +432,9 @@ class _Plan:
         rank = KIND_RANK[StepKind.INTRODUCERS]
         for (key, on), rows in groups.items():
             step_rows = self.introducer_steps.pop((key, on), [])
-            recorder = next((d.get("entered_by") for _r, d in step_rows if d.get("entered_by")), None)
+            recorder = next(
+                (d.get("entered_by") for _r, d in step_rows if d.get("entered_by")), None
+            )
             run = self._choose(key, on, [member for _r, member in rows], recorder)
             event = sheet.event(on, rank, key, rows[0][0], run)
             event.after = self._shared_outcome(len(rows) - 1, len(step_rows))

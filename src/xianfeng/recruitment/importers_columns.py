@@ -153,16 +153,12 @@ PEOPLE_COLUMNS = (
     ),
     Column("gender", "性别", _GENDER, choices=["男", "女"], note="可留空，按身份证号推定"),
     date_column("birth_date", "出生日期", ("出生年月",), note="可留空，按身份证号推定"),
-    Column(
-        "education", "学历", _EDUCATION, ("文化程度", "最高学历"), choices=labels(Education)
-    ),
+    Column("education", "学历", _EDUCATION, ("文化程度", "最高学历"), choices=labels(Education)),
     Column("occupation", "职业（岗位）", aliases=("职业", "工作岗位", "岗位")),
     Column("sector", "所在领域", _SECTOR, ("领域",), choices=labels(Sector)),
     Column("phone", "联系电话", aliases=("手机号码", "手机", "电话"), text=True),
     date_column("applied_on", "递交申请日期", ("申请日期", "入党申请日期"), required=True),
-    Column(
-        "volunteer_book_no", "入党志愿书编号", aliases=("志愿书编号",), text=True
-    ),
+    Column("volunteer_book_no", "入党志愿书编号", aliases=("志愿书编号",), text=True),
     Column(
         "talent",
         "来自人才库",
@@ -269,12 +265,21 @@ TALENT_COLUMNS = (
 )
 
 _TRACK = choices(Track)
-_SUBJECT_NOTE = "把党员培养成人才、后备干部的填党员编号；把人才培养成党员的填人才库人员身份证号或姓名"
+_SUBJECT_NOTE = (
+    "把党员培养成人才、后备干部的填党员编号；把人才培养成党员的填人才库人员身份证号或姓名"
+)
 
 CULTIVATION_COLUMNS = (
     org_column(label="所在党组织", aliases=("党组织", "党组织编码", "组织编码")),
     Column("track", "培养方向", _TRACK, ("方向", "培养类别"), required=True, choices=labels(Track)),
-    Column("subject", "培养对象", aliases=("培养对象编号",), required=True, text=True, note=_SUBJECT_NOTE),
+    Column(
+        "subject",
+        "培养对象",
+        aliases=("培养对象编号",),
+        required=True,
+        text=True,
+        note=_SUBJECT_NOTE,
+    ),
     Column("subject_name", "培养对象姓名", aliases=("姓名",), note=NAME_NOTE),
     member_column("pair", "结对领导党员编号", ("结对领导编号",), required=False),
     Column("pair_name", "结对领导", aliases=("结对领导姓名",), note=NAME_NOTE),
@@ -296,11 +301,11 @@ ENTRY_COLUMNS = (
     Column("track", "培养方向", _TRACK, ("方向",), required=True, choices=labels(Track)),
     Column("subject", "培养对象", required=True, text=True, note=_SUBJECT_NOTE),
     Column("subject_name", "培养对象姓名", note=NAME_NOTE),
-    date_column(
-        "started_on", "列入培养日期", ("开始日期",), required=True, note="与培养档案一致"
-    ),
+    date_column("started_on", "列入培养日期", ("开始日期",), required=True, note="与培养档案一致"),
     date_column("on", "日期", ("记录日期",), required=True),
-    Column("kind", "类别", choices(EntryKind), ("记录类别",), required=True, choices=labels(EntryKind)),
+    Column(
+        "kind", "类别", choices(EntryKind), ("记录类别",), required=True, choices=labels(EntryKind)
+    ),
     Column("title", "内容", aliases=("培养内容", "标题"), required=True),
     Column("hours", "学时", clean_days),
     Column("note", "备注", aliases=("说明",)),
@@ -310,7 +315,14 @@ ENTRY_COLUMNS = (
 TARGET_COLUMNS = (
     org_column(label="党组织", aliases=("党组织编码", "组织编码", "承担党组织")),
     Column("year", "年度", clean_year, ("年份",), required=True),
-    Column("kind", "指标", choices(TargetKind), ("目标类别", "指标类别"), required=True, choices=labels(TargetKind)),
+    Column(
+        "kind",
+        "指标",
+        choices(TargetKind),
+        ("目标类别", "指标类别"),
+        required=True,
+        choices=labels(TargetKind),
+    ),
     Column("value", "目标数", clean_value, ("目标值", "数量"), required=True),
     org_column(
         "set_by",

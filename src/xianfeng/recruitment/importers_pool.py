@@ -206,7 +206,9 @@ class _Talent(_PoolSheet):
                 pool.update_talent(entry=entry, by=self.by, **changes)
             if leaving:
                 if left_on is None:
-                    message = "出库请在人才库页面办理（或在备注最后一行写明“某年某月某日出库：原因”）"
+                    message = (
+                        "出库请在人才库页面办理（或在备注最后一行写明“某年某月某日出库：原因”）"
+                    )
                     self.replay.refuse(self, record, "status", message)
                     return ""
                 pool.mark_left(entry=entry, on=left_on, reason=reason, by=self.by)
@@ -265,7 +267,9 @@ class _Cultivations(_PoolSheet):
                 found += sheet.new_events(record, data, opened)
         return found
 
-    def new_events(self, record: Record, data: dict[str, Any], opened: dict[Any, Any]) -> list[Event]:
+    def new_events(
+        self, record: Record, data: dict[str, Any], opened: dict[Any, Any]
+    ) -> list[Event]:
         v, key = record.values, data["key"]
 
         def start() -> str:
@@ -413,7 +417,9 @@ class _Entries(_PoolSheet):
                     pools[key][mine] -= 1
                     replay.count(sheet, "unchanged")
                     continue
-            found.append(sheet.event(v["on"], ENTRY_RANK, key, record, sheet.add(record, key, opened)))
+            found.append(
+                sheet.event(v["on"], ENTRY_RANK, key, record, sheet.add(record, key, opened))
+            )
         return found
 
     def add(self, record: Record, key: Any, opened: dict[Any, Any]) -> Any:
@@ -479,8 +485,10 @@ class _Targets(_PoolSheet):
             v, org = record.values, data["org"]
             stored = Target.objects.filter(org=org, year=v["year"], kind=v["kind"]).first()
             note = v.get("note", "")
-            if stored is not None and stored.value == v["value"] and (
-                not note or note == comparable(stored.note)
+            if (
+                stored is not None
+                and stored.value == v["value"]
+                and (not note or note == comparable(stored.note))
             ):
                 replay.count(sheet, "unchanged")
                 continue
