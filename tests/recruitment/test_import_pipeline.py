@@ -260,3 +260,68 @@ def test_dev01_import_people_row_updates_editable_fields(tmp_path, tree):
     moved = _book(ACTIVIST_STEPS, people=[_person(所在党组织="CA-T1-B2")])
     errors = _errors(tmp_path, moved, officer)
     assert errors[0][2] == "所在党组织" and "转接" in errors[0][3]
+
+
+FULL_HEAD = [
+    *STEPS,
+    "截止日期",
+    "应到有表决权的正式党员",
+    "实到有表决权的正式党员",
+    "赞成票",
+    "培训天数",
+    "内容或结论",
+]
+
+
+def _full(
+    kind: str, on: str, org: str = "", ends: str = "", votes=(None, None, None), days=None, text=""
+):
+    return [*_step(kind, on, org), ends, *votes, days, text]
+
+
+FULL_PATH = [
+    _full("递交入党申请书", "2024-01-10"),
+    _full("派人谈话", "2024-01-25"),
+    _full("确定为入党积极分子", "2024-03-01"),
+    _full("积极分子报上级党委备案", "2024-03-10", "CA-T1"),
+    _full("培养考察", "2024-09-01", text="表现良好"),
+    _full("确定为发展对象", "2025-03-01"),
+    _full("上级党委同意", "2025-03-10", "CA-T1"),
+    _full("发展对象公示", "2025-03-17", ends="2025-03-21"),
+    _full("确定入党介绍人", "2025-03-24"),
+    _full("政治审查", "2025-03-25", text="政治审查合格"),
+    _full("短期集中培训", "2025-03-26", days=3),
+    _full("基层党委预审", "2025-04-01", "CA-T1"),
+    _full("填写入党志愿书", "2025-04-05", text="ZY2025-001"),
+    _full("支部大会讨论接收", "2025-04-20", votes=(10, 8, 7)),
+    _full("党委审批接收", "2025-05-10", "CA-T1"),
+    _full("入党宣誓", "2025-05-20"),
+    _full("提出转正申请", "2026-03-10"),
+    _full("转正公示", "2026-03-16", ends="2026-03-20"),
+    _full("支部大会讨论转正", "2026-04-20", votes=(10, 9, 9)),
+    _full("党委审批转正", "2026-05-10", "CA-T1"),
+]
+
+
+def test_dev01_import_the_whole_path_admits_and_converts_the_member(tmp_path, tree):
+    make_member(tree.branch_a, code="MA9", name="孙七")
+    book = _book([])
+    book["发展环节"] = [FULL_HEAD, *FULL_PATH]
+    book["入党介绍人"] = [
+        INTRODUCERS,
+        [NUMBER, "赵六", "MA1", "2025-03-24"],
+        [NUMBER, "赵六", "MA9", "2025-03-24"],
+    ]
+    result = _import(tmp_path, book, tree.users["county_officer"])
+
+    assert result.counts["recruitment_steps"]["created"] == len(FULL_PATH)
+    person = Person.objects.get()
+    assert (person.stage, person.volunteer_book_no) == (Stage.FULL, "ZY2025-001")
+    member = person.member
+    assert (member.status, member.joined_on, member.full_on) == (
+        "full",
+        dt.date(2025, 4, 20),
+        dt.date(2026, 4, 20),
+    )
+    again = _import(tmp_path, book, tree.users["county_officer"], "again.xlsx")
+    assert sum(c["created"] + c["updated"] for c in again.counts.values()) == 0

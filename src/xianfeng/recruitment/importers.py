@@ -46,7 +46,7 @@ from .importers_columns import (
     masked_text,
 )
 from .importers_replay import Event, Replay, ReplaySheet, sheet_of
-from .models import Mentor, Person, Step, StepKind, TalentEntry
+from .models import Introducer, Mentor, Person, Step, StepKind, TalentEntry
 
 ORDER = 114  # after the orgs and members; every recruitment sheet shares it (one replay)
 KIND_RANK = {kind: rank for rank, kind in enumerate(StepKind.values)}
@@ -254,6 +254,17 @@ class _Plan:
         self.replay.failed.add(key)
         return False
 
+    def _of_stored(self, model: Any, fields: tuple[str, ...], kind: str) -> list[Any]:
+        """The rows of `model` of the stored people the `kind` sheet names, in one query
+        per 900 people (`fields` as tuples, or instances when none)."""
+        keys = {data["key"] for _r, data in self.rows[kind]}
+        pks = sorted(self.people[key].pk for key in keys & self.stored)
+        found: list[Any] = []
+        for start in range(0, len(pks), 900):
+            rows = model.objects.filter(person_id__in=pks[start : start + 900])
+            found += list(rows.values_list(*fields) if fields else rows)
+        return found
+
     # -- registrations --------------------------------------------------------------------
 
     def _registrations(self) -> list[Event]:
@@ -320,17 +331,18 @@ class _Plan:
 
     def _steps(self) -> list[Event]:
         sheet = self.sheets[STEPS]
-        pools: dict[PersonKey, Counter[tuple[str, dt.date]]] = {}
+        pools: dict[int, Counter[tuple[str, dt.date]]] = defaultdict(Counter)
+        for person, kind, on in self._of_stored(Step, ("person_id", "kind", "on"), STEPS):
+            pools[person][(kind, on)] += 1
         found = []
         for record, data in self.rows[STEPS]:
             key = data["key"]
             if not self._known(STEPS, record, key):
                 continue
             if key in self.stored:
-                if key not in pools:
-                    pools[key] = Counter(self.people[key].steps.values_list("kind", "on"))
-                if pools[key][(data["kind"], data["on"])] > 0:
-                    pools[key][(data["kind"], data["on"])] -= 1
+                pool = pools[self.people[key].pk]
+                if pool[(data["kind"], data["on"])] > 0:
+                    pool[(data["kind"], data["on"])] -= 1
                     self.replay.count(sheet, "unchanged")
                     continue
             elif data["kind"] == StepKind.APPLICATION:
@@ -372,7 +384,10 @@ class _Plan:
 
     def _mentors(self) -> list[Event]:
         sheet = self.sheets[MENTORS]
-        stored: dict[PersonKey, dict[tuple[int, dt.date], Mentor]] = {}
+        stored = {
+            (m.person_id, m.member_id, m.started_on): m
+            for m in self._of_stored(Mentor, (), MENTORS)
+        }
         found = []
         for record, data in self.rows[MENTORS]:
             key, member, v = data["key"], data["member"], record.values
@@ -380,10 +395,7 @@ class _Plan:
                 continue
             mentor = None
             if key in self.stored:
-                if key not in stored:
-                    mine = self.people[key].mentors.all()
-                    stored[key] = {(m.member_id, m.started_on): m for m in mine}
-                mentor = stored[key].get((member.pk, v["started_on"]))
+                mentor = stored.get((self.people[key].pk, member.pk, v["started_on"]))
             ended = v.get("ended_on")
             if mentor is not None and ended in (None, mentor.ended_on):
                 self.replay.count(sheet, "unchanged")
@@ -420,11 +432,12 @@ class _Plan:
     def _introducers(self) -> list[Event]:
         sheet = self.sheets[INTRODUCERS]
         groups: dict[tuple[PersonKey, dt.date], list[tuple[Record, Any]]] = defaultdict(list)
+        chosen = set(self._of_stored(Introducer, ("person_id", "member_id"), INTRODUCERS))
         for record, data in self.rows[INTRODUCERS]:
             key = data["key"]
             if not self._known(INTRODUCERS, record, key):
                 continue
-            if key in self.stored and self.people[key].introducers.filter(member=data["member"]):
+            if key in self.stored and (self.people[key].pk, data["member"].pk) in chosen:
                 self.replay.count(sheet, "unchanged")
                 continue
             groups[(key, record.values["chosen_on"])].append((record, data["member"]))

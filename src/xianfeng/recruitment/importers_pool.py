@@ -257,8 +257,10 @@ class _Cultivations(_PoolSheet):
     def planner(replay: Replay) -> list[Event]:
         sheet: _Cultivations = sheet_of(replay, CULTIVATIONS)
         opened = replay.shared.setdefault("cultivations", {})
+        planned = replay.shared.setdefault("planned_cultivations", {})
         found: list[Event] = []
         for record, data in sheet.pending:
+            planned[data["key"]] = record.values["started_on"]
             stored = stored_cultivation(data["key"], replay.by)
             if stored is not None:
                 opened[data["key"]] = stored
@@ -426,8 +428,7 @@ class _Entries(_PoolSheet):
         def run() -> str:
             v = record.values
             if key not in opened:
-                message = "找不到该培养档案（请核对党组织、培养方向、培养对象和列入培养日期）"
-                self.fail(record, "subject", message)
+                self.fail(record, *self._missing(key, v["on"]))
                 return "error"
             entry = cultivating.add_entry(
                 cultivation=opened[key],
@@ -444,6 +445,14 @@ class _Entries(_PoolSheet):
             return "created"
 
         return run
+
+    def _missing(self, key: Any, on: dt.date) -> tuple[str, str]:
+        """Why an entry found no cultivation: dated before the file of this import opens,
+        or no such file."""
+        started = self.replay.shared.get("planned_cultivations", {}).get(key)
+        if started is not None and on < started:
+            return "on", f"日期不能早于列入培养日期{started:%Y-%m-%d}"
+        return "subject", "找不到该培养档案（请核对党组织、培养方向、培养对象和列入培养日期）"
 
 
 # --------------------------------------------------------------------------- 年度目标
