@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -30,6 +29,7 @@ from xianfeng.recruitment.models import (
     TalentEntry,
     Target,
 )
+from xianfeng.study.domain import create_training_class
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +47,24 @@ SCHEDULE = [
     ("candidate_notice", D(2025, 3, 17), {"ends_on": D(2025, 3, 21)}),
     ("introducers", D(2025, 3, 24), {}),
     ("political_review", D(2025, 3, 25), {"conclusion": "政治审查合格"}),
-    ("short_training", D(2025, 3, 26), {"days": Decimal(3)}),
+    ("short_training", D(2025, 3, 26), {"training_class": "class"}),
     ("pre_review", D(2025, 4, 1), {}),
     ("volunteer_book", D(2025, 4, 5), {"conclusion": "ZY2025-001"}),
     ("admission_meeting", D(2025, 4, 20), {"voters": 10, "present": 8, "in_favour": 7}),
 ]
 RECRUITMENT = (Person, Step, Mentor, Introducer, CultivationEntry, Cultivation, TalentEntry, Target)
+
+
+def _class(tree, starts_on, *, days):
+    return create_training_class(
+        org=tree.town_a,
+        kind="other",
+        title="发展对象培训班",
+        starts_on=starts_on,
+        ends_on=starts_on + dt.timedelta(days=days - 1),
+        days=days,
+        hours=days * 8,
+    )
 
 
 def _walk(tree, person, second) -> None:
@@ -65,6 +77,8 @@ def _walk(tree, person, second) -> None:
             mentors.choose_introducers(person=person, members=members, on=on, by=secretary)
         else:
             by = officer if kind in COMMITTEE else secretary
+            if fields.get("training_class") == "class":
+                fields = {"training_class": _class(tree, D(2025, 3, 24), days=3)}
             steps.record_step(person=person, kind=kind, on=on, by=by, **fields)
         person.refresh_from_db()
 
@@ -113,6 +127,14 @@ def _records(tree) -> None:
         kind="training",
         title="电商培训",
         hours=8,
+        by=officer,
+    )
+    cultivation.add_entry(
+        cultivation=track_a,
+        on=D(2024, 6, 3),
+        kind="training",
+        title="农技培训",
+        training_class=_class(tree, D(2024, 6, 3), days=2),
         by=officer,
     )
     targets.set_target(

@@ -112,6 +112,9 @@ STEP_FIELDS = (
     "special",
     "to_org__code",
     "entered_by__username",
+    "training_class__org__code",
+    "training_class__title",
+    "training_class__starts_on",
 )
 _PLAIN = ("decided_by", "conclusion", "ends_on", "voters", "present", "in_favour")
 
@@ -142,6 +145,9 @@ def step_rows(orgs: QuerySet[Any], *, unmasked: bool) -> Iterator[dict[str, Any]
             "special": flag_text(v["special"]),
             "to_org": v["to_org__code"] or "",
             "entered_by": v["entered_by__username"] or "",
+            "class_org": v["training_class__org__code"] or "",
+            "class_title": v["training_class__title"] or "",
+            "class_starts": v["training_class__starts_on"],
         }
         record.update({name: v[name] for name in _PLAIN})
         yield record

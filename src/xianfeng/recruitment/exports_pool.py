@@ -157,6 +157,9 @@ ENTRY_FIELDS = (
     "hours",
     "note",
     "entered_by__username",
+    "training_class__org__code",
+    "training_class__title",
+    "training_class__starts_on",
 )
 
 
@@ -187,6 +190,9 @@ def entry_rows(orgs: QuerySet[Any], *, unmasked: bool) -> Iterator[dict[str, Any
             "hours": v["hours"],
             "note": v["note"],
             "entered_by": v["entered_by__username"] or "",
+            "class_org": v["training_class__org__code"] or "",
+            "class_title": v["training_class__title"] or "",
+            "class_starts": v["training_class__starts_on"],
         }
 
 

@@ -160,7 +160,7 @@ class _People(_PipelineSheet):
 class _Steps(_PipelineSheet):
     kind = STEPS
     columns = STEP_COLUMNS
-    fields = {"reason": "conclusion", "training_class": "days", "members": "kind"}
+    fields = {"reason": "conclusion", "training_class": "class_title", "members": "kind"}
 
     def one(self, record: Record) -> str:
         v = record.values
@@ -174,6 +174,9 @@ class _Steps(_PipelineSheet):
                 data[name] = self.org(record, name, scoped=False)
                 if data[name] is None:
                     return "error"
+        data["training_class"] = self.training_class(record)
+        if data["training_class"] is None:
+            return "error"
         if v["kind"] == StepKind.TRANSFER and not data.get("to_org"):
             return self.reject(record, "to_org", "培养档案转接须填写转入党组织")
         if v.get("entered_by"):
@@ -364,6 +367,8 @@ class _Plan:
                 fields["special"] = True
             if data.get("to_org") is not None:
                 fields["to_org"] = data["to_org"]
+            if data.get("training_class"):
+                fields["training_class"] = data["training_class"]
             step = steps.record_step(
                 person=person, kind=kind, on=on, org=data.get("org"), by=self.by, **fields
             )

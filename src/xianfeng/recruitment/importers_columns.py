@@ -18,6 +18,7 @@ from xianfeng.lib.cells import (
     CellError,
     choice_cleaner,
     clean_bool,
+    clean_date,
     clean_decimal,
     clean_id_text,
     clean_int,
@@ -113,6 +114,16 @@ def clean_flag(value: Any) -> bool:
     return bool(clean_bool(value))
 
 
+def training_columns() -> tuple[Column, ...]:
+    """The training class a row names (study's 培训班: org, name, first day)."""
+    note = "参加本系统登记的培训班时填写（举办党组织编码、培训班名称、开班日期）"
+    return (
+        Column("class_org", "培训班举办党组织", aliases=("举办党组织",), text=True, note=note),
+        Column("class_title", "培训班名称", aliases=("培训班",), note=note),
+        Column("class_starts", "培训班开班日期", clean_date, ("开班日期",), note=note),
+    )
+
+
 def _person_columns(label: str = "身份证号") -> tuple[Column, ...]:
     return (
         Column(
@@ -203,6 +214,7 @@ STEP_COLUMNS = (
     Column("hours", "培训学时", clean_days, ("学时",)),
     Column("months", "延长月数", clean_months, ("月数",)),
     Column("special", "特殊情况", clean_flag, note="党委审批的特殊情况填“是”"),
+    *training_columns(),
     org_column(
         "to_org", "转入党组织", ("转入组织",), required=False, note="培养档案转接的转入党组织"
     ),
@@ -308,6 +320,7 @@ ENTRY_COLUMNS = (
     ),
     Column("title", "内容", aliases=("培养内容", "标题"), required=True),
     Column("hours", "学时", clean_days),
+    *training_columns(),
     Column("note", "备注", aliases=("说明",)),
     Column("entered_by", "录入账号", note=RECORDER_NOTE, text=True),
 )

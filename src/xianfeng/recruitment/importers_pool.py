@@ -384,7 +384,7 @@ class _Entries(_PoolSheet):
     kind = ENTRIES
     columns = ENTRY_COLUMNS
     rank = 2
-    fields = {"cultivation": "subject", "status": "subject"}
+    fields = {"cultivation": "subject", "status": "subject", "training_class": "class_title"}
 
     def one(self, record: Record) -> str:
         v = record.values
@@ -395,7 +395,10 @@ class _Entries(_PoolSheet):
         if subject is None:
             return "error"
         key = cultivation_key(org, v["track"], subject, v["started_on"])
-        return self.keep(record, {"key": key})
+        training = self.training_class(record)
+        if training is None:
+            return "error"
+        return self.keep(record, {"key": key, "training_class": training or None})
 
     @staticmethod
     def planner(replay: Replay) -> list[Event]:
@@ -419,12 +422,11 @@ class _Entries(_PoolSheet):
                     pools[key][mine] -= 1
                     replay.count(sheet, "unchanged")
                     continue
-            found.append(
-                sheet.event(v["on"], ENTRY_RANK, key, record, sheet.add(record, key, opened))
-            )
+            run = sheet.add(record, key, opened, data["training_class"])
+            found.append(sheet.event(v["on"], ENTRY_RANK, key, record, run))
         return found
 
-    def add(self, record: Record, key: Any, opened: dict[Any, Any]) -> Any:
+    def add(self, record: Record, key: Any, opened: dict[Any, Any], training: Any) -> Any:
         def run() -> str:
             v = record.values
             if key not in opened:
@@ -436,6 +438,7 @@ class _Entries(_PoolSheet):
                 kind=v["kind"],
                 title=v["title"],
                 hours=v.get("hours"),
+                training_class=training,
                 note=v.get("note", ""),
                 by=self.by,
             )

@@ -23,8 +23,10 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 from xianfeng.accounts.models import User
+from xianfeng.accounts.scope import is_on_line, scope_paths
 from xianfeng.core.importing import Errors, Record
 from xianfeng.orgs.importers_support import Sheet
+from xianfeng.study.models import TrainingClass
 
 from .importers_columns import masked_text
 
@@ -164,6 +166,28 @@ class ReplaySheet(Sheet):
         if "users" not in self.cache:
             self.cache["users"] = dict(User.objects.values_list("username", "pk"))
         return self.cache["users"].get(username)
+
+    def training_class(self, record: Record) -> Any:
+        """The training class a row names (培训班举办党组织, 名称, 开班日期), held in the
+        user's scope or above it; None with the row's error when there is none, False
+        when the row names none."""
+        v = record.values
+        if not v.get("class_title"):
+            return False
+        org = self.org_by_code.get(v.get("class_org") or "")
+        starts = v.get("class_starts")
+        prefixes = scope_paths(self.by) if self.by is not None else None
+        found = None
+        seen = org is not None and (
+            prefixes is None or any(is_on_line(org.path, p) for p in prefixes)
+        )
+        if seen and starts is not None:
+            classes = TrainingClass.objects.select_related("org")
+            found = classes.filter(org=org, title=v["class_title"], starts_on=starts).first()
+        if found is None:
+            message = f"找不到培训班“{v['class_title']}”（请核对举办党组织编码、名称和开班日期）"
+            return self.fail(record, "class_title", message)
+        return found
 
     def finish(self) -> dict[str, int]:
         self.replay.apply()
