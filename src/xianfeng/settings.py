@@ -304,8 +304,9 @@ EXPORTS = [
     "xianfeng.study.exports.EXPORTS",
     "xianfeng.accounts.exports.EXPORTS",
     "xianfeng.supervision.exports.EXPORTS",
-    "xianfeng.recruitment.exports.EXPORTS",
     "xianfeng.compliance.exports.EXPORTS",
+    # after the policies and their attachments: pairs and targets are checked against them
+    "xianfeng.recruitment.exports.EXPORTS",
     "xianfeng.orgs.exports.PREFERENCE_EXPORTS",
 ]
 
