@@ -481,6 +481,57 @@ MATRIX: dict[str, list[Endpoint]] = {
     "api:member_hours": [P("/api/study/members/{member}/hours?year=2025")],
     # --- recruitment (DEV-01 … DEV-07, MEM-03/04/06) ----------------------------------------
     "recruitment:people": [P("/recruitment/orgs/{org}/")],
+    "recruitment:person_new": [
+        P("/recruitment/orgs/{org}/new/", form=True),
+        P("/recruitment/orgs/{org}/new/", "post"),
+    ],
+    "recruitment:overview": [P("/recruitment/orgs/{town}/overview/")],
+    "recruitment:person": [P("/recruitment/people/{person}/?kind=review")],
+    "recruitment:record_pdf": [P("/recruitment/people/{person}/record.pdf")],
+    "recruitment:step_new": [P("/recruitment/people/{person}/steps/new/", "post")],
+    "recruitment:mentors": [P("/recruitment/people/{person}/mentors/", "post")],
+    "recruitment:introducers": [P("/recruitment/people/{person}/introducers/", "post")],
+    "recruitment:transfer": [P("/recruitment/people/{person}/transfer/", "post")],
+    "recruitment:end": [P("/recruitment/people/{person}/end/", "post")],
+    "recruitment:step_files": [P("/recruitment/steps/{step}/files/", "post")],
+    "recruitment:step_file": [P("/recruitment/files/{step_file}/")],
+    "api:list_people": [P("/api/recruitment/orgs/{org}/people?stage=activist")],
+    "api:get_person": [P("/api/recruitment/people/{person}")],
+    "api:create_applicant": [
+        P(
+            "/api/recruitment/orgs/{org}/people",
+            "post",
+            data=(("name", "周新"), ("id_number", "110101199003071234"), ("applied_on", "2025-03-01")),
+        )
+    ],
+    "api:record_step": [
+        P(
+            "/api/recruitment/people/{person}/steps",
+            "post",
+            data=(("kind", "review"), ("on", "2025-06-01"), ("conclusion", "表现良好")),
+        )
+    ],
+    "api:assign_mentor": [
+        P(
+            "/api/recruitment/people/{person}/mentors",
+            "post",
+            data=(("member", "MA1"), ("on", "2025-06-01")),
+        )
+    ],
+    "api:end_mentor": [
+        P(
+            "/api/recruitment/people/{person}/mentors/{mentor}/end",
+            "post",
+            data=(("on", "2025-06-01"),),
+        )
+    ],
+    "api:choose_introducers": [
+        P(
+            "/api/recruitment/people/{person}/introducers",
+            "post",
+            data=(("first", "MA1"), ("second", "MA9"), ("on", "2025-06-01")),
+        )
+    ],
     # --- supervision: duty lists (TASK-03), rhythm, inspections, notices (TASK-04) ------
     "supervision:duty_template": [
         P("/supervision/orgs/{org}/duty/?year=2025"),
@@ -734,6 +785,7 @@ def _build_world(tree):
     supervision = _supervision_objects(tree)
     items = _item_objects(tree)
     duties = _secretaries_objects(tree)
+    recruiting = _recruitment_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -757,6 +809,7 @@ def _build_world(tree):
         **supervision["in"],
         **items["in"],
         **duties["in"],
+        **recruiting["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -780,6 +833,7 @@ def _build_world(tree):
         **supervision["out"],
         **items["out"],
         **duties["out"],
+        **recruiting["out"],
     }
     return w
 
@@ -989,6 +1043,32 @@ def _secretaries_objects(tree) -> dict[str, dict[str, object]]:
     second = record_admonition(tree.branch_b, date=day, **talk)
     found["in"]["proposal"] = proposal_in.pk
     found["out"]["proposal"] = second.proposal.pk
+    return found
+
+
+def _recruitment_objects(tree) -> dict[str, dict[str, object]]:
+    """An activist with a mentor and a file on the application step on each side (branch
+    A; branch B)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.recruitment.pipeline_helpers import make_activist
+    from xianfeng.recruitment.models import StepFile
+
+    found: dict[str, dict[str, object]] = {}
+    for side, branch, member in [
+        ("in", tree.branch_a, tree.member_a),
+        ("out", tree.branch_b, tree.member_b),
+    ]:
+        person = make_activist(branch, mentor=member, name="赵小明")
+        step = person.steps.get(kind="application")
+        upload = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4")
+        file = StepFile.objects.create(step=step, file=upload, name="申请书.pdf", size=8)
+        found[side] = {
+            "person": person.pk,
+            "step": step.pk,
+            "step_file": file.pk,
+            "mentor": person.mentors.get().pk,
+        }
     return found
 
 

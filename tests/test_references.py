@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 import tests.test_references_orgs_members as other_apps
+import tests.test_references_recruitment_pipeline as recruitment_pipeline
 import tests.test_references_supervision as supervision
 import tests.test_references_supervision_findings as supervision_findings
 import tests.test_references_supervision_pages as supervision_pages
@@ -254,6 +255,7 @@ COVERED_ELSEWHERE = (
     | set(supervision_findings.REFERENCES)
     | set(supervision_pages.REFERENCES)
     | set(secretaries.REFERENCES)
+    | set(recruitment_pipeline.REFERENCES)
 )
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}

@@ -6,6 +6,9 @@ through a router of its own, included here.
 
 from ninja import Router
 
+from . import pipeline
+
 router = Router()
+router.add_router("", pipeline.router)
 
 __all__ = ["router"]
