@@ -636,3 +636,16 @@ def move_member_by_import(*, member: Member, to_org: Org, by: Any = None) -> Tra
     day = today()
     transfer = send_transfer(member=member, to_org=to_org, sent_on=day, reason="导入变更", by=by)
     return receive_transfer(transfer=transfer, received_on=day, by=by)
+
+
+def new_member_code() -> str:
+    """A member code not yet used, in the form the import and the demo give new members
+    (P and eight digits): one above the highest such code on file."""
+    codes = Member.objects.filter(code__regex=r"^P[0-9]{8}$").order_by("-code")
+    highest = codes.values_list("code", flat=True).first()
+    number = int(highest[1:]) if highest else Member.objects.count()
+    while True:
+        number += 1
+        code = f"P{number:08d}"
+        if not Member.objects.filter(code=code).exists():
+            return code
