@@ -11,56 +11,15 @@ from django import forms
 
 from xianfeng.orgs.forms import DATE_WIDGET, model_field
 
+from ..domain.mentors import MENTORED
+from ..domain.steps import ALLOWED, COMMITTEE_KINDS
 from ..models import Person, Stage, Step, StepKind
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 MEMBER_INPUT = forms.TextInput(attrs={"list": "xf-members", "autocomplete": "off"})
 
-# The steps each stage may record next on the step form (APPLICATION makes a person,
-# INTRODUCERS, TRANSFER and END have forms of their own).
-CANDIDATE_STEPS = (
-    StepKind.TALK,
-    StepKind.ACTIVIST_FILED,
-    StepKind.REVIEW,
-    StepKind.THOUGHT_REPORT,
-    StepKind.CANDIDATE_AGREED,
-    StepKind.CANDIDATE_NOTICE,
-    StepKind.POLITICAL_REVIEW,
-    StepKind.SHORT_TRAINING,
-    StepKind.PRE_REVIEW,
-    StepKind.VOLUNTEER_BOOK,
-    StepKind.ADMISSION_MEETING,
-    StepKind.APPROVAL,
-)
-NEXT_STEPS: dict[str, tuple[str, ...]] = {
-    Stage.APPLICANT: (StepKind.TALK, StepKind.ACTIVIST),
-    Stage.ACTIVIST: (
-        StepKind.TALK,
-        StepKind.ACTIVIST_FILED,
-        StepKind.REVIEW,
-        StepKind.THOUGHT_REPORT,
-        StepKind.CANDIDATE,
-    ),
-    Stage.ADMISSION_CANDIDATE: CANDIDATE_STEPS,
-    Stage.PROBATIONARY: (
-        StepKind.OATH,
-        StepKind.EXTENSION,
-        StepKind.CONVERSION_APPLICATION,
-        StepKind.CONVERSION_NOTICE,
-        StepKind.CONVERSION_MEETING,
-        StepKind.CONVERSION_APPROVAL,
-    ),
-}
-# Steps decided by a party committee above the person's org.
-COMMITTEE_STEPS = frozenset(
-    {
-        StepKind.ACTIVIST_FILED,
-        StepKind.CANDIDATE_AGREED,
-        StepKind.PRE_REVIEW,
-        StepKind.APPROVAL,
-        StepKind.CONVERSION_APPROVAL,
-    }
-)
+# Steps with forms of their own (APPLICATION makes a person), not on the step form.
+OWN_FORMS = frozenset({StepKind.APPLICATION, StepKind.INTRODUCERS, StepKind.TRANSFER, StepKind.END})
 # The fields each kind asks for beyond the date, who decided, the conclusion and files.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StepKind.CANDIDATE_NOTICE: ("ends_on",),
@@ -72,14 +31,19 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StepKind.APPROVAL: ("special",),
 }
 OPTIONAL_FIELDS = ("ends_on", "voters", "present", "in_favour", "days", "hours", "months", "special")
-MENTOR_STAGES = (Stage.ACTIVIST, Stage.ADMISSION_CANDIDATE)
-TRANSFER_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.ADMISSION_CANDIDATE)
+MENTOR_STAGES = MENTORED
+TRANSFER_STAGES = ALLOWED[StepKind.TRANSFER]
 KIND_LABELS: dict[str, str] = {str(v): str(label) for v, label in StepKind.choices}
 
 
 def next_steps(person: Person) -> list[tuple[str, str]]:
-    """(kind, label) of the steps the person's stage allows on the step form."""
-    return [(kind, KIND_LABELS[kind]) for kind in NEXT_STEPS.get(person.stage, ())]
+    """(kind, label) of the steps the person's stage allows on the step form, in the
+    order of the pipeline."""
+    return [
+        (kind, KIND_LABELS[kind])
+        for kind, stages in ALLOWED.items()
+        if person.stage in stages and kind not in OWN_FORMS
+    ]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -159,7 +123,9 @@ class StepForm(forms.Form):
 
     kind = forms.ChoiceField(widget=forms.HiddenInput, choices=[])
     on = model_field(Step, "on")
-    org = forms.ChoiceField(label="决定党组织（上级党委）", choices=[])
+    org = forms.ChoiceField(
+        label="决定党组织（上级党委）", choices=[], required=False, help_text="不选为最近的上级党委"
+    )
     decided_by = model_field(Step, "decided_by")
     conclusion = forms.CharField(label="内容或结论", widget=TEXTAREA, required=False)
     ends_on = model_field(Step, "ends_on")
@@ -178,8 +144,8 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = next_steps(person)  # type: ignore[attr-defined]
         self.fields["kind"].initial = kind
-        self.fields["org"].choices = committees  # type: ignore[attr-defined]
-        if kind not in COMMITTEE_STEPS:
+        self.fields["org"].choices = [("", "最近的上级党委"), *committees]  # type: ignore[attr-defined]
+        if kind not in COMMITTEE_KINDS:
             del self.fields["org"]
         for name in set(OPTIONAL_FIELDS) - set(KIND_FIELDS.get(kind, ())):
             del self.fields[name]
