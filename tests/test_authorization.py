@@ -501,7 +501,11 @@ MATRIX: dict[str, list[Endpoint]] = {
         P(
             "/api/recruitment/orgs/{org}/people",
             "post",
-            data=(("name", "周新"), ("id_number", "110101199003071234"), ("applied_on", "2025-03-01")),
+            data=(
+                ("name", "周新"),
+                ("id_number", "110101199003071234"),
+                ("applied_on", "2025-03-01"),
+            ),
         )
     ],
     "api:record_step": [

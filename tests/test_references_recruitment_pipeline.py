@@ -78,10 +78,21 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
     "recruitment:end": (),
     "recruitment:step_files": (),
     "api:create_applicant": (
-        Ref("/api/recruitment/orgs/CA-T1-B1/people", "talent", "talent", (*APPLICANT, ("talent", REF))),
+        Ref(
+            "/api/recruitment/orgs/CA-T1-B1/people",
+            "talent",
+            "talent",
+            (*APPLICANT, ("talent", REF)),
+        ),
     ),
     "api:record_step": (
-        Ref(API + "steps", "org", "CB-T1", (("kind", "activist_filed"), ON, ("org", REF)), "county_officer"),
+        Ref(
+            API + "steps",
+            "org",
+            "CB-T1",
+            (("kind", "activist_filed"), ON, ("org", REF)),
+            "county_officer",
+        ),
     ),
     "api:assign_mentor": (Ref(API + "mentors", "member", "MB1", (("member", REF), ON)),),
     "api:end_mentor": (),  # the mentor is in the URL: tried below
@@ -184,7 +195,9 @@ def test_dev_02_api_end_mentor_of_someone_else_reads_like_missing(client_for, tr
     answers = []
     for mentor in (world["mentor"], MISSING):
         path = f"/api/recruitment/people/{world['activist']}/mentors/{mentor}/end"
-        response = client.post(path, json.dumps({"on": "2025-06-01"}), content_type="application/json")
+        response = client.post(
+            path, json.dumps({"on": "2025-06-01"}), content_type="application/json"
+        )
         answers.append((response.status_code, response.json()))
     assert answers[0] == answers[1] and answers[0][0] == 404
     assert Mentor.objects.filter(ended_on__isnull=False).count() == 0

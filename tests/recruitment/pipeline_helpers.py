@@ -14,6 +14,7 @@ from xianfeng.orgs.models import Org
 from xianfeng.recruitment.models import Mentor, Person, Step
 
 D = dt.date
+APPLIED = D(2023, 1, 10)
 
 
 def make_person(
@@ -21,7 +22,7 @@ def make_person(
     *,
     name: str = "赵小明",
     stage: str = "applicant",
-    applied_on: dt.date = D(2023, 1, 10),
+    applied_on: dt.date = APPLIED,
     id_number: str | None = None,
     **fields: Any,
 ) -> Person:

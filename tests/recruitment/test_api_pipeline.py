@@ -65,7 +65,11 @@ def test_dev_01_api_creates_an_applicant(client_for, tree):
 
 def test_dev_01_api_applicant_refusals_are_422_in_chinese(client_for, tree):
     client = client_for(tree.users["secretary"])
-    bad = _post(client, "/orgs/CA-T1-B1/people", {"name": "周新", "id_number": "123", "applied_on": "2025-03-01"})
+    bad = _post(
+        client,
+        "/orgs/CA-T1-B1/people",
+        {"name": "周新", "id_number": "123", "applied_on": "2025-03-01"},
+    )
     assert bad.status_code == 422 and "id_number" in bad.json()["errors"]
     missing = _post(client, "/orgs/CA-T1-B1/people", {"name": "周新"})
     assert missing.status_code == 422 and missing.json()["errors"]["id_number"] == ["必填"]
@@ -99,7 +103,9 @@ def test_dev_01_api_step_refusals_are_422(client_for, tree):
     assert early.status_code == 422 and early.json()["errors"]
     own = _post(client, f"/people/{person.pk}/steps", {"kind": "end", "on": "2023-02-01"})
     assert own.status_code == 422 and "kind" in own.json()["errors"]
-    nonsense = _post(client, f"/people/{person.pk}/steps", {"kind": "talk", "on": "x", "voters": -1})
+    nonsense = _post(
+        client, f"/people/{person.pk}/steps", {"kind": "talk", "on": "x", "voters": -1}
+    )
     assert nonsense.status_code == 422
     assert Person.objects.get(pk=person.pk).stage == "applicant"
 
@@ -119,8 +125,15 @@ def test_dev_02_api_mentor_out_of_scope_reads_like_missing(client_for, tree):
     client = client_for(tree.users["secretary"])
     answers = []
     for code in ("MB1", "NOPE404"):
-        response = _post(client, f"/people/{person.pk}/mentors", {"member": code, "on": "2023-03-02"})
-        answers.append((response.status_code, json.dumps(response.json(), ensure_ascii=False).replace(code, "?")))
+        response = _post(
+            client, f"/people/{person.pk}/mentors", {"member": code, "on": "2023-03-02"}
+        )
+        answers.append(
+            (
+                response.status_code,
+                json.dumps(response.json(), ensure_ascii=False).replace(code, "?"),
+            )
+        )
     assert answers[0] == answers[1] and answers[0][0] == 422
     assert not Mentor.objects.exists()
 

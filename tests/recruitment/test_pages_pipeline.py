@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import make_id, make_member
 from tests.recruitment.pipeline_helpers import make_activist, make_person
 from xianfeng.lib.dates import today
-from xianfeng.recruitment.queries.counts import overview
 from xianfeng.recruitment.models import Introducer, Mentor, Person, Step, StepFile
+from xianfeng.recruitment.queries.counts import overview
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -86,7 +86,9 @@ def test_dev_01_new_applicant_form_registers(client_for, tree):
     }
     response = client.post(PEOPLE + "new/", data)
     person = Person.objects.get(name="周新")
-    assert response.status_code == 302 and response["Location"] == f"/recruitment/people/{person.pk}/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/recruitment/people/{person.pk}/"
+    )
     assert person.stage == "applicant" and person.applied_on == D(2025, 3, 1)
     assert list(person.steps.values_list("kind", flat=True)) == ["application"]
     record = client.get(f"/recruitment/people/{person.pk}/").content.decode()
@@ -244,7 +246,9 @@ def test_dev_01_transfer_out_of_scope_reads_like_missing(client_for, tree):
         response = client.post(
             f"/recruitment/people/{person.pk}/transfer/", {"to_org": code, "on": "2024-01-05"}
         )
-        answers.append((response.status_code, f"没有找到党组织“{code}”" in response.content.decode()))
+        answers.append(
+            (response.status_code, f"没有找到党组织“{code}”" in response.content.decode())
+        )
     assert answers == [(400, True), (400, True)]
 
 

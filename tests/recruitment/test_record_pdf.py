@@ -66,7 +66,9 @@ def _admitted(tree):
 
 def test_dev_01_record_pdf_holds_the_whole_record(client_for, tree):
     person = _admitted(tree)
-    response = client_for(tree.users["secretary"]).get(f"/recruitment/people/{person.pk}/record.pdf")
+    response = client_for(tree.users["secretary"]).get(
+        f"/recruitment/people/{person.pk}/record.pdf"
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")
     text = _text(response)
@@ -79,11 +81,18 @@ def test_dev_01_record_pdf_holds_the_whole_record(client_for, tree):
 
 def test_dev_01_record_pdf_of_a_fresh_applicant(client_for, tree):
     person = make_person(tree.branch_a, name="钱小红")
-    response = client_for(tree.users["county_viewer"]).get(f"/recruitment/people/{person.pk}/record.pdf")
+    response = client_for(tree.users["county_viewer"]).get(
+        f"/recruitment/people/{person.pk}/record.pdf"
+    )
     text = _text(response)
     assert "钱小红" in text and "递交入党申请书" in text and "第 1 页 共 1 页" in text
 
 
 def test_dev_01_record_pdf_out_of_scope_is_404(client_for, tree):
     person = make_person(tree.branch_a)
-    assert client_for(tree.users["outsider"]).get(f"/recruitment/people/{person.pk}/record.pdf").status_code == 404
+    assert (
+        client_for(tree.users["outsider"])
+        .get(f"/recruitment/people/{person.pk}/record.pdf")
+        .status_code
+        == 404
+    )

@@ -133,7 +133,11 @@ def number(value: Decimal) -> str:
 def training(step: Step) -> str:
     days = _("%(n)s天") % {"n": number(step.days)} if step.days is not None else ""
     hours = _("%(n)s学时") % {"n": number(step.hours)} if step.hours is not None else ""
-    return _("培训%(what)s") % {"what": "、".join(p for p in (days, hours) if p)} if days or hours else ""
+    return (
+        _("培训%(what)s") % {"what": "、".join(p for p in (days, hours) if p)}
+        if days or hours
+        else ""
+    )
 
 
 def mentor_rows(person: Person) -> list[tuple[str, str]]:

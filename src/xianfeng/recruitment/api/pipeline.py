@@ -8,7 +8,6 @@ talent ids inside a body are resolved in the user's scope: one out of scope answ
 exactly like one that does not exist. Files are uploaded on the person's page.
 """
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -311,9 +310,7 @@ def assign_mentor(request: HttpRequest, person_id: PathId, payload: MentorIn):  
     return Status(201, mentor)
 
 
-@router.post(
-    "/people/{person_id}/mentors/{mentor_id}/end", response=responses({200: MentorOut})
-)
+@router.post("/people/{person_id}/mentors/{mentor_id}/end", response=responses({200: MentorOut}))
 def end_mentor(request: HttpRequest, person_id: PathId, mentor_id: PathId, payload: EndMentorIn):  # type: ignore[no-untyped-def]
     """End a mentor's assignment on `on` (exclusive)."""
     person = managed(request, person_id)
@@ -323,9 +320,7 @@ def end_mentor(request: HttpRequest, person_id: PathId, mentor_id: PathId, paylo
     return mentors_domain.end_mentor(mentor=mentor, on=payload.on, by=request.user)
 
 
-@router.post(
-    "/people/{person_id}/introducers", response=responses({201: list[IntroducerOut]})
-)
+@router.post("/people/{person_id}/introducers", response=responses({201: list[IntroducerOut]}))
 def choose_introducers(request: HttpRequest, person_id: PathId, payload: IntroducersIn):  # type: ignore[no-untyped-def]
     """Choose the two introducers (入党介绍人), full members by code."""
     person = managed(request, person_id)

@@ -30,7 +30,16 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StepKind.EXTENSION: ("months",),
     StepKind.APPROVAL: ("special",),
 }
-OPTIONAL_FIELDS = ("ends_on", "voters", "present", "in_favour", "days", "hours", "months", "special")
+OPTIONAL_FIELDS = (
+    "ends_on",
+    "voters",
+    "present",
+    "in_favour",
+    "days",
+    "hours",
+    "months",
+    "special",
+)
 MENTOR_STAGES = MENTORED
 TRANSFER_STAGES = ALLOWED[StepKind.TRANSFER]
 KIND_LABELS: dict[str, str] = {str(v): str(label) for v, label in StepKind.choices}
@@ -136,10 +145,15 @@ class StepForm(forms.Form):
     hours = model_field(Step, "hours")
     months = model_field(Step, "months")
     special = forms.BooleanField(label="特殊情况（延长审批时限）", required=False)
-    files = FilesField(label="附件")
+    files = FilesField(label="附件")  # type: ignore[assignment]  # named as the domain names it
 
     def __init__(
-        self, *args: Any, person: Person, kind: str, committees: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        person: Person,
+        kind: str,
+        committees: list[tuple[str, str]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = next_steps(person)  # type: ignore[attr-defined]
@@ -214,7 +228,7 @@ class EndForm(forms.Form):
 
 
 class StepFilesForm(forms.Form):
-    files = FilesField(label="上传文件", required=True)
+    files = FilesField(label="上传文件", required=True)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -118,9 +118,10 @@ def talent_choices(org: Org) -> list[tuple[int, str]]:
     entries = TalentEntry.objects.filter(
         org__path__startswith=org.path, status__in=[TalentStatus.POOL, TalentStatus.CULTIVATING]
     ).order_by("name", "pk")
-    return [(pk, f"{name}（{masked or '—'}）") for pk, name, masked in entries.values_list(
-        "pk", "name", "id_number_masked"
-    )[:PICKER_LIMIT]]
+    return [
+        (pk, f"{name}（{masked or '—'}）")
+        for pk, name, masked in entries.values_list("pk", "name", "id_number_masked")[:PICKER_LIMIT]
+    ]
 
 
 def register(org: Org, user: Any, data: dict[str, Any]) -> Person:
@@ -191,7 +192,10 @@ def step_form(request: HttpRequest, person: Person, kind: str) -> StepForm | Non
     if not kind:
         return None
     return StepForm(
-        initial={"kind": kind}, person=person, kind=kind, committees=committees(request.user, person)
+        initial={"kind": kind},
+        person=person,
+        kind=kind,
+        committees=committees(request.user, person),
     )
 
 

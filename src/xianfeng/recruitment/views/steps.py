@@ -79,7 +79,13 @@ def find_member(user: Any, code: str, field: str) -> Member:
 
 def find_org(user: Any, code: str, field: str) -> Org:
     return resolve_reference(
-        Org.objects.all(), user, field=field, label="党组织", value=code, path_field="path", code=code
+        Org.objects.all(),
+        user,
+        field=field,
+        label="党组织",
+        value=code,
+        path_field="path",
+        code=code,
     )
 
 
