@@ -43,7 +43,8 @@ def test_dev_01_api_reads_a_record(client_for, tree):
     assert body["id_number"] == person.id_number_masked
     assert [s["kind"] for s in body["steps"]] == ["application", "activist"]
     assert [m["member"] for m in body["mentors"]] == ["MA1"]
-    assert body["introducers"] == [] and isinstance(body["due"], list)
+    assert body["introducers"] == []
+    assert all(set(due) == {"kind", "kind_label", "due", "text", "deadline"} for due in body["due"])
 
 
 def test_dev_01_api_record_out_of_scope_is_404(client_for, tree):

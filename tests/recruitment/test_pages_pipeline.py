@@ -128,6 +128,13 @@ def test_dev_01_record_shows_timeline_mentors_and_next_steps(client_for, tree):
     assert f"/recruitment/people/{person.pk}/record.pdf" in text
 
 
+def test_dev_01_record_shows_overdue_due_dates(client_for, tree):
+    person = make_person(tree.branch_a)  # applied 2023-01-10, no talk since
+    body = client_for(tree.users["county_viewer"]).get(f"/recruitment/people/{person.pk}/")
+    dues = body.content.decode().split('id="due-dates"')[1].split("</ul>")[0]
+    assert "派人谈话" in dues and "已逾期" in dues
+
+
 def test_dev_01_record_shows_the_fields_of_the_chosen_kind(client_for, tree):
     person = make_person(tree.branch_a, stage="admission_candidate", candidate_on=D(2024, 3, 5))
     client = client_for(tree.users["secretary"])

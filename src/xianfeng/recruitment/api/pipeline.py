@@ -40,7 +40,7 @@ from ..models import (
     TalentStatus,
 )
 from ..queries.counts import get_person_for_user, people_of
-from ..queries.pipeline import due_dates
+from ..queries.pipeline import Due, due_dates
 
 router = Router(tags=["发展党员"])
 
@@ -100,8 +100,10 @@ class IntroducerOut(Schema):
 
 class DueOut(Schema):
     kind: str
+    kind_label: str
     due: dt.date
     text: str
+    deadline: bool = Field(description="true：最迟日期；false：最早日期")
 
 
 class PersonOut(Schema):
@@ -206,8 +208,14 @@ class IntroducersIn(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def due_out(due: Any) -> dict[str, Any]:
-    return {"kind": str(due.kind), "due": due.due, "text": str(due.text)}
+def due_out(due: Due) -> dict[str, Any]:
+    return {
+        "kind": str(due.kind),
+        "kind_label": str(StepKind(due.kind).label),
+        "due": due.due,
+        "text": str(due.text),
+        "deadline": due.deadline,
+    }
 
 
 def managed(request: HttpRequest, pk: int) -> Person:

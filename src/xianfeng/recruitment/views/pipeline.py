@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from xianfeng.accounts.scope import path_q
+from xianfeng.lib.dates import today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.forms import apply_form
 from xianfeng.orgs.models import Org, OrgKind
@@ -136,7 +137,8 @@ def person_new(request: HttpRequest, code: str) -> HttpResponse:
     org = get_org_for_user(request.user, code)
     if not may_create(request.user, org):
         raise PermissionDenied("只有本组织及上级组织的管理员、党务工作者可以登记入党申请人")
-    form = ApplicantForm(request.POST or None, talents=talent_choices(org))
+    data = request.POST if request.method == "POST" else None
+    form = ApplicantForm(data, talents=talent_choices(org))
     if request.method == "POST":
         person = apply_form(form, lambda data: register(org, request.user, dict(data)))
         if person is not None:
@@ -216,6 +218,21 @@ def forms_of(request: HttpRequest, person: Person, failed: dict[str, Any]) -> di
     }
 
 
+def due_rows(person: Person) -> list[dict[str, Any]]:
+    """The coming dates of the record: the step, latest or earliest, overdue or not."""
+    day = today()
+    return [
+        {
+            "due": due.due,
+            "kind_label": KIND_LABELS.get(due.kind, due.kind),
+            "text": due.text,
+            "deadline": due.deadline,
+            "overdue": due.is_overdue(day),
+        }
+        for due in due_dates(person)
+    ]
+
+
 def record_context(request: HttpRequest, person: Person, **failed: Any) -> dict[str, Any]:
     [person] = label_rows([person])
     can_manage = permissions.may_manage(request.user, person.org)
@@ -224,7 +241,7 @@ def record_context(request: HttpRequest, person: Person, **failed: Any) -> dict[
         "person": person,
         "org": person.org,
         "steps": timeline(person),
-        "dues": due_dates(person) if open_ else [],
+        "dues": due_rows(person) if open_ else [],
         "mentors": list(person.mentors.select_related("member").order_by("started_on", "pk")),
         "introducers": list(person.introducers.select_related("member").order_by("pk")),
         "can_manage": can_manage,
