@@ -22,6 +22,8 @@ from tests.factories import make_id
 from tests.recruitment.pipeline_helpers import make_activist, make_person
 from tests.test_authorization import MATRIX
 from xianfeng.recruitment.models import Introducer, Mentor, Person, Step, StepFile, TalentEntry
+from xianfeng.study.domain import create_training_class
+from xianfeng.study.models import TrainingClass
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -65,6 +67,12 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
             (("kind", "activist_filed"), ON, ("org", REF)),
             "county_officer",
         ),
+        Ref(
+            "/recruitment/people/{candidate}/steps/new/",
+            "training_class",
+            "training",
+            (("kind", "short_training"), ON, ("training_class", REF)),
+        ),
     ),
     "recruitment:mentors": (
         Ref(PAGE + "mentors/", "member", "MB1", (("member", REF), ON)),
@@ -86,6 +94,12 @@ REFERENCES: dict[str, tuple[Ref, ...]] = {
         ),
     ),
     "api:record_step": (
+        Ref(
+            "/api/recruitment/people/{candidate}/steps",
+            "training_class",
+            "training",
+            (("kind", "short_training"), ON, ("training_class", REF)),
+        ),
         Ref(
             API + "steps",
             "org",
@@ -141,16 +155,27 @@ def world(tree):
     mentor = Mentor.objects.create(
         pk=876502, person=outside, member=tree.member_b, started_on=D(2023, 3, 1)
     )
+    training = create_training_class(
+        org=tree.branch_b,
+        kind="other",
+        title="发展对象培训班",
+        starts_on=D(2025, 5, 6),
+        ends_on=D(2025, 5, 8),
+        days=3,
+        hours=24,
+    )
+    TrainingClass.objects.filter(pk=training.pk).update(id=876503)
     return {
         "activist": activist.pk,
         "candidate": candidate.pk,
+        "training": "876503",
         "talent": str(talent.pk),
         "mentor": str(mentor.pk),
     }
 
 
 def _snapshot() -> list[list[dict]]:
-    models = [Person, Step, StepFile, Mentor, Introducer, TalentEntry]
+    models = [Person, Step, StepFile, Mentor, Introducer, TalentEntry, TrainingClass]
     return [list(model.objects.order_by("pk").values()) for model in models]
 
 
@@ -161,8 +186,8 @@ def _answer(client, ref: Ref, world: dict[str, Any], value: str) -> tuple[int, s
     path = ref.path.format(**world)
     data = {key: cell.replace(REF, value) for key, cell in ref.data}
     if ref.api:
-        if ref.field == "talent":
-            data["talent"] = int(value)
+        if ref.field in IDS:
+            data[ref.field] = int(value)
         response = client.post(path, json.dumps(data), content_type="application/json")
         text = json.dumps(response.json(), ensure_ascii=False)
     else:
@@ -171,6 +196,7 @@ def _answer(client, ref: Ref, world: dict[str, Any], value: str) -> tuple[int, s
     return response.status_code, text.replace(value, REF)
 
 
+IDS = {"talent", "training_class"}  # ids (numbers) in the API's bodies
 CASES = [(name, ref) for name, refs in REFERENCES.items() for ref in refs]
 
 

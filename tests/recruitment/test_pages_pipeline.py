@@ -15,6 +15,7 @@ from tests.recruitment.pipeline_helpers import make_activist, make_person
 from xianfeng.lib.dates import today
 from xianfeng.recruitment.models import Introducer, Mentor, Person, Step, StepFile
 from xianfeng.recruitment.queries.counts import overview
+from xianfeng.study.domain import create_training_class
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -166,6 +167,27 @@ def test_dev_01_record_a_talk(client_for, tree):
     assert response.status_code == 302
     talk = person.steps.get(kind="talk")
     assert (talk.on, talk.decided_by, talk.conclusion) == (D(2023, 2, 1), "李书记", "动机端正")
+
+
+def test_dev_01_short_training_by_a_training_class_of_the_town(client_for, tree):
+    person = make_person(tree.branch_a, stage="admission_candidate", candidate_on=D(2024, 3, 5))
+    training = create_training_class(
+        org=tree.town_a,
+        kind="other",
+        title="发展对象培训班",
+        starts_on=D(2024, 4, 8),
+        ends_on=D(2024, 4, 10),
+        days=3,
+        hours=24,
+    )
+    client = client_for(tree.users["secretary"])
+    form = client.get(f"/recruitment/people/{person.pk}/?kind=short_training").content.decode()
+    assert "发展对象培训班（2024-04-08）" in form
+    data = {"kind": "short_training", "on": "2024-04-10", "training_class": training.pk}
+    response = client.post(f"/recruitment/people/{person.pk}/steps/new/", data)
+    assert response.status_code == 302
+    step = person.steps.get(kind="short_training")
+    assert (step.training_class, step.days, step.hours) == (training, 3, 24)
 
 
 def test_dev_01_step_the_stage_does_not_allow_is_refused(client_for, tree):

@@ -23,6 +23,7 @@ from xianfeng.lib.api import MAX_ID, Code, Days, Hours, Pagination, PathId, resp
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
+from xianfeng.study.models import TrainingClass
 
 from .. import permissions
 from ..domain import mentors as mentors_domain
@@ -39,7 +40,7 @@ from ..models import (
     TalentEntry,
     TalentStatus,
 )
-from ..queries.counts import get_person_for_user, people_of
+from ..queries.counts import get_person_for_user, people_of, training_classes_for
 from ..queries.pipeline import Due, due_dates
 
 router = Router(tags=["发展党员"])
@@ -184,6 +185,9 @@ class StepIn(Schema):
     voters: Count | None = None
     present: Count | None = None
     in_favour: Count | None = None
+    training_class: int | None = Field(
+        None, ge=1, le=MAX_ID, description="培训班 id（短期集中培训）"
+    )
     days: Days | None = None
     hours: Hours | None = None
     months: int | None = Field(None, ge=0, le=120)
@@ -238,6 +242,12 @@ def org_in_scope(request: HttpRequest, code: str) -> Org | None:
         Org.objects.all(), request.user, field="org", label="党组织", value=code,
         path_field="path", code=code,
     )  # fmt: skip
+
+
+def class_in_scope(request: HttpRequest, person: Person, pk: int) -> TrainingClass:
+    """A training class of an org on the person's line or in the user's scope."""
+    classes = training_classes_for(request.user, person)
+    return resolve_reference(classes, None, field="training_class", label="培训班", value=pk, pk=pk)
 
 
 def talent_of(request: HttpRequest, org: Org, pk: int | None) -> TalentEntry | None:
@@ -295,7 +305,9 @@ def record_step(request: HttpRequest, person_id: PathId, payload: StepIn):  # ty
     person = managed(request, person_id)
     if payload.kind in OWN_WRITES:
         raise ValidationError({"kind": "该环节请通过专门的接口或页面办理"})
-    fields = payload.dict(exclude={"kind", "on", "org"})
+    fields = payload.dict(exclude={"kind", "on", "org", "training_class"})
+    if payload.training_class is not None:
+        fields["training_class"] = class_in_scope(request, person, payload.training_class)
     step = steps_domain.record_step(
         person=person,
         kind=payload.kind,

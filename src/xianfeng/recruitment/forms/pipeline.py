@@ -26,7 +26,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     StepKind.CONVERSION_NOTICE: ("ends_on",),
     StepKind.ADMISSION_MEETING: ("voters", "present", "in_favour"),
     StepKind.CONVERSION_MEETING: ("voters", "present", "in_favour"),
-    StepKind.SHORT_TRAINING: ("days", "hours"),
+    StepKind.SHORT_TRAINING: ("training_class", "days", "hours"),
     StepKind.EXTENSION: ("months",),
     StepKind.APPROVAL: ("special",),
 }
@@ -141,6 +141,14 @@ class StepForm(forms.Form):
     voters = model_field(Step, "voters")
     present = model_field(Step, "present")
     in_favour = model_field(Step, "in_favour")
+    training_class = forms.TypedChoiceField(
+        label="培训班",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[],
+        help_text="选择培训班时按培训班的天数和学时计",
+    )
     days = model_field(Step, "days")
     hours = model_field(Step, "hours")
     months = model_field(Step, "months")
@@ -152,13 +160,15 @@ class StepForm(forms.Form):
         *args: Any,
         person: Person,
         kind: str,
-        committees: list[tuple[str, str]],
+        committees: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        classes: list[tuple[int, str]] = (),  # type: ignore[assignment]
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = next_steps(person)  # type: ignore[attr-defined]
         self.fields["kind"].initial = kind
         self.fields["org"].choices = [("", "最近的上级党委"), *committees]  # type: ignore[attr-defined]
+        self.fields["training_class"].choices = [("", "（不选）"), *classes]  # type: ignore[attr-defined]
         if kind not in COMMITTEE_KINDS:
             del self.fields["org"]
         for name in set(OPTIONAL_FIELDS) - set(KIND_FIELDS.get(kind, ())):

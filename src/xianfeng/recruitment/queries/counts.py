@@ -14,6 +14,7 @@ from django.http import Http404
 
 from xianfeng.accounts.scope import path_q
 from xianfeng.orgs.models import Org
+from xianfeng.study.models import TrainingClass
 
 from ..models import Person, Stage
 
@@ -32,6 +33,14 @@ def get_person_for_user(user: Any, pk: int) -> Person:
     if person is None:
         raise Http404(NOT_FOUND)
     return person
+
+
+def training_classes_for(user: Any, person: Person) -> QuerySet[TrainingClass]:
+    """The training classes a short training of `person` may name: those of the orgs on
+    the person's line (their org and the orgs above it) and those in the user's scope."""
+    line = [*Org.objects.get_ancestors(person.org), person.org]
+    classes = TrainingClass.objects.filter(Q(org__in=line) | path_q(user, "org__path"))
+    return classes.order_by("-starts_on", "pk")
 
 
 def people_of(org: Org, *, stage: str = "", name: str = "") -> QuerySet[Person]:

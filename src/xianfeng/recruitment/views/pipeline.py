@@ -26,6 +26,7 @@ from xianfeng.orgs.views import breadcrumb, redirect_after_post
 
 from .. import permissions
 from ..domain import people as people_domain
+from ..domain.steps import COMMITTEE_KINDS
 from ..forms.pipeline import (
     KIND_LABELS,
     MENTOR_STAGES,
@@ -42,8 +43,22 @@ from ..forms.pipeline import (
     TransferForm,
     next_steps,
 )
-from ..models import OPEN_STAGES, Person, Stage, Step, StepFile, TalentEntry, TalentStatus
-from ..queries.counts import get_person_for_user, people_of, stage_counts
+from ..models import (
+    OPEN_STAGES,
+    Person,
+    Stage,
+    Step,
+    StepFile,
+    StepKind,
+    TalentEntry,
+    TalentStatus,
+)
+from ..queries.counts import (
+    get_person_for_user,
+    people_of,
+    stage_counts,
+    training_classes_for,
+)
 from ..queries.pipeline import due_dates
 
 PAGE_SIZE = 30
@@ -57,7 +72,7 @@ CHIPS: dict[str, str] = {
     Stage.FULL: "text-bg-success",
     Stage.ENDED: "text-bg-light",
 }
-COMMITTEE_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.WORKING_COMMITTEE)
+COMMITTEE_ORGS = (OrgKind.PARTY_COMMITTEE, OrgKind.WORKING_COMMITTEE)
 
 
 def label_rows(people: Iterable[Person]) -> list[Person]:
@@ -166,7 +181,7 @@ def timeline(person: Person) -> list[Step]:
 def committees(user: Any, person: Person) -> list[tuple[str, str]]:
     """(code, name) of the party committees above the person's org in the user's scope,
     the nearest first: who may decide a committee step."""
-    above = ancestors(person.org).filter(path_q(user), kind__in=COMMITTEE_KINDS)
+    above = ancestors(person.org).filter(path_q(user), kind__in=COMMITTEE_ORGS)
     return [(org.code, org.name) for org in reversed(list(above))]
 
 
@@ -190,15 +205,25 @@ def chosen_kind(request: HttpRequest, person: Person, failed: dict[str, Any]) ->
     return kind if kind in allowed else next(iter(allowed), "")
 
 
+def class_choices(user: Any, person: Person) -> list[tuple[int, str]]:
+    """(id, title) of the training classes a short training may name (the latest 50)."""
+    classes = training_classes_for(user, person).values_list("pk", "title", "starts_on")[:50]
+    return [(pk, f"{title}（{starts_on:%Y-%m-%d}）") for pk, title, starts_on in classes]
+
+
+def step_choices(user: Any, person: Person, kind: str) -> dict[str, Any]:
+    """The choices of the step form of `kind`: deciding committees, training classes."""
+    return {
+        "committees": committees(user, person) if kind in COMMITTEE_KINDS else [],
+        "classes": class_choices(user, person) if kind == StepKind.SHORT_TRAINING else [],
+    }
+
+
 def step_form(request: HttpRequest, person: Person, kind: str) -> StepForm | None:
     if not kind:
         return None
-    return StepForm(
-        initial={"kind": kind},
-        person=person,
-        kind=kind,
-        committees=committees(request.user, person),
-    )
+    choices = step_choices(request.user, person, kind)
+    return StepForm(initial={"kind": kind}, person=person, kind=kind, **choices)
 
 
 def forms_of(request: HttpRequest, person: Person, failed: dict[str, Any]) -> dict[str, Any]:

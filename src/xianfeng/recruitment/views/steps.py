@@ -18,6 +18,7 @@ from xianfeng.core.downloads import file_response
 from xianfeng.members.models import Member
 from xianfeng.orgs.forms import add_domain_errors
 from xianfeng.orgs.models import Org
+from xianfeng.study.models import TrainingClass
 
 from .. import permissions
 from ..domain import mentors as mentors_domain
@@ -33,12 +34,12 @@ from ..forms.pipeline import (
     TransferForm,
 )
 from ..models import Person, Step, StepFile
-from ..queries.counts import get_person_for_user, people_for_user
-from .pipeline import committees, done, refused
+from ..queries.counts import get_person_for_user, people_for_user, training_classes_for
+from .pipeline import done, refused, step_choices
 
 MEMBER_LABEL = "党员"
 STEP_FIELDS = ("decided_by", "conclusion", "ends_on", "voters", "present", "in_favour")
-MORE_FIELDS = ("days", "hours", "months", "special")
+MORE_FIELDS = ("training_class", "days", "hours", "months", "special")
 NO_STEP = "没有找到该环节，或不在您的管辖范围内"
 
 
@@ -89,6 +90,11 @@ def find_org(user: Any, code: str, field: str) -> Org:
     )
 
 
+def find_class(classes: Any, pk: int) -> TrainingClass:
+    """A training class among `classes` (of an org on the person's line or in scope)."""
+    return resolve_reference(classes, None, field="training_class", label="培训班", value=pk, pk=pk)
+
+
 # --- the next step ------------------------------------------------------------------------
 
 
@@ -98,14 +104,18 @@ def step_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def record(request: HttpRequest, person: Person, data: dict[str, Any]) -> Step:
-    org = find_org(request.user, data["org"], "org") if data.get("org") else None
+    user = request.user
+    org = find_org(user, data["org"], "org") if data.get("org") else None
+    if data.get("training_class"):
+        classes = training_classes_for(user, person)
+        data["training_class"] = find_class(classes, data["training_class"])
     return steps_domain.record_step(
         person=person,
         kind=data["kind"],
         on=data["on"],
         org=org,
         files=data.get("files", []),
-        by=request.user,
+        by=user,
         **step_fields(data),
     )
 
@@ -116,13 +126,8 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the next step (its kind limited to what the stage allows)."""
     person = managed(request, pk)
     kind = request.POST.get("kind", "")
-    form = StepForm(
-        request.POST,
-        request.FILES,
-        person=person,
-        kind=kind,
-        committees=committees(request.user, person),
-    )
+    choices = step_choices(request.user, person, kind)
+    form = StepForm(request.POST, request.FILES, person=person, kind=kind, **choices)
     return act(request, person, "step", form, lambda data: record(request, person, data), "已记录")
 
 
