@@ -548,3 +548,71 @@ def test_dev01_approval_beyond_the_plan_counts_earlier_approvals(tree):
 def walk_second(tree):
     """A second person to the approval (their own ID, the same dates)."""
     return walk(tree, until="approval", name="钱七", id_number=make_id(D(1996, 2, 3)))
+
+
+# --- the short training from a training class, and the step's files ----------------------
+
+
+def _training_class(org, days, hours):
+    from xianfeng.study.models import TrainingClass
+
+    return TrainingClass.objects.create(
+        org=org,
+        kind="other",
+        title="发展对象培训班",
+        starts_on=D(2025, 3, 24),
+        ends_on=D(2025, 3, 26),
+        days=Decimal(days),
+        hours=Decimal(hours),
+    )
+
+
+@pytest.mark.parametrize(
+    ("org", "days", "hours", "outcome"),
+    [
+        ("town_a", "3", "20", "ok"),  # the town committee's class, above the branch
+        ("town_a", "2", "24", "ok"),
+        ("town_a", "2", "16", "不少于3天"),
+        ("town_b", "3", "24", "没有找到培训班"),  # another line: answers like missing
+    ],
+)
+def test_dev01_short_training_from_a_training_class(tree, org, days, hours, outcome):
+    klass = _training_class(getattr(tree, org), days, hours)
+    person = walk(tree, until="short_training")
+
+    def call():
+        return record_step(
+            person=person,
+            kind="short_training",
+            on=D(2025, 3, 26),
+            training_class=klass,
+            days=Decimal(9),  # the class's own days count, not what is typed
+            by=tree.users["secretary"],
+        )
+
+    if outcome == "ok":
+        step = call()
+        assert (step.days, step.hours) == (Decimal(days), Decimal(hours))
+        return
+    with pytest.raises(ValidationError, match=outcome):
+        call()
+
+
+def test_dev01_step_files(tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xianfeng.recruitment.domain.steps import add_step_file
+
+    person = walk(tree, until="talk")
+    pdf = SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    step = record_step(
+        person=person, kind="talk", on=D(2024, 1, 20), files=[pdf], by=tree.users["secretary"]
+    )
+    assert [f.name for f in step.files.all()] == ["谈话记录.pdf"]
+    bad = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError) as caught:
+        add_step_file(step=step, upload=bad, by=tree.users["secretary"])
+    assert "files" in caught.value.message_dict
+    with pytest.raises(ValidationError, match="没有找到发展环节"):
+        add_step_file(step=step, upload=pdf, by=tree.users["outsider"])
+    assert step.files.count() == 1

@@ -40,6 +40,14 @@ def d(day: dt.date) -> str:
     return chinese_date(day)
 
 
+_NUMERALS = "零一两三四五六七八九十"
+
+
+def few(count: int) -> str:
+    """A small count in Chinese numerals as the rules write it (1 → 一, 2 → 两)."""
+    return _NUMERALS[count] if 0 <= count <= 10 else str(count)
+
+
 def check_not_future(on: dt.date | None, field: str = "on") -> dt.date:
     """Refuses a missing date or one after today."""
     if on is None:

@@ -19,6 +19,7 @@ from .common import (
     DETAIL,
     check_not_future,
     d,
+    few,
     policy_value,
     refusal,
     require_manage,
@@ -97,7 +98,7 @@ def assign_mentor(*, person: Person, member: Member, on: dt.date, by: Any) -> Me
     if current.count() >= most:
         raise refusal(
             "member",
-            f"党组织应当指定一至{most}名正式党员作培养联系人",
+            f"党组织应当指定一至{few(most)}名正式党员作培养联系人",
             f"{d(on)}已有{current.count()}名",
             DETAIL,
         )
@@ -153,6 +154,12 @@ def choose_introducers(
     `recruitment.introducers.blocking` in effect on `on` (党章第五条)."""
     require_reference(by, person.org.path, field="person", label="发展对象人员", value=person.pk)
     require_manage(by, person.org)
+    if person.stage != Stage.ADMISSION_CANDIDATE:
+        raise ValidationError(
+            {
+                "members": f"只能为发展对象确定入党介绍人，{person.name}现为{person.get_stage_display()}"
+            }
+        )
     if person.introducers.exists():
         raise ValidationError({"members": "已确定入党介绍人"})
     count = int(policy_value("recruitment.introducers.count", person.org, on))
