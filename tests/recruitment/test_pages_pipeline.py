@@ -13,7 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import make_id, make_member
 from tests.recruitment.pipeline_helpers import make_activist, make_person
 from xianfeng.lib.dates import today
-from xianfeng.recruitment.models import Introducer, Mentor, Person, Step, StepFile
+from xianfeng.recruitment.models import (
+    Introducer,
+    Mentor,
+    Person,
+    Step,
+    StepFile,
+    TalentEntry,
+)
 from xianfeng.recruitment.queries.counts import overview
 from xianfeng.study.domain import create_training_class
 
@@ -94,6 +101,24 @@ def test_dev_01_new_applicant_form_registers(client_for, tree):
     assert list(person.steps.values_list("kind", flat=True)) == ["application"]
     record = client.get(f"/recruitment/people/{person.pk}/").content.decode()
     assert person.id_number_masked in record and number not in record
+
+
+def test_dev_07_new_applicant_from_the_talent_pool(client_for, tree):
+    entry = TalentEntry.objects.create(
+        org=tree.branch_a, name="孙能人", kind="grower", surveyed_on=D(2024, 1, 5)
+    )
+    client = client_for(tree.users["secretary"])
+    assert "孙能人" in client.get(PEOPLE + "new/").content.decode()
+    data = {
+        "name": "孙能人",
+        "id_number": make_id(D(1990, 2, 3)),
+        "applied_on": "2025-03-01",
+        "talent": entry.pk,
+    }
+    assert client.post(PEOPLE + "new/", data).status_code == 302
+    person = Person.objects.get()
+    entry.refresh_from_db()
+    assert person.talent == entry and entry.status == "pipeline"
 
 
 def test_dev_01_new_applicant_refusals_are_chinese_field_errors(client_for, tree):

@@ -38,9 +38,8 @@ from ..models import (
     StepFile,
     StepKind,
     TalentEntry,
-    TalentStatus,
 )
-from ..queries.counts import get_person_for_user, people_of, training_classes_for
+from ..queries.counts import get_person_for_user, people_of, talent_pool, training_classes_for
 from ..queries.pipeline import Due, due_dates
 
 router = Router(tags=["发展党员"])
@@ -253,9 +252,7 @@ def class_in_scope(request: HttpRequest, person: Person, pk: int) -> TrainingCla
 def talent_of(request: HttpRequest, org: Org, pk: int | None) -> TalentEntry | None:
     if pk is None:
         return None
-    pool = TalentEntry.objects.filter(
-        org__path__startswith=org.path, status__in=[TalentStatus.POOL, TalentStatus.CULTIVATING]
-    )
+    pool = talent_pool(org)
     return resolve_reference(
         pool, request.user, field="talent", label="人才库人员", value=pk, pk=pk
     )

@@ -16,7 +16,7 @@ from xianfeng.accounts.scope import path_q
 from xianfeng.orgs.models import Org
 from xianfeng.study.models import TrainingClass
 
-from ..models import Person, Stage
+from ..models import Person, Stage, TalentEntry, TalentStatus
 
 NOT_FOUND = "没有找到该人员，或不在您的管辖范围内"
 
@@ -41,6 +41,14 @@ def training_classes_for(user: Any, person: Person) -> QuerySet[TrainingClass]:
     line = [*Org.objects.get_ancestors(person.org), person.org]
     classes = TrainingClass.objects.filter(Q(org__in=line) | path_q(user, "org__path"))
     return classes.order_by("-starts_on", "pk")
+
+
+def talent_pool(org: Org) -> QuerySet[TalentEntry]:
+    """The talent pool entries of `org`'s subtree that may still apply (in the pool or
+    being cultivated)."""
+    return TalentEntry.objects.filter(
+        org__path__startswith=org.path, status__in=[TalentStatus.POOL, TalentStatus.CULTIVATING]
+    )
 
 
 def people_of(org: Org, *, stage: str = "", name: str = "") -> QuerySet[Person]:

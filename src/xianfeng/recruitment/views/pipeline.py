@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from xianfeng.accounts.scope import path_q
+from xianfeng.accounts.scope import path_q, resolve_reference
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.forms import apply_form
@@ -50,13 +50,12 @@ from ..models import (
     Step,
     StepFile,
     StepKind,
-    TalentEntry,
-    TalentStatus,
 )
 from ..queries.counts import (
     get_person_for_user,
     people_of,
     stage_counts,
+    talent_pool,
     training_classes_for,
 )
 from ..queries.pipeline import due_dates
@@ -131,9 +130,7 @@ def people(request: HttpRequest, code: str) -> HttpResponse:
 
 def talent_choices(org: Org) -> list[tuple[int, str]]:
     """(id, name) of the talent pool entries of `org`'s subtree not yet in the pipeline."""
-    entries = TalentEntry.objects.filter(
-        org__path__startswith=org.path, status__in=[TalentStatus.POOL, TalentStatus.CULTIVATING]
-    ).order_by("name", "pk")
+    entries = talent_pool(org).order_by("name", "pk")
     return [
         (pk, f"{name}（{masked or '—'}）")
         for pk, name, masked in entries.values_list("pk", "name", "id_number_masked")[:PICKER_LIMIT]
@@ -142,7 +139,11 @@ def talent_choices(org: Org) -> list[tuple[int, str]]:
 
 def register(org: Org, user: Any, data: dict[str, Any]) -> Person:
     talent = data.pop("talent", None)
-    entry = TalentEntry.objects.filter(pk=talent).first() if talent else None
+    entry = None
+    if talent:
+        pool = talent_pool(org)
+        label = "人才库人员"
+        entry = resolve_reference(pool, user, field="talent", label=label, value=talent, pk=talent)
     return people_domain.register_applicant(org=org, by=user, talent=entry, **data)
 
 
@@ -155,7 +156,7 @@ def person_new(request: HttpRequest, code: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ApplicantForm(data, talents=talent_choices(org))
     if request.method == "POST":
-        person = apply_form(form, lambda data: register(org, request.user, dict(data)))
+        person = apply_form(form, lambda cleaned: register(org, request.user, dict(cleaned)))
         if person is not None:
             messages.success(request, "已登记入党申请人")
             return redirect_after_post(request, reverse("recruitment:person", args=[person.pk]))
