@@ -647,6 +647,61 @@ MATRIX: dict[str, list[Endpoint]] = {
             data=(("on", "2025-06-01"), ("reason", "外出务工")),
         )
     ],
+    "recruitment:person_new": [
+        P("/recruitment/orgs/{org}/new/", form=True),
+        P("/recruitment/orgs/{org}/new/", "post"),
+    ],
+    "recruitment:overview": [P("/recruitment/orgs/{town}/overview/")],
+    "recruitment:person": [P("/recruitment/people/{person}/?kind=review")],
+    "recruitment:record_pdf": [P("/recruitment/people/{person}/record.pdf")],
+    "recruitment:step_new": [P("/recruitment/people/{person}/steps/new/", "post")],
+    "recruitment:mentors": [P("/recruitment/people/{person}/mentors/", "post")],
+    "recruitment:introducers": [P("/recruitment/people/{person}/introducers/", "post")],
+    "recruitment:transfer": [P("/recruitment/people/{person}/transfer/", "post")],
+    "recruitment:end": [P("/recruitment/people/{person}/end/", "post")],
+    "recruitment:step_files": [P("/recruitment/steps/{step}/files/", "post")],
+    "recruitment:step_file": [P("/recruitment/files/{step_file}/")],
+    "api:list_people": [P("/api/recruitment/orgs/{org}/people?stage=activist")],
+    "api:get_person": [P("/api/recruitment/people/{person}")],
+    "api:create_applicant": [
+        P(
+            "/api/recruitment/orgs/{org}/people",
+            "post",
+            data=(
+                ("name", "周新"),
+                ("id_number", "110101199003071234"),
+                ("applied_on", "2025-03-01"),
+            ),
+        )
+    ],
+    "api:record_step": [
+        P(
+            "/api/recruitment/people/{person}/steps",
+            "post",
+            data=(("kind", "review"), ("on", "2025-06-01"), ("conclusion", "表现良好")),
+        )
+    ],
+    "api:assign_mentor": [
+        P(
+            "/api/recruitment/people/{person}/mentors",
+            "post",
+            data=(("member", "MA1"), ("on", "2025-06-01")),
+        )
+    ],
+    "api:end_mentor": [
+        P(
+            "/api/recruitment/people/{person}/mentors/{mentor}/end",
+            "post",
+            data=(("on", "2025-06-01"),),
+        )
+    ],
+    "api:choose_introducers": [
+        P(
+            "/api/recruitment/people/{person}/introducers",
+            "post",
+            data=(("first", "MA1"), ("second", "MA9"), ("on", "2025-06-01")),
+        )
+    ],
     # --- supervision: duty lists (TASK-03), rhythm, inspections, notices (TASK-04) ------
     "supervision:duty_template": [
         P("/supervision/orgs/{org}/duty/?year=2025"),
@@ -902,6 +957,7 @@ def _build_world(tree):
     duties = _secretaries_objects(tree)
     talent = _recruitment_talent_objects(tree)
     talents = _talents_objects(tree)
+    recruiting = _recruitment_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -927,6 +983,7 @@ def _build_world(tree):
         **duties["in"],
         **talent["in"],
         **talents["in"],
+        **recruiting["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -952,6 +1009,7 @@ def _build_world(tree):
         **duties["out"],
         **talent["out"],
         **talents["out"],
+        **recruiting["out"],
     }
     return w
 
@@ -1208,6 +1266,32 @@ def _talents_objects(tree) -> dict[str, dict[str, object]]:
             by=None,
         )
         found[side] = {"dual_lead": lead.pk, "member_tag": tag.pk, "discipline": penalty.pk}
+    return found
+
+
+def _recruitment_objects(tree) -> dict[str, dict[str, object]]:
+    """An activist with a mentor and a file on the application step on each side (branch
+    A; branch B)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.recruitment.pipeline_helpers import make_activist
+    from xianfeng.recruitment.models import StepFile
+
+    found: dict[str, dict[str, object]] = {}
+    for side, branch, member in [
+        ("in", tree.branch_a, tree.member_a),
+        ("out", tree.branch_b, tree.member_b),
+    ]:
+        person = make_activist(branch, mentor=member, name="赵小明")
+        step = person.steps.get(kind="application")
+        upload = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4")
+        file = StepFile.objects.create(step=step, file=upload, name="申请书.pdf", size=8)
+        found[side] = {
+            "person": person.pk,
+            "step": step.pk,
+            "step_file": file.pk,
+            "mentor": person.mentors.get().pk,
+        }
     return found
 
 

@@ -27,6 +27,7 @@ import pytest
 
 import tests.test_references_members_talents as members_talents
 import tests.test_references_orgs_members as other_apps
+import tests.test_references_recruitment_pipeline as recruitment_pipeline
 import tests.test_references_recruitment_talent as recruitment_talent
 import tests.test_references_supervision as supervision
 import tests.test_references_supervision_findings as supervision_findings
@@ -258,6 +259,7 @@ COVERED_ELSEWHERE = (
     | set(secretaries.REFERENCES)
     | set(recruitment_talent.REFERENCES)
     | set(members_talents.REFERENCES)
+    | set(recruitment_pipeline.REFERENCES)
 )
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cultivation, pipeline, talent, targets
+from .views import cultivation, overview, pipeline, steps, talent, targets
 
 app_name = "recruitment"
 urlpatterns = [
@@ -23,4 +23,15 @@ urlpatterns = [
     path("talent/<int:pk>/cultivate/", talent.talent_cultivate, name="talent_cultivate"),
     path("talent/<int:pk>/pipeline/", talent.talent_pipeline, name="talent_pipeline"),
     path("talent/<int:pk>/left/", talent.talent_left, name="talent_left"),
+    path("orgs/<str:code>/new/", pipeline.person_new, name="person_new"),
+    path("orgs/<str:code>/overview/", overview.overview, name="overview"),
+    path("people/<int:pk>/", pipeline.person, name="person"),
+    path("people/<int:pk>/record.pdf", pipeline.record_pdf, name="record_pdf"),
+    path("people/<int:pk>/steps/new/", steps.step_new, name="step_new"),
+    path("people/<int:pk>/mentors/", steps.mentors, name="mentors"),
+    path("people/<int:pk>/introducers/", steps.introducers, name="introducers"),
+    path("people/<int:pk>/transfer/", steps.transfer, name="transfer"),
+    path("people/<int:pk>/end/", steps.end, name="end"),
+    path("steps/<int:pk>/files/", steps.step_files, name="step_files"),
+    path("files/<int:pk>/", steps.step_file, name="step_file"),
 ]

@@ -6,9 +6,10 @@ through a router of its own, included here.
 
 from ninja import Router
 
-from . import cultivation, talent, targets
+from . import cultivation, pipeline, talent, targets
 
 router = Router()
+router.add_router("", pipeline.router)
 router.add_router("", cultivation.router)
 router.add_router("", targets.router)
 router.add_router("", talent.router)

@@ -1,0 +1,1 @@
+"""HTML input for the recruitment pages; every write goes through `recruitment.domain`."""
