@@ -10,7 +10,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import make_member
+from tests.factories import make_id, make_member
 from xianfeng.members import domain
 from xianfeng.members.birthdays import anniversary, parse_month, political_birthdays
 
@@ -20,18 +20,22 @@ D = dt.date
 
 @pytest.fixture
 def june(tree):
-    make_member(
+    # born in 1970 whatever the factory's sequence: every joining date is after 18
+    def member(*args, **kwargs):
+        return make_member(*args, id_number=make_id(D(1970, 1, 1)), **kwargs)
+
+    member(
         tree.branch_a, code="MA7", name="周一", joined_on=D(2001, 6, 20), full_on=D(2002, 6, 20)
     )
-    make_member(
+    member(
         tree.branch_a2, code="MA8", name="吴二", status="probationary", joined_on=D(2024, 6, 5)
     )
-    make_member(
+    member(
         tree.branch_a, code="MA9", name="郑三", joined_on=D(2025, 6, 1), status="probationary"
     )
-    gone = make_member(tree.branch_a, code="MA10", name="冯四", joined_on=D(1999, 6, 1))
+    gone = member(tree.branch_a, code="MA10", name="冯四", joined_on=D(1999, 6, 1))
     domain.set_member_status(member=gone, status="left", on=D(2020, 1, 1), reason="deceased")
-    make_member(tree.branch_b, code="MB7", name="陈五", joined_on=D(2000, 6, 1))
+    member(tree.branch_b, code="MB7", name="陈五", joined_on=D(2000, 6, 1))
     return tree
 
 
