@@ -1,0 +1,137 @@
+"""What the recruitment demo reads from the saved demo: the towns, their branches with
+full members, the committees that decide, the seats, and the holiday calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from xianfeng.compliance.calendar import Calendar
+from xianfeng.members.models import Member, Status
+from xianfeng.orgs.models import MEMBER_KINDS, Level, Org, OrgKind, Seat
+
+# Branches smaller than this take no one into the pipeline (too few mentors and
+# introducers); the demo's deliberately irregular orgs are left as they are.
+MIN_FULL = 6
+
+
+@dataclass(eq=False, slots=True)
+class Branch:
+    """A branch-level org under a town that develops members."""
+
+    pk: int
+    code: str
+    name: str
+    path: str
+    sector: str
+    committee: int  # the nearest party committee above (decides the committee steps)
+    town: Town
+    full: list[tuple[int, dt.date]] = field(default_factory=list)  # (member id, full_on)
+
+
+@dataclass(eq=False, slots=True)
+class Town:
+    """A town party committee (at town scale the root) and its branches."""
+
+    pk: int
+    code: str
+    name: str
+    path: str
+    block: int  # index of its county (cases go to the first town of each)
+    branches: list[Branch] = field(default_factory=list)
+
+
+@dataclass(eq=False, slots=True)
+class World:
+    root: Org
+    orgs: dict[int, tuple[str, str, str, str, int]]  # pk → path, kind, level, code, depth
+    towns: list[Town]
+    seats: list[tuple[int, int, dt.date | None, dt.date | None]]  # org, member, start, end
+    calendar: Calendar
+    skipped: set[int]  # orgs under irregular ones: nothing added there
+
+    @property
+    def branches(self) -> list[Branch]:
+        return [b for t in self.towns for b in t.branches]
+
+
+def load_world(root: Org, irregular: set[str]) -> World:
+    rows = Org.objects.filter(path__startswith=root.path).values_list(
+        "pk", "path", "kind", "level", "code", "depth", "name", "sector"
+    )
+    orgs = {
+        pk: (path, kind, level, code, parent) for pk, path, kind, level, code, parent, *_ in rows
+    }
+    odd = [path for path, _k, _l, code, _p in orgs.values() if code in irregular]
+    skipped = {pk for pk, o in orgs.items() if any(o[0].startswith(p) for p in odd)}
+    towns = _towns(root, rows)
+    by_path = {t.path: t for t in towns}
+    committees = {o[0]: pk for pk, o in orgs.items() if o[1] == OrgKind.PARTY_COMMITTEE}
+    for pk, path, kind, _level, code, _parent, name, sector in sorted(rows, key=lambda r: r[1]):
+        town = next((t for p, t in by_path.items() if path.startswith(p)), None)
+        if kind not in MEMBER_KINDS or town is None or pk in skipped:
+            continue
+        committee = max((p for p in committees if path.startswith(p) and p != path), key=len)
+        town.branches.append(Branch(pk, code, name, path, sector, committees[committee], town))
+    _full_members(towns)
+    return World(root, orgs, towns, _seats(root), Calendar(), skipped)
+
+
+def _towns(root: Org, rows: object) -> list[Town]:
+    towns: list[Town] = []
+    blocks: dict[str, int] = {}
+    for pk, path, kind, level, code, parent, name, _sector in sorted(rows, key=lambda r: r[1]):  # type: ignore[attr-defined]
+        if kind != OrgKind.PARTY_COMMITTEE or (level != Level.TOWN and pk != root.pk):
+            continue
+        if root.level == Level.TOWN and pk != root.pk:
+            continue
+        county = path[: len(root.path) + Org.steplen] if root.level == Level.CITY else root.path
+        block = blocks.setdefault(county, len(blocks))
+        towns.append(Town(pk, code, name, path, block))
+    return towns
+
+
+def _full_members(towns: list[Town]) -> None:
+    branches = {b.pk: b for t in towns for b in t.branches}
+    found = (
+        Member.objects.filter(org_id__in=list(branches), status=Status.FULL)
+        .order_by("org_id", "pk")
+        .values_list("org_id", "pk", "full_on")
+    )
+    for org, pk, full_on in found:
+        if full_on is not None:
+            branches[org].full.append((pk, full_on))
+    for town in towns:
+        town.branches = [b for b in town.branches if len(b.full) >= MIN_FULL]
+
+
+def _seats(root: Org) -> list[tuple[int, int, dt.date | None, dt.date | None]]:
+    found = Seat.objects.filter(org__path__startswith=root.path, member__isnull=False)
+    rows = found.order_by("pk").values_list("org_id", "member_id", "started_on", "ended_on")
+    return [(o, m, a, b) for o, m, a, b in rows if m is not None]
+
+
+def members_by_org(root: Org) -> dict[int, list[tuple[int, dt.date, str, dt.date | None]]]:
+    """org id → its members still in the register: (id, joined_on, status, full_on)."""
+    found: dict[int, list[tuple[int, dt.date, str, dt.date | None]]] = defaultdict(list)
+    rows = (
+        Member.objects.filter(org__path__startswith=root.path)
+        .exclude(status=Status.LEFT)
+        .order_by("org_id", "pk")
+        .values_list("org_id", "pk", "joined_on", "status", "full_on")
+    )
+    for org, pk, joined, status, full_on in rows:
+        found[org].append((pk, joined, status, full_on))
+    return found
+
+
+def case_towns(world: World) -> list[Town]:
+    """The towns with the demo's late cases: the first town (with branches) of each county."""
+    seen: set[int] = set()
+    found: list[Town] = []
+    for town in world.towns:
+        if town.block not in seen and town.branches:
+            seen.add(town.block)
+            found.append(town)
+    return found
