@@ -25,7 +25,7 @@ from .timeline import Late, Planned, Timeline
 from .world import Branch, Town, World, case_towns
 
 REGION = "320684"
-STAGE_OF = {
+STAGE_OF: dict[str, str] = {
     K.APPLICATION: Stage.APPLICANT,
     K.ACTIVIST: Stage.ACTIVIST,
     K.CANDIDATE: Stage.ADMISSION_CANDIDATE,
@@ -33,14 +33,14 @@ STAGE_OF = {
     K.CONVERSION_APPROVAL: Stage.FULL,
     K.END: Stage.ENDED,
 }
-DATE_OF = {
+DATE_OF: dict[str, str] = {
     K.APPLICATION: "applied_on",
     K.ACTIVIST: "activist_on",
     K.CANDIDATE: "candidate_on",
     K.ADMISSION_MEETING: "admitted_on",
     K.APPROVAL: "approved_on",
 }
-DECIDED_BY = {
+DECIDED_BY: dict[str, str] = {
     K.TALK: "党支部组织委员",
     K.ACTIVIST: "党支部委员会",
     K.ACTIVIST_FILED: "基层党委组织委员",
@@ -272,7 +272,7 @@ class PipelineBuilder:
                 joined_on=p.admitted_on,
                 full_on=p.probation_ends_on if full else None,
                 status=Status.FULL if full else Status.PROBATIONARY,
-                status_since=p.probation_ends_on if full else p.admitted_on,
+                status_since=(p.probation_ends_on if full else None) or p.admitted_on,
                 org_id=p.org_id,
                 category=Category.RURAL if p.sector == "rural" else Category.IN_SERVICE,
             )

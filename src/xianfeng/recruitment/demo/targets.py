@@ -15,7 +15,7 @@ from ..models import Target, TargetKind
 from .world import World
 
 Events = dict[str, list[tuple[str, dt.date]]]  # kind → (org path, day)
-NOTES = {
+NOTES: dict[str, str] = {
     TargetKind.ADMISSIONS: "按上级下达的发展党员计划",
     TargetKind.MEMBER_TO_TALENT: "三培养工作目标",
 }

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from xianfeng.compliance.calendar import Calendar
 from xianfeng.members.models import Member, Status
@@ -60,16 +62,18 @@ def load_world(root: Org, irregular: set[str]) -> World:
     rows = Org.objects.filter(path__startswith=root.path).values_list(
         "pk", "path", "kind", "level", "code", "depth", "name", "sector"
     )
-    orgs = {
-        pk: (path, kind, level, code, parent) for pk, path, kind, level, code, parent, *_ in rows
-    }
+    orgs = {pk: (path, kind, level, code, depth) for pk, path, kind, level, code, depth, *_ in rows}
     odd = [path for path, _k, _l, code, _p in orgs.values() if code in irregular]
     skipped = {pk for pk, o in orgs.items() if any(o[0].startswith(p) for p in odd)}
     towns = _towns(root, rows)
     by_path = {t.path: t for t in towns}
     committees = {o[0]: pk for pk, o in orgs.items() if o[1] == OrgKind.PARTY_COMMITTEE}
-    for pk, path, kind, _level, code, _parent, name, sector in sorted(rows, key=lambda r: r[1]):
-        town = next((t for p, t in by_path.items() if path.startswith(p)), None)
+    for pk, path, kind, _level, code, _depth, name, sector in sorted(rows, key=lambda r: r[1]):
+        town = max(
+            (t for p, t in by_path.items() if path.startswith(p)),
+            key=lambda t: len(t.path),
+            default=None,
+        )
         if kind not in MEMBER_KINDS or town is None or pk in skipped:
             continue
         committee = max((p for p in committees if path.startswith(p) and p != path), key=len)
@@ -78,13 +82,14 @@ def load_world(root: Org, irregular: set[str]) -> World:
     return World(root, orgs, towns, _seats(root), Calendar(), skipped)
 
 
-def _towns(root: Org, rows: object) -> list[Town]:
+def _towns(root: Org, rows: Iterable[tuple[Any, ...]]) -> list[Town]:
     towns: list[Town] = []
     blocks: dict[str, int] = {}
-    for pk, path, kind, level, code, parent, name, _sector in sorted(rows, key=lambda r: r[1]):  # type: ignore[attr-defined]
-        if kind != OrgKind.PARTY_COMMITTEE or (level != Level.TOWN and pk != root.pk):
-            continue
-        if root.level == Level.TOWN and pk != root.pk:
+    for pk, path, kind, level, code, _depth, name, _sector in sorted(rows, key=lambda r: r[1]):
+        town_scale = root.level == Level.TOWN
+        if kind != OrgKind.PARTY_COMMITTEE or (
+            pk != root.pk if town_scale else level != Level.TOWN
+        ):
             continue
         county = path[: len(root.path) + Org.steplen] if root.level == Level.CITY else root.path
         block = blocks.setdefault(county, len(blocks))
