@@ -72,7 +72,7 @@ def save_recruitment(
     plans = pipeline.plan()
     pipeline.save(set(disciplined))
     progress = CultivationBuilder(ctx, world).build(set(disciplined))
-    falling = world.towns[1].path if len(world.towns) > 1 else ""
+    falling = world.towns[-1].path if len(world.towns) > 1 else ""
     talents.save(disciplined, falling)
     events = _events(plans)
     events[TargetKind.MEMBER_TO_TALENT] = progress.member_to_talent

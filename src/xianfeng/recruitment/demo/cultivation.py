@@ -15,6 +15,7 @@ from faker import Faker
 from xianfeng.core.demo import DemoContext
 from xianfeng.members.models import Member, Status
 from xianfeng.orgs.models import Level, OrgKind
+from xianfeng.study.models import Enrollment
 
 from ..models import (
     Cultivation,
@@ -26,7 +27,7 @@ from ..models import (
     TalentStatus,
     Track,
 )
-from .world import World, case_towns
+from .world import World, case_branch, case_towns
 
 PAIRED_KINDS = frozenset({OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.JOINT_BRANCH})
 TRAININGS = ("实用技术培训班", "电子商务培训", "种养殖技术培训", "经营管理培训", "农机维修培训")
@@ -58,6 +59,7 @@ class CultivationBuilder:
         self.files: list[tuple[Cultivation, list[CultivationEntry]]] = []
         self.progress = Progress()
         self.case_towns = {t.path for t in case_towns(world)}
+        self.case_branches = {case_branch(t).pk for t in case_towns(world)}
 
     def build(self, taken: set[int]) -> Progress:
         """Plan and save; `taken` are members already in a file or disciplined."""
@@ -109,46 +111,41 @@ class CultivationBuilder:
 
     # --- track (b): talents paired with the branch committees -----------------------------
     def _pairs_b(self) -> None:
-        orgs, world = self.world.orgs, self.world
-        towns = [t.path for t in world.towns]
+        """A talent paired with each member of a branch committee (a few not paired); in a
+        case branch one member never paired, a file with one session last year and one
+        with none this year (DEV-05, DEV-03)."""
         seen: set[int] = set()
-        case_short = {t: 0 for t in self.case_towns}
-        for org, member, start, end in world.seats:
-            path, kind = orgs[org][0], orgs[org][1]
-            if kind not in PAIRED_KINDS or org in world.skipped or member in seen:
+        cases = {pk: [1, 2, 3] for pk in self.case_branches}
+        towns = tuple(t.path for t in self.world.towns)
+        for org, member, start, end in self.world.seats:
+            path, kind = self.world.orgs[org][:2]
+            if kind not in PAIRED_KINDS or org in self.world.skipped or member in seen:
                 continue
-            if not any(path.startswith(t) for t in towns) or (
-                end and end < dt.date(self.year - 1, 1, 1)
-            ):
+            if not path.startswith(towns) or (end and end < dt.date(self.year - 1, 1, 1)):
                 continue
             seen.add(member)
-            town = next(t for t in towns if path.startswith(t))
-            case = 0
-            if town in case_short and case_short[town] < 3:
-                case_short[town] += 1
-                case = case_short[town]
-                if case == 1:
-                    continue  # a branch committee member never paired (DEV-05)
-            elif self.rng.random() < 0.03:
+            both = end is None and (start is None or start <= dt.date(self.year - 1, 6, 30))
+            case = cases[org].pop(0) if both and cases.get(org) else 0
+            if case == 1 or (case == 0 and self.rng.random() < 0.03):
                 continue
-            started = max(start or dt.date(self.year - 3, 1, 1), dt.date(self.year - 2, 6, 1))
-            started = min(started + dt.timedelta(days=self.rng.randint(5, 40)), self.as_of)
-            talent = self._talent(
-                org, "", TalentStatus.CULTIVATING, started - dt.timedelta(days=30)
-            )
-            file = Cultivation(
-                org_id=org,
-                track=Track.TALENT_TO_MEMBER,
-                pair_id=member,
-                started_on=started,
-                status=CultivationStatus.ACTIVE,
-                status_since=started,
-                goal=GOALS[Track.TALENT_TO_MEMBER],
-            )
-            file.talent = talent
-            self.files.append(
-                (file, self._entries(started, EntryKind.THEORY, THEORY, (2, 3), case))
-            )
+            self._file_b(org, member, start, case)
+
+    def _file_b(self, org: int, member: int, start: dt.date | None, case: int) -> None:
+        started = max(start or dt.date(self.year - 3, 1, 1), dt.date(self.year - 2, 6, 1))
+        started = min(started + dt.timedelta(days=self.rng.randint(5, 40)), self.as_of)
+        surveyed = started - dt.timedelta(days=30)
+        file = Cultivation(
+            org_id=org,
+            track=Track.TALENT_TO_MEMBER,
+            pair_id=member,
+            started_on=started,
+            status=CultivationStatus.ACTIVE,
+            status_since=started,
+            goal=GOALS[Track.TALENT_TO_MEMBER],
+        )
+        file.talent = self._talent(org, "", TalentStatus.CULTIVATING, surveyed)
+        entries = self._entries(started, EntryKind.THEORY, THEORY, (2, 3), case)
+        self.files.append((file, entries))
 
     def _entries(
         self,
@@ -183,11 +180,18 @@ class CultivationBuilder:
 
     # --- track (a): young members trained; track (c): paired with the town committee ----
     def _track_a(self, young: dict[int, list[int]], taken: set[int]) -> None:
+        trained = set(
+            Enrollment.objects.filter(member__org_id__in=list(self.case_branches)).values_list(
+                "member_id", flat=True
+            )
+        )
         for town in self.world.towns:
-            cases = [2, 3] if town.path in self.case_towns else []
             for branch in town.branches:
+                cases = [2, 3] if branch.pk in self.case_branches else []
                 pool = [m for m in young.get(branch.pk, []) if m not in taken]
-                for member in pool[: max(1, len(pool) // 15)]:
+                if cases:  # short of trainings: none counted from training classes either
+                    pool = [m for m in pool if m not in trained] + pool
+                for member in list(dict.fromkeys(pool))[: max(1 + len(cases), len(pool) // 15)]:
                     taken.add(member)
                     self._file_a(branch.pk, member, cases.pop(0) if cases else 0)
 

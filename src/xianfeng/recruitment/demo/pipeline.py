@@ -22,7 +22,7 @@ from xianfeng.members.models import Category, Member, Placement, Status, StatusS
 from ..models import Introducer, Mentor, Person, Stage, Step, TalentEntry
 from ..models import StepKind as K
 from .timeline import Late, Planned, Timeline
-from .world import Branch, Town, World, case_towns
+from .world import Branch, Town, World, case_branch, case_towns
 
 REGION = "320684"
 STAGE_OF: dict[str, str] = {
@@ -128,8 +128,8 @@ class PipelineBuilder:
         self._add(branch, planned, ended=ended)
 
     def _cases(self, town: Town) -> None:
-        """The late cases, in the town's first branch (its records fall behind)."""
-        branch = town.branches[0]
+        """The late cases, in one branch of the town (its records fall behind)."""
+        branch = case_branch(town)
         for day in (self.last_year_end, self.as_of):
             for name, kind, before, late in CASES:
                 late = _gaps(late, name, day)

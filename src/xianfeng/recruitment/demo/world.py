@@ -132,11 +132,16 @@ def members_by_org(root: Org) -> dict[int, list[tuple[int, dt.date, str, dt.date
 
 
 def case_towns(world: World) -> list[Town]:
-    """The towns with the demo's late cases: the first town (with branches) of each county."""
-    seen: set[int] = set()
-    found: list[Town] = []
+    """The towns with the demo's late cases: the second town of each county (the first
+    one holds document 004, without the talent rules of 001), the only town at town scale."""
+    by_block: dict[int, list[Town]] = defaultdict(list)
     for town in world.towns:
-        if town.block not in seen and town.branches:
-            seen.add(town.block)
-            found.append(town)
-    return found
+        if town.branches:
+            by_block[town.block].append(town)
+    return [towns[1] if len(towns) > 1 else towns[0] for towns in by_block.values()]
+
+
+def case_branch(town: Town) -> Branch:
+    """The branch of a case town whose records fall behind: its largest village branch."""
+    rural = [b for b in town.branches if b.sector == "rural"] or town.branches
+    return max(rural, key=lambda b: (len(b.full), b.path))
