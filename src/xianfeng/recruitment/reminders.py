@@ -1,4 +1,14 @@
-"""Reminders of recruitment deadlines for the daily digest (settings.REMINDER_SOURCES)."""
+"""Reminders of recruitment deadlines for the daily digest (settings.REMINDER_SOURCES).
+
+Every pipeline deadline of a person still in the pipeline (`rules.parts.dues`: talk,
+review, thought report of the quarter, admission meeting after the pre-review, approval,
+oath, conversion) not yet met on `as_of` and due within recruitment.reminders.lead_days
+(from the policy at the person's org) or overdue, to the admins and officers in charge
+of the person's org (`accounts.queries.officers_in_charge`: the org's own, else the
+nearest org above with some). The key holds the deadline, so a user is told once when
+it comes due and once when it is overdue, and a later deadline (the next review) starts
+over. Set-wise: one query for the people, one for their steps, one for the recipients.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +16,82 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 
-def recruitment_reminders(as_of: dt.date) -> Iterator[Any]:
-    """Every pipeline deadline coming due or overdue, to the branch officers."""
-    yield from ()
+from xianfeng.accounts.queries import officers_in_charge
+from xianfeng.compliance.policy import resolver
+from xianfeng.notices.reminders import Reminder
+
+from .facts import PERSON_FIELDS
+from .models import OPEN_STAGES, Person
+from .rules.parts import Due, due_months, dues, steps_of
+
+LEAD_DAYS = "recruitment.reminders.lead_days"
+CATEGORY = "发展党员"
+# what is due → (what to do, what it is when late)
+TEXTS = {
+    "talk": "派人谈话",
+    "review": "培养考察",
+    "report": "递交本季度思想汇报",
+    "meeting": "召开支部大会讨论接收",
+    "approval": "报党委审批接收预备党员",
+    "oath": "组织入党宣誓",
+    "conversion": "报党委审批转正",
+}
+
+
+def _people() -> list[dict[str, Any]]:
+    rows = Person.objects.filter(stage__in=OPEN_STAGES).order_by("pk")
+    return [dict(row) for row in rows.values(*PERSON_FIELDS, "name", "org__name", "org__code")]
+
+
+def person_url(person: dict[str, Any]) -> str:
+    """The person's record page, or (before it exists) the org's people list."""
+    try:
+        return reverse("recruitment:person", args=[person["id"]])
+    except NoReverseMatch:
+        return reverse("recruitment:people", args=[person["org__code"]])
+
+
+def _reminder(person: dict[str, Any], due: Due, users: list[int], as_of: dt.date) -> Reminder:
+    late = due.due < as_of
+    what = TEXTS[due.what]
+    name = f"{person['org__name']}{person['name']}"
+    if late:
+        title = f"{name}应于{due.due.isoformat()}前{what}，已逾期"
+    else:
+        title = f"{name}应于{due.due.month}月{due.due.day}日前{what}"
+    return Reminder(
+        recipients=tuple(users),
+        key=f"rc:{due.what}:{person['id']}:{due.due.isoformat()}",
+        category=CATEGORY,
+        title=title,
+        due=due.due,
+        overdue=late,
+        org_name=person["org__name"],
+        url=person_url(person),
+    )
+
+
+def recruitment_reminders(as_of: dt.date) -> Iterator[Reminder]:
+    """Every pipeline deadline coming due or overdue, to the officers of the person's org."""
+    people = _people()
+    if not people:
+        return
+    policy = resolver(day=as_of)
+    steps = steps_of(Q(person__stage__in=OPEN_STAGES), as_of)
+    recipients = officers_in_charge({p["org__path"] for p in people})
+    settings: dict[int, tuple[dict[str, int], int]] = {}
+    for person in people:
+        users = recipients.get(person["org__path"])
+        if not users:
+            continue
+        at = policy.at(person["org__path"])
+        if id(at) not in settings:
+            settings[id(at)] = (due_months(at), int(at.value(LEAD_DAYS)))
+        months, lead = settings[id(at)]
+        horizon = as_of + dt.timedelta(days=lead)
+        for due in dues(person, steps.get(person["id"], {}), months, as_of):
+            if due.open_on(as_of) and due.due <= horizon:
+                yield _reminder(person, due, users, as_of)

@@ -14,12 +14,22 @@ class Command(BaseCommand):
         "性能测试：import（市级党员名册导入）、check（市级全量合规检查）、"
         "load（本机网页服务压力测试）、roundtrip（示范数据全量导出后导入空库并逐行比对）、"
         "export（当前数据库全部党员导出，脱敏与完整身份证号各一次）、"
-        "supervision（当前数据库：全部检查发现生成问题清单、督查规则、审核队列页面）"
+        "supervision（当前数据库：全部检查发现生成问题清单、督查规则、审核队列页面）、"
+        "recruitment（当前数据库：发展党员和人才培养规则、目标进度表）"
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
-            "what", choices=["import", "check", "load", "roundtrip", "export", "supervision"]
+            "what",
+            choices=[
+                "import",
+                "check",
+                "load",
+                "roundtrip",
+                "export",
+                "supervision",
+                "recruitment",
+            ],
         )
         parser.add_argument(
             "--scale",
@@ -91,6 +101,11 @@ class Command(BaseCommand):
             return
         if options["what"] == "supervision":
             self.stdout.write(json.dumps(self._supervision(options), ensure_ascii=False, indent=2))
+            return
+        if options["what"] == "recruitment":
+            from xianfeng.bench import recruiting
+
+            self.stdout.write(json.dumps(recruiting.run(), ensure_ascii=False, indent=2))
             return
         if options["what"] == "export":
             from xianfeng.bench import exporting

@@ -1,0 +1,1 @@
+"""Reads of recruitment reused by pages, API and rules, one module per area."""

@@ -1,0 +1,119 @@
+"""MEM-03: the share of dual-lead members (“双带”型党员) rises year by year.
+
+Where members.dual_lead.must_rise holds for an org: its members are those placed in its
+subtree (full or probationary) on `day` (the year's last day, or as-of in the year in
+progress), and on 31 December of the year before; an org with at least
+members.dual_lead.min_members members on `day` whose share of members recognized for the
+year (DualLead.year) is not higher than the share recognized for the year before among
+its members then is a finding (a warning). Parties groups and temporary orgs are not
+judged. Placements from the shared fact `placements_on` (both days), one query of the
+dual-lead records of the two years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from xianfeng.compliance.registry import Context, Found, rule
+from xianfeng.members.models import DualLead
+from xianfeng.members.queries import FEW
+from xianfeng.orgs.models import Org, OrgKind
+
+from .parts import cited
+
+MUST_RISE = "members.dual_lead.must_rise"
+MIN_MEMBERS = "members.dual_lead.min_members"
+NOT_JUDGED = (OrgKind.PARTY_GROUP, OrgKind.TEMPORARY_ORG)
+
+
+def shares(ctx: Context, day: dt.date, year: int) -> tuple[Counter[str], Counter[str]]:
+    """Members placed in the subtree on `day` and those of them recognized as dual-lead
+    for `year`, counted at their org and every org above it: ({path: n}, {path: n})."""
+    placed = ctx.fact("placements_on", day=day)
+    paths = org_paths(ctx, {row[1] for row in placed})
+    dual_lead = DualLead.objects.filter(year=year)
+    if len(placed) <= FEW:
+        dual_lead = dual_lead.filter(member_id__in=[row[0] for row in placed])
+    leading = set(dual_lead.values_list("member_id", flat=True))
+    members: Counter[str] = Counter()
+    dual: Counter[str] = Counter()
+    step = Org.steplen
+    for member_id, org_id, *_rest in placed:
+        path = paths.get(org_id, "")
+        for end in range(step, len(path) + 1, step):
+            members[path[:end]] += 1
+            if member_id in leading:
+                dual[path[:end]] += 1
+    return members, dual
+
+
+def org_paths(ctx: Context, org_ids: set[int]) -> dict[int, str]:
+    """The paths of `org_ids`: the orgs of the run, and those dissolved since (one query
+    when there are any)."""
+    paths = {org["id"]: org["path"] for org in ctx.orgs()}
+    missing = org_ids - set(paths)
+    if missing:
+        paths.update(Org.objects.filter(pk__in=missing).values_list("pk", "path"))
+    return paths
+
+
+def _share(dual: int, members: int) -> Decimal:
+    return (Decimal(dual) / Decimal(members)).quantize(Decimal("0.0001")) if members else Decimal(0)
+
+
+@rule(
+    "MEM-03",
+    title="“双带”型党员比例逐年提高",
+    text="培养“双带”型党员（创业致富型、创新转型型、创优提质型），其占党员的比例逐年"
+    "提高；本年比例不高于上年的党组织为问题（党员少于规定人数的不计）。",
+    source="seed 000 §2–3",
+    period="year",
+    severity="warning",
+)
+def mem_03_dual_lead_share(ctx: Context) -> Iterator[Found]:
+    """Per org under must_rise with enough members, a dual-lead share of the year not
+    above the year before (MEM-03)."""
+    year = ctx.period.start.year
+    judged: list[tuple[dict[str, Any], Any]] = []
+    for org in ctx.orgs():
+        if org["kind"] in NOT_JUDGED:
+            continue
+        policy = ctx.policy.at(org["path"])
+        if policy.value(MUST_RISE):
+            judged.append((org, policy))
+    if not judged:
+        return
+    members, dual = shares(ctx, ctx.day, year)
+    before_day = dt.date(year - 1, 12, 31)
+    members_before, dual_before = shares(ctx, before_day, year - 1)
+    for org, policy in judged:
+        path = org["path"]
+        least = policy.entry(MIN_MEMBERS)
+        if members[path] < least["value"]:
+            continue
+        now = _share(dual[path], members[path])
+        before = _share(dual_before[path], members_before[path])
+        if now > before:
+            continue
+        message = f"{year}年“双带”型党员占党员比例{now:.2%}，未高于{year - 1}年的{before:.2%}"
+        evidence = {
+            "dual_lead_share": str(now),
+            "dual_lead_count": dual[path],
+            "members_counted": members[path],
+            "dual_lead_share_before": str(before),
+            "dual_lead_count_before": dual_before[path],
+            "members_counted_before": members_before[path],
+            "min_members_counted": least["value"],
+            "as_of": ctx.day.isoformat(),
+        }
+        yield Found(
+            org["id"],
+            ctx.period.label,
+            "warning",
+            message,
+            cited(evidence, policy.entry(MUST_RISE), least),
+        )
