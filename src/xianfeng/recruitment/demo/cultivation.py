@@ -119,7 +119,7 @@ class CultivationBuilder:
         towns = tuple(t.path for t in self.world.towns)
         for org, member, start, end in self.world.seats:
             path, kind = self.world.orgs[org][:2]
-            if kind not in PAIRED_KINDS or org in self.world.skipped or member in seen:
+            if kind not in PAIRED_KINDS or member in seen:
                 continue
             if not path.startswith(towns) or (end and end < dt.date(self.year - 1, 1, 1)):
                 continue
