@@ -38,6 +38,7 @@ from ..models import (
     TargetKind,
 )
 from .cultivation import CultivationBuilder
+from .life import save_talks
 from .pipeline import PipelineBuilder, Plan
 from .talents import TalentsBuilder
 from .targets import Events, TargetsBuilder
@@ -71,6 +72,7 @@ def save_recruitment(
     pipeline = PipelineBuilder(ctx, world, used_ids, member_seq)
     plans = pipeline.plan()
     pipeline.save(set(disciplined))
+    save_talks(ctx, world, [p.member for p in plans if p.member is not None])
     progress = CultivationBuilder(ctx, world).build(set(disciplined))
     falling = world.towns[-1].path if len(world.towns) > 1 else ""
     talents.save(disciplined, falling)

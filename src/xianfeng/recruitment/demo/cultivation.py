@@ -117,7 +117,7 @@ class CultivationBuilder:
         seen: set[int] = set()
         cases = {pk: [1, 2, 3] for pk in self.case_branches}
         towns = tuple(t.path for t in self.world.towns)
-        for org, member, start, end in self.world.seats:
+        for org, member, start, end, _role in self.world.seats:
             path, kind = self.world.orgs[org][:2]
             if kind not in PAIRED_KINDS or member in seen:
                 continue
@@ -243,7 +243,7 @@ class CultivationBuilder:
         orgs, world = self.world.orgs, self.world
         towns = {t.pk: t for t in world.towns}
         held: dict[int, list[int]] = {}
-        for org, member, _start, end in world.seats:
+        for org, member, _start, end, _role in world.seats:
             if org in towns and end is None and orgs[org][2] == Level.TOWN:
                 held.setdefault(org, []).append(member)
         for pk, town in towns.items():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xianfeng.compliance.calendar import Calendar
-from xianfeng.members.models import Member, Status
+from xianfeng.members.models import Member, Placement, Status
 from xianfeng.orgs.models import MEMBER_KINDS, Level, Org, OrgKind, Seat
 
 # Branches smaller than this take no one into the pipeline (too few mentors and
@@ -49,7 +49,9 @@ class World:
     root: Org
     orgs: dict[int, tuple[str, str, str, str, int]]  # pk → path, kind, level, code, depth
     towns: list[Town]
-    seats: list[tuple[int, int, dt.date | None, dt.date | None]]  # org, member, start, end
+    seats: list[
+        tuple[int, int, dt.date | None, dt.date | None, str]
+    ]  # org, member, start, end, role
     calendar: Calendar
     skipped: set[int]  # orgs under irregular ones: nothing added there
 
@@ -111,23 +113,27 @@ def _full_members(towns: list[Town]) -> None:
         town.branches = [b for b in town.branches if len(b.full) >= MIN_FULL]
 
 
-def _seats(root: Org) -> list[tuple[int, int, dt.date | None, dt.date | None]]:
+def _seats(root: Org) -> list[tuple[int, int, dt.date | None, dt.date | None, str]]:
     found = Seat.objects.filter(org__path__startswith=root.path, member__isnull=False)
-    rows = found.order_by("pk").values_list("org_id", "member_id", "started_on", "ended_on")
-    return [(o, m, a, b) for o, m, a, b in rows if m is not None]
+    rows = found.order_by("pk").values_list("org_id", "member_id", "started_on", "ended_on", "role")
+    return [(o, m, a, b, r) for o, m, a, b, r in rows if m is not None]
 
 
 def members_by_org(root: Org) -> dict[int, list[tuple[int, dt.date, str, dt.date | None]]]:
-    """org id → its members still in the register: (id, joined_on, status, full_on)."""
+    """org id → the members placed there now, full or probationary: (id, placed since,
+    status, full_on)."""
     found: dict[int, list[tuple[int, dt.date, str, dt.date | None]]] = defaultdict(list)
     rows = (
-        Member.objects.filter(org__path__startswith=root.path)
-        .exclude(status=Status.LEFT)
-        .order_by("org_id", "pk")
-        .values_list("org_id", "pk", "joined_on", "status", "full_on")
+        Placement.objects.filter(
+            org__path__startswith=root.path,
+            ended_on__isnull=True,
+            member__status__in=[Status.FULL, Status.PROBATIONARY],
+        )
+        .order_by("org_id", "member_id")
+        .values_list("org_id", "member_id", "started_on", "member__status", "member__full_on")
     )
-    for org, pk, joined, status, full_on in rows:
-        found[org].append((pk, joined, status, full_on))
+    for org, pk, since, status, full_on in rows:
+        found[org].append((pk, since, status, full_on))
     return found
 
 
