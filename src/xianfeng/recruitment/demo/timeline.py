@@ -84,9 +84,9 @@ class Timeline:
             K.CANDIDATE, activist + dt.timedelta(days=366) + self.days(0, 150 + slow)
         )
         meeting = self._admission(candidate)
-        self._periodic(activist, meeting, late)
         approval = meeting + (dt.timedelta(days=late.approval) or self.days(10, 60))
         self.add(K.APPROVAL, approval, True, special=bool(late.approval))
+        self._periodic(activist, approval, late)
         self.add(K.OATH, approval + (dt.timedelta(days=late.oath) or self.days(3, 25)))
         self._conversion(meeting, approval, late, extend)
         return Planned(sorted(self.steps, key=lambda s: s[1]), late.mentor_gap)
@@ -121,13 +121,13 @@ class Timeline:
             in_favour=favour,
         )
 
-    def _periodic(self, activist: dt.date, meeting: dt.date, late: Late) -> None:
+    def _periodic(self, activist: dt.date, approval: dt.date, late: Late) -> None:
         """Reviews every five to six months and a thought report every quarter, from the
-        activist to the admission meeting (gaps where a case says so)."""
+        activist to the approval (gaps where a case says so)."""
         day = activist
         while True:
             day += self.days(140, 175)
-            if day >= meeting:
+            if day >= approval:
                 break
             if (
                 late.review_gap
@@ -139,7 +139,7 @@ class Timeline:
         while True:
             quarter = add_months(quarter, 3)
             on = quarter + self.days(5, 80)
-            if on >= meeting:
+            if on >= approval:
                 break
             end = add_months(quarter, 3) - DAY
             gap = late.report_gap
