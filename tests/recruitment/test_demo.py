@@ -9,8 +9,11 @@ import pytest
 
 from tests.conftest import shared_demo
 from xianfeng.compliance.calendar import Calendar
+from xianfeng.compliance.engine import evaluate
 from xianfeng.core.demo import add_years
+from xianfeng.lib.dates import parse_period
 from xianfeng.members.models import Placement, Status, StatusSpell
+from xianfeng.orgs.models import Org
 from xianfeng.recruitment.demo.timeline import notice_end
 from xianfeng.recruitment.models import (
     Cultivation,
@@ -103,3 +106,15 @@ def test_steps_are_in_order_and_decided_where_they_must_be(town, db):
 def test_one_candidate_notice_runs_across_the_national_day_holiday(town, db):
     notice = Step.objects.get(kind=StepKind.CANDIDATE_NOTICE, on=dt.date(2025, 9, 29))
     assert notice.ends_on == dt.date(2025, 10, 11)
+
+
+def test_only_the_planned_cases_break_the_time_rules(town, db):
+    """Everyone else's steps keep the time rules: DEV-01 and DEV-02 find people only in
+    the one branch whose records the demo lets fall behind, in both years."""
+    roots = list(Org.objects.filter(depth=1))
+    for year in (AS_OF.year - 1, AS_OF.year):
+        pairs, _orgs = evaluate(
+            roots=roots, period=parse_period(str(year)), as_of=AS_OF, rule_ids=["DEV-01", "DEV-02"]
+        )
+        assert {rule.id for rule, _finding in pairs} == {"DEV-01", "DEV-02"}
+        assert len({finding.org_id for _rule, finding in pairs}) == 1

@@ -44,7 +44,9 @@ loads in minutes, not hours.
 
 Each app owns its builder: `orgs.demo` (the tree; ORG-07 … ORG-09 records), `members.demo`
 (members, transfers, seats, temporary memberships), `orglife.demo` (meetings, attendance,
-talks, party-affairs records), `study.demo`, `accounts.demo` (the demo accounts). This
+talks, party-affairs records), `study.demo`, `accounts.demo` (the demo accounts),
+`supervision.demo` and, last, `recruitment.demo` (the pipeline of every town with the
+members it admits, cultivations, targets, dual-lead members, tags, disciplines). This
 module runs them in dependency order over one `core.demo.DemoContext`.
 """
 
