@@ -61,8 +61,10 @@ class World:
 
 
 def load_world(root: Org, irregular: set[str]) -> World:
-    rows = Org.objects.filter(path__startswith=root.path).values_list(
-        "pk", "path", "kind", "level", "code", "depth", "name", "sector"
+    rows = list(
+        Org.objects.filter(path__startswith=root.path)
+        .order_by("path")
+        .values_list("pk", "path", "kind", "level", "code", "depth", "name", "sector")
     )
     orgs = {pk: (path, kind, level, code, depth) for pk, path, kind, level, code, depth, *_ in rows}
     odd = [path for path, _k, _l, code, _p in orgs.values() if code in irregular]
@@ -70,24 +72,29 @@ def load_world(root: Org, irregular: set[str]) -> World:
     towns = _towns(root, rows)
     by_path = {t.path: t for t in towns}
     committees = {o[0]: pk for pk, o in orgs.items() if o[1] == OrgKind.PARTY_COMMITTEE}
-    for pk, path, kind, _level, code, _depth, name, sector in sorted(rows, key=lambda r: r[1]):
-        town = max(
-            (t for p, t in by_path.items() if path.startswith(p)),
-            key=lambda t: len(t.path),
-            default=None,
-        )
+    for pk, path, kind, _level, code, _depth, name, sector in rows:
+        ends = range(len(path), 0, -Org.steplen)
+        town = next((by_path[path[:end]] for end in ends if path[:end] in by_path), None)
         if kind not in MEMBER_KINDS or town is None or pk in skipped:
             continue
-        committee = max((p for p in committees if path.startswith(p) and p != path), key=len)
-        town.branches.append(Branch(pk, code, name, path, sector, committees[committee], town))
+        committee = _nearest(committees, path)
+        town.branches.append(Branch(pk, code, name, path, sector, committee, town))
     _full_members(towns)
     return World(root, orgs, towns, _seats(root), Calendar(), skipped)
+
+
+def _nearest(committees: dict[str, int], path: str) -> int:
+    """The party committee nearest above the org at `path` (it decides committee steps)."""
+    for end in range(len(path) - Org.steplen, 0, -Org.steplen):
+        if path[:end] in committees:
+            return committees[path[:end]]
+    raise ValueError(f"no party committee above {path}")
 
 
 def _towns(root: Org, rows: Iterable[tuple[Any, ...]]) -> list[Town]:
     towns: list[Town] = []
     blocks: dict[str, int] = {}
-    for pk, path, kind, level, code, _depth, name, _sector in sorted(rows, key=lambda r: r[1]):
+    for pk, path, kind, level, code, _depth, name, _sector in rows:
         town_scale = root.level == Level.TOWN
         if kind != OrgKind.PARTY_COMMITTEE or (
             pk != root.pk if town_scale else level != Level.TOWN
