@@ -46,15 +46,32 @@ def _people() -> list[dict[str, Any]]:
     return [dict(row) for row in rows.values(*PERSON_FIELDS, "name", "org__name", "org__code")]
 
 
-def person_url(person: dict[str, Any]) -> str:
-    """The person's record page, or (before it exists) the org's people list."""
-    try:
-        return reverse("recruitment:person", args=[person["id"]])
-    except NoReverseMatch:
-        return reverse("recruitment:people", args=[person["org__code"]])
+class PersonUrls:
+    """The person's record page (helper B's `recruitment:person`), or where there is none
+    the org's people list; reversed once, not once per reminder."""
+
+    def __init__(self) -> None:
+        try:
+            sample = reverse("recruitment:person", args=[0])
+        except NoReverseMatch:
+            self.person: tuple[str, str] | None = None
+        else:
+            at = sample.rindex("0")
+            self.person = (sample[:at], sample[at + 1 :])
+        self.orgs: dict[str, str] = {}
+
+    def __call__(self, person: dict[str, Any]) -> str:
+        if self.person is not None:
+            return f"{self.person[0]}{person['id']}{self.person[1]}"
+        code = person["org__code"]
+        if code not in self.orgs:
+            self.orgs[code] = reverse("recruitment:people", args=[code])
+        return self.orgs[code]
 
 
-def _reminder(person: dict[str, Any], due: Due, users: list[int], as_of: dt.date) -> Reminder:
+def _reminder(
+    person: dict[str, Any], due: Due, users: list[int], as_of: dt.date, *, url: str
+) -> Reminder:
     late = due.due < as_of
     what = TEXTS[due.what]
     name = f"{person['org__name']}{person['name']}"
@@ -70,7 +87,7 @@ def _reminder(person: dict[str, Any], due: Due, users: list[int], as_of: dt.date
         due=due.due,
         overdue=late,
         org_name=person["org__name"],
-        url=person_url(person),
+        url=url,
     )
 
 
@@ -83,6 +100,7 @@ def recruitment_reminders(as_of: dt.date) -> Iterator[Reminder]:
     steps = steps_of(Q(person__stage__in=OPEN_STAGES), as_of)
     recipients = officers_in_charge({p["org__path"] for p in people})
     settings: dict[int, tuple[dict[str, int], int]] = {}
+    urls = PersonUrls()
     for person in people:
         users = recipients.get(person["org__path"])
         if not users:
@@ -94,4 +112,4 @@ def recruitment_reminders(as_of: dt.date) -> Iterator[Reminder]:
         horizon = as_of + dt.timedelta(days=lead)
         for due in dues(person, steps.get(person["id"], {}), months, as_of):
             if due.open_on(as_of) and due.due <= horizon:
-                yield _reminder(person, due, users, as_of)
+                yield _reminder(person, due, users, as_of, url=urls(person))

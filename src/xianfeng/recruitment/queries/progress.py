@@ -89,9 +89,9 @@ def rolled_up(events: Iterable[tuple[str, str]]) -> Counter[tuple[str, str]]:
     """Events counted at their org and at every org above it: {(path, kind): n}."""
     step = Org.steplen
     found: Counter[tuple[str, str]] = Counter()
-    for path, kind in events:
+    for (path, kind), n in Counter(events).items():  # each distinct org once
         for end in range(step, len(path) + 1, step):
-            found[(path[:end], kind)] += 1
+            found[(path[:end], kind)] += n
     return found
 
 
@@ -105,7 +105,7 @@ def talented_members(orgs_q: Q, day: dt.date) -> tuple[Counter[str], Counter[str
         tags = tags.filter(member_id__in=[m for m, _path in placed])
     tagged = set(tags.values_list("member_id", flat=True))
     members = rolled_up((path, "") for _m, path in placed)
-    talented = rolled_up((path, "") for m, path in placed if m in tagged)
+    talented = rolled_up((path, "") for m, path in placed if m in tagged) if tagged else Counter()
     return (
         Counter({path: n for (path, _k), n in members.items()}),
         Counter({path: n for (path, _k), n in talented.items()}),

@@ -39,16 +39,20 @@ def shares(ctx: Context, day: dt.date, year: int) -> tuple[Counter[str], Counter
     if len(placed) <= FEW:
         dual_lead = dual_lead.filter(member_id__in=[row[0] for row in placed])
     leading = set(dual_lead.values_list("member_id", flat=True))
-    members: Counter[str] = Counter()
-    dual: Counter[str] = Counter()
+    per_org = Counter(row[1] for row in placed)
+    dual_per_org = Counter(row[1] for row in placed if row[0] in leading)
+    return up_the_tree(per_org, paths), up_the_tree(dual_per_org, paths)
+
+
+def up_the_tree(per_org: Counter[int], paths: dict[int, str]) -> Counter[str]:
+    """Counts per org added to the org and every org above it: {path: n}."""
     step = Org.steplen
-    for member_id, org_id, *_rest in placed:
+    found: Counter[str] = Counter()
+    for org_id, n in per_org.items():
         path = paths.get(org_id, "")
         for end in range(step, len(path) + 1, step):
-            members[path[:end]] += 1
-            if member_id in leading:
-                dual[path[:end]] += 1
-    return members, dual
+            found[path[:end]] += n
+    return found
 
 
 def org_paths(ctx: Context, org_ids: set[int]) -> dict[int, str]:

@@ -145,8 +145,8 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     """The first and last day of a quarter."""
-    first = dt.date(year, 3 * quarter - 2, 1)
-    return first, add_months(first, 3) - ONE_DAY
+    following = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return dt.date(year, 3 * quarter - 2, 1), following - ONE_DAY
 
 
 def next_quarter(year: int, quarter: int) -> tuple[int, int]:
@@ -171,10 +171,13 @@ def _report_dues(person: dict[str, Any], reports: list[dt.date], day: dt.date) -
         if previous < start:
             break
         quarters.append(previous)
+    first_report: dict[tuple[int, int], dt.date] = {}
+    for report in reports:  # oldest first
+        first_report.setdefault(quarter_of(report), report)
     found = []
     for year, q in reversed(quarters):
-        first, last = quarter_bounds(year, q)
-        done = next((d for d in reports if first <= d <= last), None)
+        last = quarter_bounds(year, q)[1]
+        done = first_report.get((year, q))
         found.append(Due(person["id"], person["org_id"], "report", last, done, f"{year}-Q{q}"))
     return found
 
