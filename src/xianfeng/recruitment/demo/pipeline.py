@@ -17,7 +17,7 @@ from xianfeng.lib.cipher import lookup_hash
 from xianfeng.lib.dates import add_months
 from xianfeng.lib.idcard import make_id_number, mask_id_number
 from xianfeng.lib.pinyin import person_initials
-from xianfeng.members.models import Category, Member, Placement, Status, StatusSpell
+from xianfeng.members.models import Member, Placement, Status, StatusSpell
 
 from ..models import Introducer, Mentor, Person, Stage, Step, TalentEntry
 from ..models import StepKind as K
@@ -274,7 +274,6 @@ class PipelineBuilder:
                 status=Status.FULL if full else Status.PROBATIONARY,
                 status_since=(p.probation_ends_on if full else None) or p.admitted_on,
                 org_id=p.org_id,
-                category=Category.RURAL if p.sector == "rural" else Category.IN_SERVICE,
             )
 
     def _member_rows(self, members: list[Member]) -> None:
