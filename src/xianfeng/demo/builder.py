@@ -220,13 +220,14 @@ def build_demo(
         create_demo_accounts(root.obj)
         _attach_policies(root.obj)
         save_supervision(run.ctx, root.obj)
-        save_recruitment(
+        made = save_recruitment(
             run.ctx,
             root.obj,
             used_ids=run.members.used_ids,
             member_seq=run.members.member_seq,
             irregular={code for code, _why in run.tree.irregular},
         )
+        run.life.attendance += made["attendance"]  # the newly admitted members' talks
         run.ctx.progress(run.total, run.total, "演示账号、清单督查、发展党员")
     refresh_statistics()
     seconds = time.perf_counter() - started

@@ -72,7 +72,7 @@ def save_recruitment(
     pipeline = PipelineBuilder(ctx, world, used_ids, member_seq)
     plans = pipeline.plan()
     pipeline.save(set(disciplined))
-    save_talks(ctx, world, [p.member for p in plans if p.member is not None])
+    attendance = save_talks(ctx, world, [p.member for p in plans if p.member is not None])
     progress = CultivationBuilder(ctx, world).build(set(disciplined))
     falling = world.towns[-1].path if len(world.towns) > 1 else ""
     talents.save(disciplined, falling)
@@ -82,7 +82,7 @@ def save_recruitment(
     TargetsBuilder(ctx, world, events).save()
     ctx.insert.reset_sequences()
     admitted = sum(1 for p in plans if p.member is not None)
-    return {"people": len(plans), "admitted": admitted}
+    return {"people": len(plans), "admitted": admitted, "attendance": attendance}
 
 
 def _events(plans: list[Plan]) -> Events:
