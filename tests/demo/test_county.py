@@ -183,3 +183,18 @@ def test_life_07_08_county_demo_findings_only_where_planned(county, db):
         )
         errors = {names[f.member_id] for _rule, f in pairs if f.severity == "error"}
         assert lapsed and all(any(name in note for name in errors) for note in lapsed)
+
+
+def test_mem_03_county_demo_share_falls_in_one_town(county, db):
+    """MEM-03 applies where seed 000 does (the county's root; not in the town demo, see
+    tests/demo/test_rules_at_work.py ONLY_WHERE): the demo's last town lets its dual-lead
+    share fall, so it is found in the last full year and in the year to date."""
+    town = Org.objects.filter(level="town", kind="party_committee").order_by("path").last()
+    for year in (AS_OF.year - 1, AS_OF.year):
+        pairs, _ = evaluate(
+            roots=list(Org.objects.filter(depth=1)),
+            period=parse_period(str(year)),
+            as_of=AS_OF,
+            rule_ids=["MEM-03"],
+        )
+        assert town.pk in {f.org_id for _rule, f in pairs}, year

@@ -44,7 +44,9 @@ loads in minutes, not hours.
 
 Each app owns its builder: `orgs.demo` (the tree; ORG-07 … ORG-09 records), `members.demo`
 (members, transfers, seats, temporary memberships), `orglife.demo` (meetings, attendance,
-talks, party-affairs records), `study.demo`, `accounts.demo` (the demo accounts). This
+talks, party-affairs records), `study.demo`, `accounts.demo` (the demo accounts),
+`supervision.demo` and, last, `recruitment.demo` (the pipeline of every town with the
+members it admits, cultivations, targets, dual-lead members, tags, disciplines). This
 module runs them in dependency order over one `core.demo.DemoContext`.
 """
 
@@ -64,7 +66,8 @@ from xianfeng.lib.sql import large_page_cache, refresh_statistics
 from xianfeng.members.demo import MemberBuilder, Person
 from xianfeng.orglife.demo import LifeBuilder, Stay, save_affairs
 from xianfeng.orgs.demo import OrgPlan, OrgSupport, OrgTree
-from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
+from xianfeng.orgs.models import MEMBER_KINDS, Level, Org, OrgKind
+from xianfeng.recruitment.demo import save_recruitment
 from xianfeng.study.demo import save_study
 from xianfeng.supervision.demo import save_supervision
 
@@ -142,8 +145,16 @@ def _check_arguments(scale: str, as_of: dt.date) -> None:
 def _attach_policies(root: Org) -> None:
     """Apply the seed documents the way they apply (issue 4 §7): a city-level document at
     the root, the government-office document (003) on a working committee's subtree, the
-    town document (004) on a town (at town scale: on the root)."""
-    from xianfeng.compliance.domain import attach_policy, load_shipped_policies
+    town document (004) on a town (at town scale: on the root), and the talent document
+    (001) wherever no other document is attached below the root.
+
+    001 (三培养, issue 17) sets the cultivation counts (DEV-03) and the leadership pairs
+    (DEV-05) that the national defaults leave unchecked. An org has one policy of its own,
+    so it goes where it does not displace another: on every town party committee but the
+    004 town (county and city scales), and at town scale, where 004 holds the root and 003
+    the organs branch, on each of the town's other direct children (villages, communities,
+    units), so that the talent rules apply and report in the town demo too."""
+    from xianfeng.compliance.domain import adopt_policy, attach_policy, load_shipped_policies
     from xianfeng.compliance.models import Policy
 
     if not Policy.objects.filter(code="004-gaibei").exists():
@@ -155,14 +166,27 @@ def _attach_policies(root: Org) -> None:
         organs = subtree.filter(kind__in=MEMBER_KINDS, sector="government").order_by("path")
         if organs.exists():  # the town's organs branch (orgs.demo.OrgSupport.office)
             attach_policy(policy=Policy.objects.get(code="003-haimen"), org=organs.first())
+        _adopt_talent(subtree.filter(depth=root.depth + 1), adopt_policy)
         return
     attach_policy(policy=Policy.objects.get(code="000-nantong"), org=root)
     office = subtree.filter(kind=OrgKind.WORKING_COMMITTEE, sector="government").order_by("path")
     if office.exists():
         attach_policy(policy=Policy.objects.get(code="003-haimen"), org=office.first())
-    town = subtree.filter(level="town", kind=OrgKind.PARTY_COMMITTEE).order_by("path").first()
+    towns = subtree.filter(level=Level.TOWN, kind=OrgKind.PARTY_COMMITTEE).order_by("path")
+    town = towns.first()
     if town is not None:
         attach_policy(policy=Policy.objects.get(code="004-gaibei"), org=town)
+    _adopt_talent(towns, adopt_policy)
+
+
+def _adopt_talent(orgs: Any, adopt: Any) -> None:
+    """001-talent, by reference, on each of `orgs` that has no policy of its own."""
+    from xianfeng.compliance.models import Policy
+
+    taken = set(Policy.objects.filter(org__isnull=False).values_list("org_id", flat=True))
+    for org in orgs.order_by("path"):
+        if org.pk not in taken:
+            adopt(org=org, code="001-talent")
 
 
 def build_demo(
@@ -196,7 +220,15 @@ def build_demo(
         create_demo_accounts(root.obj)
         _attach_policies(root.obj)
         save_supervision(run.ctx, root.obj)
-        run.ctx.progress(run.total, run.total, "演示账号、清单督查")
+        made = save_recruitment(
+            run.ctx,
+            root.obj,
+            used_ids=run.members.used_ids,
+            member_seq=run.members.member_seq,
+            irregular={code for code, _why in run.tree.irregular},
+        )
+        run.life.attendance += made["attendance"]  # the newly admitted members' talks
+        run.ctx.progress(run.total, run.total, "演示账号、清单督查、发展党员")
     refresh_statistics()
     seconds = time.perf_counter() - started
     irregular, gaps = run.tree.irregular, run.support.support_gaps

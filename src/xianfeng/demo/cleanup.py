@@ -12,6 +12,7 @@ from xianfeng.core.demo import DemoError
 from xianfeng.members.models import Member, Placement, StatusSpell, TemporaryMembership, Transfer
 from xianfeng.orglife.demo import LIFE_MODELS, delete_life_demo
 from xianfeng.orgs.models import Budget, ContactPoint, Org, Seat, Spending, StaffPost, Venue, Visit
+from xianfeng.recruitment.demo import delete_recruitment_demo
 from xianfeng.study.demo import delete_study_demo
 
 DEMO_ROOT_CODES = frozenset({"CITY", "C01", "C01-T01"})
@@ -33,6 +34,7 @@ def delete_previous_demo() -> None:
             f"数据库中有不是示范数据的顶层党组织（编码 {'、'.join(foreign[:5])}），"
             "--replace 只替换示范数据，已停止"
         )
+    delete_recruitment_demo()
     delete_study_demo()
     delete_life_demo()
     support = (Visit, ContactPoint, Venue, StaffPost, Budget, Spending)

@@ -1,0 +1,120 @@
+"""The recruitment part of the town demo (issue 17 item 8): people in every stage, a member
+for everyone admitted, steps in order and within the time rules, and the recruitment rules'
+findings only where the builder planned its late cases."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from tests.conftest import shared_demo
+from xianfeng.compliance.calendar import Calendar
+from xianfeng.compliance.engine import evaluate
+from xianfeng.core.demo import add_years
+from xianfeng.lib.dates import parse_period
+from xianfeng.members.models import Placement, Status, StatusSpell
+from xianfeng.orgs.models import Org
+from xianfeng.recruitment.demo.timeline import notice_end
+from xianfeng.recruitment.models import (
+    Cultivation,
+    Introducer,
+    Mentor,
+    Person,
+    Stage,
+    Step,
+    StepKind,
+    TalentEntry,
+    Target,
+    Track,
+)
+
+AS_OF = dt.date(2026, 7, 15)
+pytestmark = pytest.mark.xdist_group("recruitment_town_demo")
+town = shared_demo("town", seed=1, as_of=AS_OF)
+
+COMMITTEE_STEPS = {
+    StepKind.ACTIVIST_FILED,
+    StepKind.CANDIDATE_AGREED,
+    StepKind.PRE_REVIEW,
+    StepKind.APPROVAL,
+    StepKind.CONVERSION_APPROVAL,
+}
+
+
+def test_the_town_demo_has_people_in_every_stage(town, db):
+    stages = Counter(Person.objects.values_list("stage", flat=True))
+    assert set(stages) == set(Stage.values)
+    assert stages[Stage.APPLICANT] >= 3 and stages[Stage.PROBATIONARY] >= 3
+    assert TalentEntry.objects.filter(people__isnull=False).exists()
+    tracks = set(Cultivation.objects.values_list("track", flat=True))
+    assert tracks == set(Track.values)
+    assert Target.objects.filter(year=AS_OF.year - 1).exists()
+    assert Target.objects.filter(year=AS_OF.year).exists()
+
+
+def test_everyone_admitted_is_a_member_as_registration_makes_them(town, db):
+    admitted = Person.objects.filter(approved_on__isnull=False).select_related("member")
+    assert admitted.count() >= 5
+    for person in admitted:
+        member = person.member
+        assert member is not None, person
+        assert (member.org_id, member.name, member.joined_on) == (
+            person.org_id,
+            person.name,
+            person.admitted_on,
+        )
+        assert member.id_number_hmac == person.id_number_hmac
+        spells = list(StatusSpell.objects.filter(member=member).order_by("started_on"))
+        assert spells[0].status == Status.PROBATIONARY
+        assert Placement.objects.filter(member=member, org_id=person.org_id).exists()
+        if person.stage == Stage.FULL:
+            assert member.status == Status.FULL
+            assert member.full_on == person.probation_ends_on == person.full_on
+            assert spells[0].ended_on == spells[1].started_on == member.full_on
+        else:
+            assert member.status == Status.PROBATIONARY and len(spells) == 1
+    assert not Person.objects.filter(approved_on__isnull=True, member__isnull=False).exists()
+
+
+def test_steps_are_in_order_and_decided_where_they_must_be(town, db):
+    calendar = Calendar()
+    for person in Person.objects.prefetch_related("steps__org"):
+        steps = sorted(person.steps.all(), key=lambda s: (s.on, s.pk))
+        first = {}
+        for step in steps:
+            first.setdefault(step.kind, step)
+            assert step.on <= AS_OF
+            assert (step.org.kind == "party_committee") == (step.kind in COMMITTEE_STEPS)
+        assert steps[0].kind == StepKind.APPLICATION and steps[0].on == person.applied_on
+        if person.candidate_on:
+            earliest = add_years(person.activist_on, 1)
+            assert person.candidate_on >= earliest
+            notice = first.get(StepKind.CANDIDATE_NOTICE)
+            if notice:
+                assert notice.ends_on >= notice_end(calendar, notice.on)
+        if StepKind.PRE_REVIEW in first:
+            pre = first[StepKind.PRE_REVIEW].on
+            assert pre > first[StepKind.CANDIDATE_NOTICE].ends_on
+            for kind in (StepKind.INTRODUCERS, StepKind.POLITICAL_REVIEW, StepKind.SHORT_TRAINING):
+                assert first[kind].on <= pre
+        if StepKind.INTRODUCERS in first:
+            assert Introducer.objects.filter(person=person).count() == 2
+        if person.activist_on:
+            assert Mentor.objects.filter(person=person).exists()
+
+
+def test_one_candidate_notice_runs_across_the_national_day_holiday(town, db):
+    notice = Step.objects.get(kind=StepKind.CANDIDATE_NOTICE, on=dt.date(2025, 9, 29))
+    assert notice.ends_on == dt.date(2025, 10, 11)
+
+
+def test_only_the_planned_cases_break_the_time_rules(town, db):
+    """Everyone else's steps keep the time rules: DEV-01 and DEV-02 find people only in
+    the one branch whose records the demo lets fall behind, in both years."""
+    roots = list(Org.objects.filter(depth=1))
+    for year in (AS_OF.year - 1, AS_OF.year):
+        pairs, _orgs = evaluate(
+            roots=roots, period=parse_period(str(year)), as_of=AS_OF, rule_ids=["DEV-01", "DEV-02"]
+        )
+        assert {rule.id for rule, _finding in pairs} == {"DEV-01", "DEV-02"}
+        assert len({finding.org_id for _rule, finding in pairs}) == 1
