@@ -24,15 +24,9 @@ def june(tree):
     def member(*args, **kwargs):
         return make_member(*args, id_number=make_id(D(1970, 1, 1)), **kwargs)
 
-    member(
-        tree.branch_a, code="MA7", name="周一", joined_on=D(2001, 6, 20), full_on=D(2002, 6, 20)
-    )
-    member(
-        tree.branch_a2, code="MA8", name="吴二", status="probationary", joined_on=D(2024, 6, 5)
-    )
-    member(
-        tree.branch_a, code="MA9", name="郑三", joined_on=D(2025, 6, 1), status="probationary"
-    )
+    member(tree.branch_a, code="MA7", name="周一", joined_on=D(2001, 6, 20), full_on=D(2002, 6, 20))
+    member(tree.branch_a2, code="MA8", name="吴二", status="probationary", joined_on=D(2024, 6, 5))
+    member(tree.branch_a, code="MA9", name="郑三", joined_on=D(2025, 6, 1), status="probationary")
     gone = member(tree.branch_a, code="MA10", name="冯四", joined_on=D(1999, 6, 1))
     domain.set_member_status(member=gone, status="left", on=D(2020, 1, 1), reason="deceased")
     member(tree.branch_b, code="MB7", name="陈五", joined_on=D(2000, 6, 1))
