@@ -17,9 +17,9 @@ from ..timing import chinese_date
 
 DETAIL = "《中国共产党发展党员工作细则》"
 CHARTER = "《中国共产党章程》"
-# The article the brief quotes for the one year as activist; the other rules of the
-# regulation are cited by its name (their article numbers follow the policy's `source`).
-DETAIL_ONE_YEAR = f"{DETAIL}第十二条"
+# The regulation is cited by its name: the spec (national-rules.md, revised 2026) gives no
+# article numbers for it, and a wrong number is worse than none.
+DETAIL_ONE_YEAR = DETAIL
 CHARTER_AGE = f"{CHARTER}第一条"
 CHARTER_INTRODUCERS = f"{CHARTER}第五条"
 CHARTER_PROBATION = f"{CHARTER}第七条"

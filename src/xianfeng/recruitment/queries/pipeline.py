@@ -123,7 +123,7 @@ def _early_dues(person: Person, steps: list[Step], rule: _Rules) -> list[Due]:
             Due(
                 K.CANDIDATE,
                 anniversary(person.activist_on, years),
-                f"经过{years}年以上培养考察方可确定为发展对象（{DETAIL}第十二条）",
+                f"经过{years}年以上培养考察方可确定为发展对象（{DETAIL}）",
                 deadline=False,
             )
         )
