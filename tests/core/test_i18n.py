@@ -105,3 +105,42 @@ def test_chinese_first_even_for_an_english_browser(client_for, tree):
     client = client_for(tree.users["city_admin"])
     response = client.get("/orgs/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "组织树" in response.content.decode()
+
+
+def test_english_recruitment_pages(tree, client_for):
+    from tests.recruitment.pipeline_helpers import make_activist
+
+    person = make_activist(tree.branch_a, name="钱小红")
+    client = _english(client_for(tree.users["city_admin"]))
+    pages = {
+        "/recruitment/orgs/CA-T1-B1/": ["Register an applicant", "Activist"],
+        f"/recruitment/people/{person.pk}/": ["Full recruitment record", "Mentor"],
+        "/recruitment/orgs/CA-T1-B1/overview/": ["Recruitment overview"],
+        "/recruitment/orgs/CA-T1-B1/cultivations/": ["Cultivation", "Talent pool"],
+        "/recruitment/orgs/CA-T1-B1/talent/": ["Talent pool", "All tags"],
+        "/recruitment/orgs/CA-T1-B1/targets/": ["Yearly targets"],
+        "/recruitment/orgs/CA-T1-B1/targets/progress/": ["Target progress", "Talent ratio"],
+    }
+    for path, english in pages.items():
+        body = client.get(path).content.decode()
+        for text in english:
+            assert text in body, (path, text)
+        for chinese in ("发展党员", "入党申请人", "培养联系人", "人才库", "年度目标"):
+            assert f">{chinese}<" not in body, (path, chinese)
+
+
+def test_english_member_talents_discipline_and_birthdays(tree, client_for):
+    from tests.factories import make_member
+
+    member = make_member(tree.branch_a)
+    client = _english(client_for(tree.users["city_admin"]))
+    talents = client.get(f"/members/{member.code}/talents/").content.decode()
+    assert "Practical skills and talent tags" in talents
+    assert "Dual-lead recognition" in talents
+    discipline = client.get(f"/members/{member.code}/discipline/").content.decode()
+    assert "Record a disciplinary penalty" in discipline
+    assert "No disciplinary penalties recorded" in discipline
+    birthdays = client.get("/members/orgs/CA-T1-B1/birthdays/").content.decode()
+    assert "Political birthdays" in birthdays
+    dual = client.get("/members/orgs/CA-T1-B1/dual-lead/").content.decode()
+    assert "Share of dual-lead members" in dual
