@@ -18,6 +18,7 @@ from tests.factories import make_id, make_member
 from xianfeng.bench import roundtrip
 from xianfeng.core.exports import export
 from xianfeng.core.importing import ImportFailed, run_import
+from xianfeng.members.models import Member
 from xianfeng.recruitment.domain import cultivation, mentors, people, steps, talent, targets
 from xianfeng.recruitment.models import (
     Cultivation,
@@ -202,7 +203,6 @@ def _records(tree) -> None:
     people.end_person(person=ended, on=D(2024, 7, 1), reason="本人申请撤回", by=secretary)
 
 
-
 def _snapshot() -> dict:
     shot = roundtrip.snapshot()
     return {label: table for label, table in shot.items() if label.startswith("recruitment.")}
@@ -235,6 +235,23 @@ def test_plat_03_recruitment_round_trip_on_an_empty_database(tmp_path, tree):
     assert result.counts["recruitment_people"]["created"] == 3
     again = _import(tmp_path / "r.xlsx", by=None)
     assert sum(c["created"] + c["updated"] for c in again.counts.values()) == 0
+
+
+def test_plat_03_restore_links_the_member_on_file_only_when_it_joined_at_the_meeting(
+    tmp_path, tree
+):
+    _records(tree)
+    member = Person.objects.get(stage="full").member
+    export(kind="recruitment", target=tmp_path / "r.xlsx", user=None, unmasked=True)
+    _wipe()
+    Member.objects.filter(pk=member.pk).update(joined_on=D(2025, 4, 21))
+
+    with pytest.raises(ImportFailed) as failed:
+        run_import(tmp_path / "r.xlsx", by=None)
+
+    lines = [error.line() for error in failed.value.errors]
+    assert any("发展环节" in line and "入党日期为2025年4月21日" in line for line in lines), lines
+    assert Person.objects.count() == 0
 
 
 def test_plat_03_masked_export_hides_numbers_and_re_imports_unchanged(tmp_path, tree):

@@ -63,15 +63,15 @@ def restorable_member(*, id_hmac: str, by: Any, person: Person | None = None) ->
     return None if linked.exists() else member
 
 
-def _link_restored(person: Person, member: Member) -> None:
+def _link_restored(person: Person, member: Member, admitted_on: dt.date) -> None:
     """Link the member restored before the pipeline; refuses one who joined on another
-    day than the admission meeting."""
-    if member.joined_on != person.admitted_on:
+    day than the admission meeting (`admitted_on`)."""
+    if member.joined_on != admitted_on:
         raise ValidationError(
             {
                 "kind": f"党员名册中身份证号相同的党员{member.name}（{member.code}）"
                 f"入党日期为{d(member.joined_on)}，与支部大会接收日期"
-                f"{d(person.admitted_on)}不一致，不能关联"
+                f"{d(admitted_on)}不一致，不能关联"
             }
         )
     person.member = member
@@ -90,7 +90,7 @@ def admit(*, person: Person, by: Any, restoring: bool = False) -> None:
     if restoring:
         member = restorable_member(id_hmac=person.id_number_hmac, by=by, person=person)
         if member is not None:
-            _link_restored(person, member)
+            _link_restored(person, member, person.admitted_on)
             return
     person.member = register_member(
         org=person.org,

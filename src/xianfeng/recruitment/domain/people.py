@@ -19,6 +19,7 @@ from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 
 from ..models import Person, Stage, Step, StepKind, TalentEntry, TalentStatus
+from .admission import restorable_member
 from .common import (
     CHARTER_AGE,
     actor,
@@ -30,7 +31,6 @@ from .common import (
     require_manage,
     save,
 )
-from .admission import restorable_member
 from .steps import record_step
 
 APPLICANT_FIELDS = frozenset({"gender", "birth_date", "education", "occupation", "sector", "phone"})
