@@ -237,6 +237,22 @@ def test_plat_03_recruitment_round_trip_on_an_empty_database(tmp_path, tree):
     assert sum(c["created"] + c["updated"] for c in again.counts.values()) == 0
 
 
+def test_plat_03_whole_database_round_trip_restores_admitted_and_converted_people(tmp_path, tree):
+    _records(tree)
+
+    report = roundtrip.round_trip(tmp_path / "all")
+
+    refused = {name: r for name, r in report["imported"].items() if "errors" in r}
+    assert refused == {}, json.dumps(refused, ensure_ascii=False, default=str)
+    mismatches = json.dumps(report["mismatches"], ensure_ascii=False, indent=1, default=str)
+    assert report["mismatches"] == {}, mismatches
+    assert report["rows_equal"] == report["total_before"]
+    assert report["reimport_writes"] == 0, report["reimported"]
+    assert report["reimport_row_growth"] == {}
+    person = Person.objects.get(stage="full")
+    assert person.member.status == "full" and Member.objects.filter(name="赵六").count() == 1
+
+
 def test_plat_03_restore_links_the_member_on_file_only_when_it_joined_at_the_meeting(
     tmp_path, tree
 ):
