@@ -18,6 +18,7 @@ from tests.factories import make_id, make_member
 from xianfeng.bench import roundtrip
 from xianfeng.core.exports import export
 from xianfeng.core.importing import ImportFailed, run_import
+from xianfeng.members.models import Member
 from xianfeng.recruitment.domain import cultivation, mentors, people, steps, talent, targets
 from xianfeng.recruitment.models import (
     Cultivation,
@@ -34,7 +35,13 @@ from xianfeng.study.domain import create_training_class
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-COMMITTEE = {"activist_filed", "candidate_agreed", "pre_review"}
+COMMITTEE = {
+    "activist_filed",
+    "candidate_agreed",
+    "pre_review",
+    "approval",
+    "conversion_approval",
+}
 SCHEDULE = [
     ("talk", D(2024, 1, 25), {"decided_by": "王书记"}),
     ("activist", D(2024, 3, 1), {}),
@@ -51,6 +58,12 @@ SCHEDULE = [
     ("pre_review", D(2025, 4, 1), {}),
     ("volunteer_book", D(2025, 4, 5), {"conclusion": "ZY2025-001"}),
     ("admission_meeting", D(2025, 4, 20), {"voters": 10, "present": 8, "in_favour": 7}),
+    ("approval", D(2025, 5, 10), {}),
+    ("oath", D(2025, 5, 20), {}),
+    ("conversion_application", D(2026, 3, 10), {}),
+    ("conversion_notice", D(2026, 3, 16), {"ends_on": D(2026, 3, 20)}),
+    ("conversion_meeting", D(2026, 4, 20), {"voters": 10, "present": 9, "in_favour": 9}),
+    ("conversion_approval", D(2026, 5, 10), {}),
 ]
 RECRUITMENT = (Person, Step, Mentor, Introducer, CultivationEntry, Cultivation, TalentEntry, Target)
 
@@ -190,18 +203,6 @@ def _records(tree) -> None:
     people.end_person(person=ended, on=D(2024, 7, 1), reason="本人申请撤回", by=secretary)
 
 
-# encrypted with a random nonce, compared through the HMAC (as members.Member's)
-CIPHERS = {
-    "recruitment.Person": {"id_number_cipher": "random nonce"},
-    "recruitment.TalentEntry": {"id_number_cipher": "random nonce"},
-}
-
-
-@pytest.fixture(autouse=True)
-def _ciphers_compared_by_hmac(monkeypatch):
-    monkeypatch.setattr(roundtrip, "EXCLUDED_FIELDS", {**roundtrip.EXCLUDED_FIELDS, **CIPHERS})
-
-
 def _snapshot() -> dict:
     shot = roundtrip.snapshot()
     return {label: table for label, table in shot.items() if label.startswith("recruitment.")}
@@ -234,6 +235,39 @@ def test_plat_03_recruitment_round_trip_on_an_empty_database(tmp_path, tree):
     assert result.counts["recruitment_people"]["created"] == 3
     again = _import(tmp_path / "r.xlsx", by=None)
     assert sum(c["created"] + c["updated"] for c in again.counts.values()) == 0
+
+
+def test_plat_03_whole_database_round_trip_restores_admitted_and_converted_people(tmp_path, tree):
+    _records(tree)
+
+    report = roundtrip.round_trip(tmp_path / "all")
+
+    refused = {name: r for name, r in report["imported"].items() if "errors" in r}
+    assert refused == {}, json.dumps(refused, ensure_ascii=False, default=str)
+    mismatches = json.dumps(report["mismatches"], ensure_ascii=False, indent=1, default=str)
+    assert report["mismatches"] == {}, mismatches
+    assert report["rows_equal"] == report["total_before"]
+    assert report["reimport_writes"] == 0, report["reimported"]
+    assert report["reimport_row_growth"] == {}
+    person = Person.objects.get(stage="full")
+    assert person.member.status == "full" and Member.objects.filter(name="赵六").count() == 1
+
+
+def test_plat_03_restore_links_the_member_on_file_only_when_it_joined_at_the_meeting(
+    tmp_path, tree
+):
+    _records(tree)
+    member = Person.objects.get(stage="full").member
+    export(kind="recruitment", target=tmp_path / "r.xlsx", user=None, unmasked=True)
+    _wipe()
+    Member.objects.filter(pk=member.pk).update(joined_on=D(2025, 4, 21))
+
+    with pytest.raises(ImportFailed) as failed:
+        run_import(tmp_path / "r.xlsx", by=None)
+
+    lines = [error.line() for error in failed.value.errors]
+    assert any("发展环节" in line and "入党日期为2025年4月21日" in line for line in lines), lines
+    assert Person.objects.count() == 0
 
 
 def test_plat_03_masked_export_hides_numbers_and_re_imports_unchanged(tmp_path, tree):

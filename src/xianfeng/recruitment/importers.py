@@ -20,6 +20,10 @@ A people row changes the person's name, education, occupation, sector, phone and
 入党志愿书编号 where it differs (`update_person`); its org and application date belong to
 the record and change only through steps. People, members and orgs are resolved in the
 importing user's scope (out of scope reads as missing); errors show ID numbers masked.
+
+The writes of a person whose approval the file records restore the record
+(`approved_keys`, the domain's `restoring`): a whole-database import reads the members
+sheet first, so the member the approval made is linked, not made a second time.
 """
 
 from __future__ import annotations
@@ -120,6 +124,17 @@ def talent_of(values: dict[str, Any], org: Any, by: Any) -> TalentEntry | None:
     if found is None or not is_within_scope(by, found.org.path):
         return None
     return found
+
+
+def approved_keys(replay: Replay) -> set[PersonKey]:
+    """The people whose approval (党委审批) the file's 发展环节 sheet records. Their writes
+    restore a record (the domain's `restoring`): the member the approval made may already
+    be on file — a whole-database import reads the members sheet first — and is then
+    linked instead of created; its later status changes are not made twice; and their
+    talent pool entry may hold that member's ID number."""
+    sheet = sheet_of(replay, STEPS)
+    rows = sheet.pending if sheet is not None else []
+    return {data["key"] for _r, data in rows if data["kind"] == StepKind.APPROVAL}
 
 
 # --------------------------------------------------------------------------- the sheets
@@ -232,6 +247,11 @@ class _Plan:
         self.new = {data["key"]: (record, data) for record, data in self.rows[PEOPLE]}
         self.introducer_steps: dict[tuple[PersonKey, dt.date], list[Any]] = defaultdict(list)
         self.registered: set[PersonKey] = set()
+        self.approved = approved_keys(replay)
+
+    def restoring(self, key: PersonKey) -> bool:
+        """Whether the writes of a person restore a record (`approved_keys`)."""
+        return key in self.approved
 
     def events(self) -> list[Event]:
         found = self._registrations() + self._steps() + self._mentors() + self._introducers()
@@ -321,6 +341,7 @@ class _Plan:
                 applied_on=v["applied_on"],
                 talent=talent,
                 by=self.by,
+                restoring=self.restoring(key),
                 **fields,
             )
             self.registered.add(key)
@@ -370,7 +391,13 @@ class _Plan:
             if data.get("training_class"):
                 fields["training_class"] = data["training_class"]
             step = steps.record_step(
-                person=person, kind=kind, on=on, org=data.get("org"), by=self.by, **fields
+                person=person,
+                kind=kind,
+                on=on,
+                org=data.get("org"),
+                by=self.by,
+                restoring=self.restoring(key),
+                **fields,
             )
             if data.get("entered_by"):
                 Step.objects.filter(pk=step.pk).update(entered_by=data["entered_by"])

@@ -34,7 +34,7 @@ from xianfeng.orgs.importers_support import SheetImporter, comparable
 from .domain import cultivation as cultivating
 from .domain import talent as pool
 from .domain import targets as planning
-from .importers import ORDER
+from .importers import ORDER, approved_keys
 from .importers_columns import (
     CULTIVATION_COLUMNS,
     ENTRY_COLUMNS,
@@ -157,6 +157,8 @@ class _Talent(_PoolSheet):
             self.replay.refuse(self, record, "status", message)
             return []
         holder: dict[str, Any] = {}
+        # an entry that went into the pipeline of a person the file approves (a restore)
+        restoring = v.get("status") == TalentStatus.PIPELINE and key in approved_keys(self.replay)
 
         def register() -> str:
             holder["entry"] = pool.register_talent(
@@ -173,6 +175,7 @@ class _Talent(_PoolSheet):
                 phone=v.get("phone", ""),
                 note=note if v.get("status") == TalentStatus.LEFT else v.get("note", ""),
                 by=self.by,
+                restoring=restoring,
             )
             return "created"
 

@@ -19,6 +19,7 @@ from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 
 from ..models import Person, Stage, Step, StepKind, TalentEntry, TalentStatus
+from .admission import restorable_member
 from .common import (
     CHARTER_AGE,
     actor,
@@ -72,14 +73,16 @@ def _check_age(birth_date: dt.date, applied_on: dt.date, org: Org) -> None:
         )
 
 
-def _check_unique(number: str, *, by: Any, org: Org) -> str:
+def _check_unique(number: str, *, by: Any, org: Org, restoring: bool = False) -> str:
     """The number's lookup HMAC; refuses a number already held by another person of the
     pipeline or by a member. Someone out of `by`'s scope is never named: the neutral
-    answer of `members.id_duplicates` (logged and counted)."""
+    answer of `members.id_duplicates` (logged and counted). On a restore, the member
+    `admission.restorable_member` finds is accepted (the approval links it)."""
     digest = lookup_hash(number)
     refuse_over_limit(by=by, org=org, digest=digest)
     member = Member.objects.filter(id_number_hmac=digest).select_related("org").first()
-    if member is not None:
+    restored = restoring and restorable_member(id_hmac=digest, by=by) is not None
+    if member is not None and not restored:
         raise ValidationError(
             {"id_number": duplicate_message(member, by=by, org=org, digest=digest)}
         )
@@ -117,6 +120,7 @@ def register_applicant(
     applied_on: dt.date,
     by: Any,
     talent: TalentEntry | None = None,
+    restoring: bool = False,
     **fields: Any,
 ) -> Person:
     """Register someone who handed in an application (递交入党申请书) to `org` and record
@@ -130,6 +134,10 @@ def register_applicant(
     person or a member (named only when within `by`'s scope); a talent entry out of
     scope, already in the pipeline or left, or with another ID number.
     A talent entry given moves to `TalentStatus.PIPELINE`.
+
+    `restoring` is set only by the import of records (never by a form): the member
+    already on file with the same ID number — in `by`'s scope and linked to no other
+    person — is then accepted, for the approval to link it (`domain.admission.admit`).
     """
     require_reference(by, org.path, field="org", label="党组织", value=org.code)
     require_manage(by, org)
@@ -147,7 +155,7 @@ def register_applicant(
         id_number, fields.pop("gender", None), fields.pop("birth_date", None)
     )
     _check_age(birth_date, applied_on, org)
-    digest = _check_unique(number, by=by, org=org)
+    digest = _check_unique(number, by=by, org=org, restoring=restoring)
     if talent is not None:
         _take_talent(talent, digest, by)
     person = Person(

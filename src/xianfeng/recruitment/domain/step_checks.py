@@ -43,6 +43,7 @@ class Draft:
     step: Step
     by: Any
     policy: Resolver | None = dataclass_field(default=None, repr=False)
+    restoring: bool = False  # an import restoring the records (domain.admission)
 
     @property
     def on(self) -> dt.date:

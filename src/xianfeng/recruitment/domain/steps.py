@@ -118,7 +118,7 @@ def _admitted(draft: Draft) -> None:
 
 def _approved(draft: Draft) -> None:
     _enter(draft, S.PROBATIONARY).approved_on = draft.on
-    admission.admit(person=draft.person, by=draft.by)
+    admission.admit(person=draft.person, by=draft.by, restoring=draft.restoring)
 
 
 def _extended(draft: Draft) -> None:
@@ -128,7 +128,7 @@ def _extended(draft: Draft) -> None:
 
 
 def _converted(draft: Draft) -> None:
-    admission.convert(person=draft.person, by=draft.by)
+    admission.convert(person=draft.person, by=draft.by, restoring=draft.restoring)
     person = _enter(draft, S.FULL)
     person.full_on = person.probation_ends_on
 
@@ -140,7 +140,9 @@ def _transferred(draft: Draft) -> None:
 
 def _ended(draft: Draft) -> None:
     reason = draft.step.conclusion
-    admission.end_probation(person=draft.person, on=draft.on, reason=reason, by=draft.by)
+    admission.end_probation(
+        person=draft.person, on=draft.on, reason=reason, by=draft.by, restoring=draft.restoring
+    )
     person = _enter(draft, S.ENDED)
     person.ended_on, person.ended_reason = draft.on, reason[:200]
 
@@ -244,7 +246,14 @@ def _new_step(person: Person, kind: str, on: dt.date, by: Any, fields: dict[str,
 
 @transaction.atomic
 def record_step(
-    *, person: Person, kind: str, on: dt.date, by: Any, org: Org | None = None, **fields: Any
+    *,
+    person: Person,
+    kind: str,
+    on: dt.date,
+    by: Any,
+    org: Org | None = None,
+    restoring: bool = False,
+    **fields: Any,
 ) -> Step:
     """Record one step of `person`'s record (see the step table of the design).
 
@@ -259,6 +268,11 @@ def record_step(
     months of approval, the yearly plan, the once-only extension of 6–12 months, the
     probation's end before the conversion meeting, the quorum and majority of a meeting,
     the short training's 3 days or 24 hours …) with the rule, the dates and the source.
+
+    `restoring` is set only by the import of records (never by a form): an approval then
+    links the member already on file with the person's ID number, and a conversion or an
+    end leaves alone a member whose history already holds that status from that day
+    (`domain.admission`).
     """
     lock(person)
     require_reference(by, person.org.path, field="person", label="发展对象人员", value=person.pk)
@@ -269,7 +283,7 @@ def record_step(
         )
     check_not_future(on)
     _check_stage(person, kind)
-    draft = Draft(person, _new_step(person, kind, on, by, fields), by)
+    draft = Draft(person, _new_step(person, kind, on, by, fields), by, restoring=restoring)
     draft.step.org = _deciding_org(draft, org)
     if on < person.applied_on:
         raise refusal(

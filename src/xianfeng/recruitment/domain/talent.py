@@ -36,6 +36,7 @@ from ..models import (
     TalentStatus,
     Track,
 )
+from .admission import restorable_member
 from .cultivation import (
     checked_day,
     checked_text,
@@ -89,12 +90,14 @@ def _identity(number: str, gender: str, birth_date: dt.date | None) -> tuple[str
     return parsed.number, parsed.gender, parsed.birth_date
 
 
-def _unique_digest(number: str, by: Any, org: Org) -> str:
-    """The number's HMAC, refused when a member or another pool entry holds it."""
+def _unique_digest(number: str, by: Any, org: Org, restoring: bool = False) -> str:
+    """The number's HMAC, refused when a member or another pool entry holds it (on a
+    restore, not a member `admission.restorable_member` finds)."""
     digest = lookup_hash(number)
     refuse_over_limit(by=by, org=org, digest=digest)
     member = Member.objects.filter(id_number_hmac=digest).select_related("org").first()
-    if member is not None:
+    restored = restoring and restorable_member(id_hmac=digest, by=by) is not None
+    if member is not None and not restored:
         message = duplicate_message(member, by=by, org=org, digest=digest)
         raise ValidationError({"id_number": f"{message}，不能列入人才库（人才库只收非党员）"})
     other = TalentEntry.objects.filter(id_number_hmac=digest).select_related("org").first()
@@ -131,9 +134,13 @@ def register_talent(
     birth_date: dt.date | None = None,
     phone: str = "",
     note: str = "",
+    restoring: bool = False,
 ) -> TalentEntry:
     """Add a non-member found by `org`'s survey to its talent pool (DEV-07). The sector
-    defaults to the org's; tags come from the policy's catalogue on the survey day."""
+    defaults to the org's; tags come from the policy's catalogue on the survey day.
+    `restoring` is set only by the import of records (never by a form), for an entry
+    whose person the file approves: the member that approval made, already on file, may
+    then hold the ID number."""
     require_org(by, org)
     require_writer(by, org)
     surveyed_on = checked_day("surveyed_on", surveyed_on, "摸底日期")
@@ -156,7 +163,7 @@ def register_talent(
     if number:
         number, entry.gender, entry.birth_date = _identity(number, entry.gender, birth_date)
         entry.id_number_cipher = get_cipher().encrypt(number)
-        entry.id_number_hmac = _unique_digest(number, by, org)
+        entry.id_number_hmac = _unique_digest(number, by, org, restoring)
         entry.id_number_masked = mask_id_number(number)
     entry.full_clean()
     save(entry, by)
