@@ -415,3 +415,9 @@ def test_dev_03_year_count_counts_entries_and_attended_classes(world):
     domain.add_entry(cultivation=theory, on=D(2025, 6, 1), kind="theory", title="学习党章", by=None)
     assert year_count(theory, 2025) == YearCount(1, 2, "theory")
     assert year_count(_open(world, C), 2025) is None
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "１２", "9" * 30])
+def test_dev_03_id_fields_that_are_not_ids_read_like_missing(text):
+    """Unicode digits and absurd lengths are refused as "not found", never a 500."""
+    assert not domain.is_id_text(text)

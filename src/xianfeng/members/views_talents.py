@@ -53,7 +53,14 @@ def _talents_url(member: Member) -> str:
 
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 1921 <= int(text) <= today().year else today().year
+    return (
+        int(text)
+        if text.isascii()
+        and text.isdigit()
+        and len(text) == 4
+        and 1921 <= int(text) <= today().year
+        else today().year
+    )
 
 
 def _month(request: HttpRequest) -> Period:

@@ -53,6 +53,12 @@ CLASS_LABEL = "培训班"
 # --- shared checks (also used by the talent pool and the targets) -----------------------
 
 
+def is_id_text(text: str) -> bool:
+    """Whether `text` can be a row id: ASCII digits only ("²" is a digit to Python, not to
+    int()), at most 18 of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def require_writer(user: Any, org: Org) -> None:
     if not may_manage(user, org):
         raise PermissionDenied("只有本组织及上级组织的管理员、党务工作者可以办理")
@@ -150,7 +156,7 @@ def resolve_talent(
     queryset = TalentEntry.objects.select_related("org")
     if under is not None:
         queryset = queryset.filter(org__path__startswith=under.path)
-    if not text.isdigit():
+    if not is_id_text(text):
         raise ValidationError({field: f"没有找到{TALENT_LABEL}“{text}”"})
     return resolve_reference(
         queryset, by, field=field, label=TALENT_LABEL, value=text, pk=int(text)
@@ -259,7 +265,7 @@ def _training_class(by: Any, value: Any, kind: str) -> TrainingClass | None:
         return None
     if kind not in CLASS_KINDS:
         raise ValidationError({"training_class": "只有培训、理论学习记录可以关联培训班"})
-    if not text.isdigit():
+    if not is_id_text(text):
         raise ValidationError({"training_class": f"没有找到{CLASS_LABEL}“{text}”"})
     queryset = TrainingClass.objects.select_related("org")
     return resolve_reference(
