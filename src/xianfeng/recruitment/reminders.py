@@ -33,7 +33,7 @@ CATEGORY = "发展党员"
 TEXTS = {
     "talk": "派人谈话",
     "review": "培养考察",
-    "report": "递交本季度思想汇报",
+    "report": "递交思想汇报",
     "meeting": "召开支部大会讨论接收",
     "approval": "报党委审批接收预备党员",
     "oath": "组织入党宣誓",
@@ -74,11 +74,11 @@ def _reminder(
 ) -> Reminder:
     late = due.due < as_of
     what = TEXTS[due.what]
-    name = f"{person['org__name']}{person['name']}"
-    if late:
-        title = f"{name}应于{due.due.isoformat()}前{what}，已逾期"
-    else:
-        title = f"{name}应于{due.due.month}月{due.due.day}日前{what}"
+    if due.what == "report":  # the quarter the report is owed for ends on `due`
+        what = f"{what}（{due.due.year}年第{(due.due.month - 1) // 3 + 1}季度）"
+    name = f"{person['org__name']}：{person['name']}"
+    day = f"{due.due.year}年{due.due.month}月{due.due.day}日"
+    title = f"{name}最迟于{day}{what}" + ("，已逾期" if late else "")
     return Reminder(
         recipients=tuple(users),
         key=f"rc:{due.what}:{person['id']}:{due.due.isoformat()}",

@@ -162,6 +162,7 @@ def choose_introducers(
         )
     if person.introducers.exists():
         raise ValidationError({"members": "已确定入党介绍人"})
+    check_not_future(on)
     count = int(policy_value("recruitment.introducers.count", person.org, on))
     distinct = list({m.pk: m for m in members}.values())
     if len(distinct) != count:
@@ -171,7 +172,6 @@ def choose_introducers(
             f"选择了{len(distinct)}名",
             CHARTER_INTRODUCERS,
         )
-    check_not_future(on)
     chosen = []
     for member in distinct:
         _check_introducer(person, member, on, by)

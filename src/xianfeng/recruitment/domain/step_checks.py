@@ -94,7 +94,9 @@ def check_votes(draft: Draft, meeting: str) -> None:
         if getattr(step, field) is None:
             raise ValidationError({field: "请填写表决人数"})
     voters, present, favour = step.voters or 0, step.present or 0, step.in_favour or 0
-    if voters < 1 or present > voters:
+    if voters < 1:
+        raise ValidationError({"voters": "应到有表决权的正式党员人数须大于0"})
+    if present > voters:
         raise ValidationError({"present": "实到人数不能多于应到有表决权的正式党员人数"})
     if favour > present:
         raise ValidationError({"in_favour": "赞成票不能多于实到人数"})
@@ -293,6 +295,13 @@ def _admission_meeting(draft: Draft) -> None:
             f"{d(pre.on)}预审，最迟{d(latest)}，支部大会日期{d(draft.on)}",
             DETAIL,
         )
+    if last_step(draft.person, K.VOLUNTEER_BOOK, until=draft.on) is None:
+        raise refusal(
+            "kind",
+            "支部大会讨论接收前，发展对象须填写入党志愿书",
+            f"截至{d(draft.on)}尚无填写入党志愿书的记录",
+            DETAIL,
+        )
     check_votes(draft, "支部大会讨论接收预备党员")
 
 
@@ -325,6 +334,14 @@ def _probationary_since(draft: Draft) -> None:
 def _extension(draft: Draft) -> None:
     p, step = draft.person, draft.step
     _probationary_since(draft)
+    started = last_step(p, K.CONVERSION_NOTICE) or last_step(p, K.CONVERSION_MEETING)
+    if started is not None:
+        raise refusal(
+            "kind",
+            "转正公示或支部大会讨论转正之后不能再延长预备期",
+            f"已于{d(started.on)}{started.get_kind_display()}",
+            CHARTER_PROBATION,
+        )
     earlier = last_step(p, K.EXTENSION)
     if earlier is not None:
         raise refusal(
@@ -353,12 +370,25 @@ def _extension(draft: Draft) -> None:
         )
 
 
+def _conversion_applied(draft: Draft) -> None:
+    """The conversion starts with the probationary member's own application."""
+    if last_step(draft.person, K.CONVERSION_APPLICATION, until=draft.on) is None:
+        raise refusal(
+            "kind",
+            "预备期满，预备党员应主动提出转正申请，党组织方可公示并讨论转正",
+            f"截至{d(draft.on)}尚无转正申请",
+            DETAIL,
+        )
+
+
 def _conversion_notice(draft: Draft) -> None:
+    _conversion_applied(draft)
     check_notice(draft, draft.person.approved_on, "党委审批接收为预备党员", "预备党员转正公示")
 
 
 def _conversion_meeting(draft: Draft) -> None:
     p = draft.person
+    _conversion_applied(draft)
     ends = p.probation_ends_on
     if ends is not None and draft.on < ends:
         raise refusal(

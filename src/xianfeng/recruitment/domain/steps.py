@@ -192,6 +192,7 @@ def _deciding_org(draft: Draft, org: Org | None) -> Org:
         )
     if not person.org.path.startswith(org.path):  # not on the person's line: not named
         raise reference_error("org", "党组织", org.code)
+    require_reference(by, org.path, field="org", label="党组织", value=org.code)
     above = org.pk != person.org_id
     if not above or org.kind not in kinds:
         raise refusal(
@@ -244,7 +245,6 @@ def _new_step(person: Person, kind: str, on: dt.date, by: Any, fields: dict[str,
     return Step(person=person, kind=kind, on=on, entered_by=actor(by), **values)
 
 
-@transaction.atomic
 def record_step(
     *,
     person: Person,
@@ -274,6 +274,27 @@ def record_step(
     end leaves alone a member whose history already holds that status from that day
     (`domain.admission`).
     """
+    try:
+        return _record_step(
+            person=person, kind=kind, on=on, by=by, org=org, restoring=restoring, **fields
+        )
+    except ValidationError:
+        person.refresh_from_db()  # the caller shows the person as stored, not half-changed
+        raise
+
+
+@transaction.atomic
+def _record_step(
+    *,
+    person: Person,
+    kind: str,
+    on: dt.date,
+    by: Any,
+    org: Org | None = None,
+    restoring: bool = False,
+    **fields: Any,
+) -> Step:
+    """`record_step` inside one transaction."""
     lock(person)
     require_reference(by, person.org.path, field="person", label="发展对象人员", value=person.pk)
     unknown = set(fields) - STEP_FIELDS
@@ -291,11 +312,11 @@ def record_step(
         )
     CHECKS[kind](draft)
     save(draft.step, by)
-    for upload in fields.get("files") or []:
-        add_step_file(step=draft.step, upload=upload, by=by)
     if kind in EFFECTS:
         EFFECTS[kind](draft)
     save(person, by)
+    for upload in fields.get("files") or []:  # last: a refusal above stores no file
+        add_step_file(step=draft.step, upload=upload, by=by)
     return draft.step
 
 
