@@ -352,8 +352,12 @@ def _web_writes() -> set[str]:
 
 
 def test_references_cover_every_write():
+    from tests.test_references_members_talents import REFERENCES as TALENTS  # members' own
+
     listed = set(REFERENCES)
-    assert (_web_writes() | _api_writes()) - listed == set(), "list the write in REFERENCES"
+    assert (_web_writes() | _api_writes()) - listed - set(TALENTS) == set(), (
+        "list the write in REFERENCES"
+    )
     assert listed - set(authorization.MATRIX) == set()
 
 

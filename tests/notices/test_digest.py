@@ -216,6 +216,7 @@ def test_registered_sources():
         "xianfeng.orgs.reminders.term_reminders",
         "xianfeng.supervision.domain.rhythm.calendar_reminders",
         "xianfeng.supervision.reminders.item_reminders",
+        "xianfeng.recruitment.reminders.recruitment_reminders",
     ]
 
 

@@ -372,6 +372,30 @@ CASES = [
         ("kind", ["登记入党申请人"]),
     ),
     ("unknown-field", "talk", "talk", D(2024, 1, 20), {"colour": "红"}, ("__all__", ["colour"])),
+    (
+        "admission-meeting-without-volunteer-book",
+        "volunteer_book",
+        "admission_meeting",
+        D(2025, 4, 20),
+        {"voters": 10, "present": 8, "in_favour": 7},
+        ("kind", ["入党志愿书"]),
+    ),
+    (
+        "conversion-notice-without-application",
+        "conversion_application",
+        "conversion_notice",
+        D(2026, 3, 16),
+        {"ends_on": D(2026, 3, 20)},
+        ("kind", ["转正申请"]),
+    ),
+    (
+        "extension-after-conversion-notice",
+        "conversion_meeting",
+        "extension",
+        D(2026, 4, 1),
+        {"months": 6},
+        ("kind", ["转正公示"]),
+    ),
 ]
 COMMITTEE = {"activist_filed", "candidate_agreed", "pre_review", "approval", "conversion_approval"}
 

@@ -480,17 +480,28 @@ class _Plan:
             recorder = next(
                 (d.get("entered_by") for _r, d in step_rows if d.get("entered_by")), None
             )
-            run = self._choose(key, on, [member for _r, member in rows], recorder)
+            shown = step_rows[0][1] if step_rows else None  # the step's words, as exported
+            run = self._choose(key, on, [member for _r, member in rows], recorder, shown)
             event = sheet.event(on, rank, key, rows[0][0], run)
             event.after = self._shared_outcome(len(rows) - 1, len(step_rows))
             found.append(event)
         return found
 
-    def _choose(self, key: PersonKey, on: dt.date, members: list[Any], recorder: Any) -> Any:
+    def _choose(
+        self, key: PersonKey, on: dt.date, members: list[Any], recorder: Any, shown: Any
+    ) -> Any:
         def run() -> str:
             mentors.choose_introducers(person=self.people[key], members=members, on=on, by=self.by)
             if recorder:
                 self._recorded(key, StepKind.INTRODUCERS, on, recorder)
+            if shown is not None:
+                found = Step.objects.filter(
+                    person=self.people[key], kind=StepKind.INTRODUCERS, on=on
+                )
+                found.update(
+                    decided_by=shown.get("decided_by") or "",
+                    conclusion=shown.get("conclusion") or "",
+                )
             return "created"
 
         return run

@@ -14,7 +14,7 @@ from faker import Faker
 
 from xianfeng.core.demo import DemoContext
 from xianfeng.members.models import Member, Status
-from xianfeng.orgs.models import Level, OrgKind
+from xianfeng.orgs.models import Level, Org, OrgKind
 from xianfeng.study.models import Enrollment
 
 from ..models import (
@@ -32,7 +32,8 @@ from .world import World, case_branch, case_towns
 PAIRED_KINDS = frozenset({OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.JOINT_BRANCH})
 TRAININGS = ("实用技术培训班", "电子商务培训", "种养殖技术培训", "经营管理培训", "农机维修培训")
 THEORY = ("党的基本理论学习", "党的基本路线学习", "党的基本知识学习", "党章学习")
-TALENT_TAGS = {"grower": ["种养大户"], "broker": ["农村经纪人"], "business_owner": ["致富能手"]}
+# From the policy's talent-tag catalogue (members.tags.talent): the import checks each tag.
+TALENT_TAGS = {"grower": ["致富能手"], "broker": ["致富能手"], "business_owner": ["生产经营能手"]}
 GOALS = {
     Track.MEMBER_TO_TALENT: "培养成致富能手",
     Track.TALENT_TO_MEMBER: "培养成入党积极分子",
@@ -130,6 +131,12 @@ class CultivationBuilder:
                 continue
             self._file_b(org, member, start, case)
 
+    def _sector(self, org: int) -> str:
+        """The org's sector (what the talent pool's domain gives an entry without one)."""
+        if not hasattr(self, "sectors"):
+            self.sectors = dict(Org.objects.values_list("id", "sector"))
+        return self.sectors[org]
+
     def _file_b(self, org: int, member: int, start: dt.date | None, case: int) -> None:
         started = max(start or dt.date(self.year - 3, 1, 1), dt.date(self.year - 2, 6, 1))
         started = min(started + dt.timedelta(days=self.rng.randint(5, 40)), self.as_of)
@@ -143,7 +150,7 @@ class CultivationBuilder:
             status_since=started,
             goal=GOALS[Track.TALENT_TO_MEMBER],
         )
-        file.talent = self._talent(org, "", TalentStatus.CULTIVATING, surveyed)
+        file.talent = self._talent(org, self._sector(org), TalentStatus.CULTIVATING, surveyed)
         entries = self._entries(started, EntryKind.THEORY, THEORY, (2, 3), case)
         self.files.append((file, entries))
 

@@ -334,14 +334,6 @@ def _probationary_since(draft: Draft) -> None:
 def _extension(draft: Draft) -> None:
     p, step = draft.person, draft.step
     _probationary_since(draft)
-    started = last_step(p, K.CONVERSION_NOTICE) or last_step(p, K.CONVERSION_MEETING)
-    if started is not None:
-        raise refusal(
-            "kind",
-            "转正公示或支部大会讨论转正之后不能再延长预备期",
-            f"已于{d(started.on)}{started.get_kind_display()}",
-            CHARTER_PROBATION,
-        )
     earlier = last_step(p, K.EXTENSION)
     if earlier is not None:
         raise refusal(
@@ -368,6 +360,14 @@ def _extension(draft: Draft) -> None:
             f"预备期{d(p.probation_ends_on)}期满",
             CHARTER_PROBATION,
         )
+    started = last_step(p, K.CONVERSION_NOTICE) or last_step(p, K.CONVERSION_MEETING)
+    if started is not None:
+        raise refusal(
+            "kind",
+            "转正公示或支部大会讨论转正之后不能再延长预备期",
+            f"已于{d(started.on)}{started.get_kind_display()}",
+            CHARTER_PROBATION,
+        )
 
 
 def _conversion_applied(draft: Draft) -> None:
@@ -388,12 +388,12 @@ def _conversion_notice(draft: Draft) -> None:
 
 def _conversion_meeting(draft: Draft) -> None:
     p = draft.person
-    _conversion_applied(draft)
     ends = p.probation_ends_on
     if ends is not None and draft.on < ends:
         raise refusal(
             "on", "预备期满后支部大会方可讨论转正", f"预备期{d(ends)}期满", CHARTER_PROBATION
         )
+    _conversion_applied(draft)
     notice = last_step(p, K.CONVERSION_NOTICE, until=draft.on)
     if notice is None or notice.ends_on is None or notice.ends_on >= draft.on:
         raise refusal(

@@ -192,7 +192,8 @@ def _deciding_org(draft: Draft, org: Org | None) -> Org:
         )
     if not person.org.path.startswith(org.path):  # not on the person's line: not named
         raise reference_error("org", "党组织", org.code)
-    require_reference(by, org.path, field="org", label="党组织", value=org.code)
+    # an org above the person's is named even outside the actor's scope: it is the
+    # committee over the actor's own branch, whose name every page of the branch shows
     above = org.pk != person.org_id
     if not above or org.kind not in kinds:
         raise refusal(
