@@ -47,12 +47,25 @@ def shared_demo(scale: str, *, seed: int, as_of: dt.date) -> Callable[..., Any]:
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
-                yield build_demo(scale=scale, seed=seed, as_of=as_of)
+                built = build_demo(scale=scale, seed=seed, as_of=as_of)
+                settle_deferred_constraints()
+                yield built
             finally:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
 
     return demo
+
+
+def settle_deferred_constraints() -> None:
+    """Check the deferred foreign keys of what a shared fixture wrote, once: PostgreSQL
+    otherwise re-checks all of them at the end of every test that shares it (Django's
+    TestCase checks the constraints at each teardown), seconds each for a demo. SQLite
+    checks nothing at teardown, so nothing to settle there."""
+    from django.db import connection
+
+    if connection.features.can_defer_constraint_checks:
+        connection.check_constraints()
 
 
 @pytest.fixture

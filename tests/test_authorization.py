@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import FAST_SETTINGS
+from tests.conftest import FAST_SETTINGS, settle_deferred_constraints
 from tests.factories import build_tree
 from xianfeng.accounts.domain import create_api_token
 from xianfeng.core.models import Job
@@ -893,7 +893,9 @@ def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic.__enter__()
         try:
             tree = build_tree()
-            yield tree, _build_world(tree), media
+            world = _build_world(tree)
+            settle_deferred_constraints()
+            yield tree, world, media
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from tests.factories import make_id
 from xianfeng.core.exports import export
@@ -362,7 +363,7 @@ def test_plat_03_template_has_sheets_validation_and_text_ids(tmp_path):
     members = book["党员"]
     headers = [c.value for c in members[1]]
     id_col = headers.index("身份证号") + 1
-    assert members.cell(row=2, column=id_col).number_format == "@"
+    assert members.column_dimensions[get_column_letter(id_col)].number_format == "@"
     assert members.data_validations.dataValidation
 
 

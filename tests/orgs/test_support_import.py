@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from tests.core.test_importing import xlsx
 from xianfeng.core.actor import acting_as
@@ -486,5 +487,6 @@ def test_plat_03_template_has_the_new_sheets(tmp_path):
     budgets = book["党建活动经费预算"]
     assert [c.value for c in budgets[1]] == BUDGETS
     seats = book["班子成员"]
-    assert seats.cell(row=2, column=SEATS.index("党员编号") + 1).number_format == "@"
+    letter = get_column_letter(SEATS.index("党员编号") + 1)
+    assert seats.column_dimensions[letter].number_format == "@"
     assert seats.data_validations.dataValidation
