@@ -165,6 +165,8 @@ class Resolver:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     preferences: dict[str, dict[str, Any]] = field(default_factory=dict)  # path → key → value
     _by_path: dict[str, OrgPolicy] = field(default_factory=dict)
+    _by_layer_path: dict[str, list[int]] = field(default_factory=dict)  # path → layer indexes
+    _layer_path_lengths: list[int] = field(default_factory=list)
     _by_layers: dict[tuple[tuple[int, ...], str], OrgPolicy] = field(default_factory=dict)
     _policy_entries: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = field(default_factory=dict)
 
@@ -173,8 +175,7 @@ class Resolver:
         layers that has no choices of its own)."""
         found = self._by_path.get(org_path)
         if found is None:
-            layers = enumerate(self.layers)
-            applying = tuple(i for i, layer in layers if org_path.startswith(layer.path))
+            applying = self._applying(org_path)
             choices = self.preferences.get(org_path) or {}
             share = (applying, org_path if choices else "")
             found = self._by_layers.get(share)
@@ -182,6 +183,23 @@ class Resolver:
                 found = self._by_layers[share] = OrgPolicy(self, applying, choices)
             self._by_path[org_path] = found
         return found
+
+    def _applying(self, org_path: str) -> tuple[int, ...]:
+        """The indexes of the layers whose path is a prefix of `org_path`, in layer order:
+        a look-up per distinct layer path length (a handful), not a test of every layer (a
+        city has a policy per county and town: 0.9 s for its 28,000 orgs)."""
+        by_path = self._by_layer_path
+        if not by_path:
+            for index, layer in enumerate(self.layers):
+                by_path.setdefault(layer.path, []).append(index)
+            self._layer_path_lengths = sorted({len(path) for path in by_path})
+        found = [
+            index
+            for length in self._layer_path_lengths
+            if length <= len(org_path)
+            for index in by_path.get(org_path[:length], ())
+        ]
+        return tuple(sorted(found))
 
     def entry(self, key: str, org_path: str) -> dict[str, Any]:
         """The winning entry (value, source, policy) of `key` for the org at `org_path`:

@@ -101,6 +101,8 @@ ACTIVE = (Status.FULL, Status.PROBATIONARY)  # statuses of members who take part
 FEW = 5000  # ids named in one query at most (SQLite allows 32,766 parameters)
 # (member, org, placed since, joined the party, leading cadre)
 PlacedRow = tuple[int, int, dt.date, dt.date, bool]
+# (member, org, placed since)
+Placed = tuple[int, int, dt.date]
 
 
 def members_placed_on(orgs_q: Q, day: dt.date) -> QuerySet[Placement]:
@@ -112,16 +114,24 @@ def members_placed_on(orgs_q: Q, day: dt.date) -> QuerySet[Placement]:
     return Placement.objects.filter(orgs_q, covering(day)).filter(active).order_by()
 
 
-def placements_in(orgs_q: Q, day: dt.date) -> list[PlacedRow]:
-    """(member, org, placed since, joined, leading cadre) of every placement in the subtree
-    covering `day`, whatever the member's status (one read)."""
-    return list(
-        Placement.objects.filter(orgs_q, covering(day))
-        .order_by()
-        .values_list(
-            "member_id", "org_id", "started_on", "member__joined_on", "member__leading_cadre"
-        )
-    )
+def placements_in(orgs_q: Q, day: dt.date) -> list[Placed]:
+    """(member, org, placed since) of every placement in the subtree covering `day`,
+    whatever the member's status (one read; the members' own columns are read apart, by
+    `member_traits`: joined here they cost PostgreSQL a hash of every member per day)."""
+    rows = Placement.objects.filter(orgs_q, covering(day)).order_by()
+    return list(rows.values_list("member_id", "org_id", "started_on"))
+
+
+def member_traits(members: list[int] | None = None) -> dict[int, tuple[dt.date, bool]]:
+    """(joined the party, leading cadre) of `members` when given, else of every member
+    (one read)."""
+    rows = Member.objects.order_by()
+    if members is not None:
+        rows = rows.filter(pk__in=members)
+    return {
+        pk: (joined, cadre)
+        for pk, joined, cadre in rows.values_list("pk", "joined_on", "leading_cadre")
+    }
 
 
 def statuses_on(day: dt.date, members: list[int] | None = None) -> dict[int, tuple[str, ...]]:
@@ -132,7 +142,10 @@ def statuses_on(day: dt.date, members: list[int] | None = None) -> dict[int, tup
         spells = spells.filter(member_id__in=members)
     statuses: dict[int, tuple[str, ...]] = {}
     for member_id, status in spells.order_by().values_list("member_id", "status"):
-        statuses[member_id] = (*statuses.get(member_id, ()), status)
+        if member_id in statuses:
+            statuses[member_id] += (status,)
+        else:
+            statuses[member_id] = (status,)
     return statuses
 
 

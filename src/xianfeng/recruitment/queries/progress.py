@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from xianfeng.compliance.policy import resolver
 from xianfeng.lib.dates import today
-from xianfeng.members.models import MemberTag, TagKind
-from xianfeng.members.queries import FEW, members_placed_on
+from xianfeng.members.models import MemberTag, Placement, StatusSpell, TagKind
+from xianfeng.members.queries import ACTIVE, covering
 from xianfeng.orgs.models import Org
 
 from ..models import Cultivation, CultivationStatus, Person, Target, TargetKind, Track
@@ -87,9 +87,14 @@ def progress_events(
 
 def rolled_up(events: Iterable[tuple[str, str]]) -> Counter[tuple[str, str]]:
     """Events counted at their org and at every org above it: {(path, kind): n}."""
+    return up_the_tree(Counter(events))
+
+
+def up_the_tree(counts: Mapping[tuple[str, str], int]) -> Counter[tuple[str, str]]:
+    """Counts per (org path, kind) added to the org and every org above it."""
     step = Org.steplen
     found: Counter[tuple[str, str]] = Counter()
-    for (path, kind), n in Counter(events).items():  # each distinct org once
+    for (path, kind), n in counts.items():  # each distinct org once
         for end in range(step, len(path) + 1, step):
             found[(path[:end], kind)] += n
     return found
@@ -98,18 +103,27 @@ def rolled_up(events: Iterable[tuple[str, str]]) -> Counter[tuple[str, str]]:
 def talented_members(orgs_q: Q, day: dt.date) -> tuple[Counter[str], Counter[str]]:
     """Members placed in the subtree on `day` (full or probationary), and those of them
     holding a talent tag open on the day, counted at their org and every org above it
-    (two queries): (members, talented), each {path: n}."""
-    placed = list(members_placed_on(orgs_q, day).values_list("member_id", "org__path"))
+    (one read grouped by org: the status spells and the tags as subqueries, not a join
+    through the members): (members, talented), each {path: n}."""
+    active = StatusSpell.objects.filter(covering(day), status__in=ACTIVE).values("member_id")
     tags = MemberTag.objects.filter(kind=TagKind.TALENT, since__lte=day).exclude(until__lte=day)
-    if len(placed) <= FEW:
-        tags = tags.filter(member_id__in=[m for m, _path in placed])
-    tagged = set(tags.values_list("member_id", flat=True))
-    members = rolled_up((path, "") for _m, path in placed)
-    talented = rolled_up((path, "") for m, path in placed if m in tagged) if tagged else Counter()
-    return (
-        Counter({path: n for (path, _k), n in members.items()}),
-        Counter({path: n for (path, _k), n in talented.items()}),
+    talent = Q(member_id__in=tags.values("member_id"))
+    rows = (
+        Placement.objects.filter(orgs_q, covering(day), member_id__in=active)
+        .order_by()
+        .values("org__path")
+        .annotate(members=Count("pk"), talented=Count("pk", filter=talent))
+        .values_list("org__path", "members", "talented")
     )
+    members: dict[tuple[str, str], int] = {}
+    talented: dict[tuple[str, str], int] = {}
+    for path, n, tagged in rows:
+        members[(path, "")], talented[(path, "")] = n, tagged
+    return _by_path(up_the_tree(members)), _by_path(up_the_tree(talented))
+
+
+def _by_path(counts: Counter[tuple[str, str]]) -> Counter[str]:
+    return Counter({path: n for (path, _kind), n in counts.items()})
 
 
 @dataclass

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Q
 
 from xianfeng.compliance.registry import Context, Found, rule
+from xianfeng.members.queries import FEW
 from xianfeng.study.models import Enrollment, EnrollmentStatus, TrainingStatus
 
 from ..models import Cultivation, CultivationEntry, CultivationStatus, EntryKind, Track
@@ -44,31 +45,64 @@ def _files(ctx: Context, day: dt.date, tracks: list[str]) -> list[dict[str, Any]
     return [dict(row) for row in rows.order_by("pk").values("id", "org_id", "track", "member_id")]
 
 
-def counts(files: list[dict[str, Any]], first: dt.date, day: dt.date) -> dict[int, int]:
+def counts(
+    ctx: Context, files: list[dict[str, Any]], first: dt.date, day: dt.date
+) -> dict[int, int]:
     """Trainings (track a) or theory sessions (track b) of each file from `first` to
-    `day` (two queries)."""
-    ids = [f["id"] for f in files]
+    `day` (two queries: the entries of the files active in the subtree, joined rather
+    than named by id, and the attendances of track (a)'s members)."""
+    wanted = {f["id"] for f in files}
     entries = CultivationEntry.objects.filter(
-        cultivation_id__in=ids, on__gte=first, on__lte=day
+        ctx.path_q("cultivation__org__path"),
+        active_on_q(day, "cultivation__"),
+        on__gte=first,
+        on__lte=day,
     ).filter(
         Q(cultivation__track=Track.MEMBER_TO_TALENT, kind=EntryKind.TRAINING)
         | Q(cultivation__track=Track.TALENT_TO_MEMBER, kind=EntryKind.THEORY)
     )
     seen: dict[int, set[Any]] = defaultdict(set)
     for pk, file_id, class_id in entries.values_list("pk", "cultivation_id", "training_class_id"):
-        seen[file_id].add(("class", class_id) if class_id else ("entry", pk))
+        if file_id in wanted:
+            seen[file_id].add(("class", class_id) if class_id else ("entry", pk))
     members = {f["member_id"]: f["id"] for f in files if f["track"] == Track.MEMBER_TO_TALENT}
-    if members:
-        attended = Enrollment.objects.filter(
-            member_id__in=list(members),
-            status=EnrollmentStatus.ATTENDED,
-            training_class__status=TrainingStatus.HELD,
-            training_class__starts_on__gte=first,
-            training_class__starts_on__lte=day,
-        ).values_list("member_id", "training_class_id")
-        for member_id, class_id in attended:
+    for member_id, class_id in attended_classes(members, first, day):
+        if member_id in members:
             seen[members[member_id]].add(("class", class_id))
     return {file_id: len(found) for file_id, found in seen.items()}
+
+
+def attended_classes(members: Iterable[int], first: dt.date, day: dt.date) -> list[tuple[int, int]]:
+    """(member, class) of the held training classes started from `first` to `day` that
+    `members` attended (every member's when they are many: one year's attendances read
+    whole rather than named by thousands of ids)."""
+    ids = list(members)
+    if not ids:
+        return []
+    attended = Enrollment.objects.filter(
+        status=EnrollmentStatus.ATTENDED,
+        training_class__status=TrainingStatus.HELD,
+        training_class__starts_on__gte=first,
+        training_class__starts_on__lte=day,
+    )
+    if len(ids) <= FEW:
+        attended = attended.filter(member_id__in=ids)
+    return list(attended.values_list("member_id", "training_class_id"))
+
+
+def _needs(ctx: Context) -> dict[int, dict[str, dict[str, Any]]]:
+    """Per org of the run, the policy entries of the tracks it checks ({track: entry}; a
+    value of 0 is not checked, an org checking none left out), read once per policy."""
+    per_policy: dict[int, dict[str, dict[str, Any]]] = {}
+    needs: dict[int, dict[str, dict[str, Any]]] = {}
+    for org in ctx.orgs():
+        policy = ctx.policy.at(org["path"])
+        if id(policy) not in per_policy:
+            keys = KEYS.items()
+            per_policy[id(policy)] = {str(t): policy.entry(k) for t, k in keys if policy.value(k)}
+        if per_policy[id(policy)]:
+            needs[org["id"]] = per_policy[id(policy)]
+    return needs
 
 
 @rule(
@@ -89,23 +123,16 @@ def dev_03_cultivation_trainings(ctx: Context) -> Iterator[Found]:
     in_progress = ctx.as_of < ctx.period.end
     if in_progress and day < dt.date(first.year, 7, 1):
         return
-    orgs = {org["id"]: org for org in ctx.orgs()}
-    needs: dict[int, dict[str, dict[str, Any]]] = {}
-    tracks: set[str] = set()
-    for org_id, org in orgs.items():
-        policy = ctx.policy.at(org["path"])
-        entries = {str(t): policy.entry(key) for t, key in KEYS.items() if policy.value(key)}
-        if entries:
-            needs[org_id] = entries
-            tracks |= set(entries)
+    needs = _needs(ctx)
     if not needs:
         return
+    tracks = {track for entries in needs.values() for track in entries}
     files = [
         f for f in _files(ctx, day, sorted(tracks)) if f["track"] in needs.get(f["org_id"], {})
     ]
     if not files:
         return
-    done = counts(files, first, day)
+    done = counts(ctx, files, first, day)
     short: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for file in files:
         need = needs[file["org_id"]][file["track"]]["value"]
@@ -182,10 +209,14 @@ def dev_05_leader_pairs(ctx: Context) -> Iterator[Found]:
     `seats` of the period, one query of the pairs)."""
     day = ctx.day
     wanted: dict[int, tuple[dict[str, Any], list[str]]] = {}
+    known: dict[tuple[int, str, str], list[str]] = {}  # per policy, org kind and level
     for org in ctx.orgs():
-        tracks = paired_tracks(org, ctx.policy.at(org["path"]))
-        if tracks:
-            wanted[org["id"]] = (org, tracks)
+        policy = ctx.policy.at(org["path"])
+        key = (id(policy), org["kind"], org["level"])
+        if key not in known:
+            known[key] = paired_tracks(org, policy)
+        if known[key]:
+            wanted[org["id"]] = (org, known[key])
     if not wanted:
         return
     leaders: dict[int, list[int]] = defaultdict(list)

@@ -6,8 +6,8 @@ progress), and on 31 December of the year before; an org with at least
 members.dual_lead.min_members members on `day` whose share of members recognized for the
 year (DualLead.year) is not higher than the share recognized for the year before among
 its members then is a finding (a warning). Parties groups and temporary orgs are not
-judged. Placements from the shared fact `placements_on` (both days), one query of the
-dual-lead records of the two years.
+judged. Placements from the shared fact `active_placements_on` (both days), one query of
+the dual-lead records of each year.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ NOT_JUDGED = (OrgKind.PARTY_GROUP, OrgKind.TEMPORARY_ORG)
 def shares(ctx: Context, day: dt.date, year: int) -> tuple[Counter[str], Counter[str]]:
     """Members placed in the subtree on `day` and those of them recognized as dual-lead
     for `year`, counted at their org and every org above it: ({path: n}, {path: n})."""
-    placed = ctx.fact("placements_on", day=day)
-    paths = org_paths(ctx, {row[1] for row in placed})
+    placed = ctx.fact("active_placements_on", day=day)
     dual_lead = DualLead.objects.filter(year=year)
     if len(placed) <= FEW:
         dual_lead = dual_lead.filter(member_id__in=[row[0] for row in placed])
     leading = set(dual_lead.values_list("member_id", flat=True))
-    per_org = Counter(row[1] for row in placed)
-    dual_per_org = Counter(row[1] for row in placed if row[0] in leading)
+    per_org = Counter(org for _member, org, _since in placed)
+    dual_per_org = Counter(org for member, org, _since in placed if member in leading)
+    paths = org_paths(ctx, set(per_org))
     return up_the_tree(per_org, paths), up_the_tree(dual_per_org, paths)
 
 

@@ -1,6 +1,6 @@
 """What the recruitment rules (and the reminders) share: a person's stage on a day from
 the dates copied onto the person, the pipeline's deadlines of a person as they stood on a
-day (`dues`), the steps those deadlines read (one query), evidence citing the policy
+day (`dues`), the steps those deadlines read (two reads), evidence citing the policy
 entries a finding was judged by, and one finding per org.
 
 The deadlines (`Due`), each from the policy at the person's org:
@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 
 from xianfeng.lib.dates import add_months
 
@@ -104,16 +104,22 @@ def stage_on(
 
 
 def steps_of(people_q: Q, day: dt.date) -> dict[int, dict[str, list[dt.date]]]:
-    """The deadline steps recorded on or before `day` per person and kind, oldest first
-    (one query): {person: {kind: [on, …]}}."""
-    rows = (
-        Step.objects.filter(people_q, kind__in=DUE_STEPS, on__lte=day)
-        .order_by("on")
-        .values_list("person_id", "kind", "on")
+    """The deadline steps recorded on or before `day` per person and kind, oldest first:
+    {person: {kind: [on, …]}}. Of each kind but the thought report only the first and the
+    last (what the deadlines read), of thought reports every one from the first quarter
+    `_report_dues` looks at (two reads, the first grouped per person and kind)."""
+    steps = Step.objects.filter(people_q, on__lte=day).order_by()
+    ends = (
+        steps.filter(kind__in=[kind for kind in DUE_STEPS if kind != K.THOUGHT_REPORT])
+        .values_list("person_id", "kind")
+        .annotate(first=Min("on"), last=Max("on"))
     )
     found: dict[int, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
-    for person_id, kind, on in rows:
-        found[person_id][kind].append(on)
+    for person_id, kind, first, last in ends:
+        found[person_id][kind] = [first] if first == last else [first, last]
+    reports = steps.filter(kind=K.THOUGHT_REPORT, on__gte=first_report_day(day))
+    for person_id, on in reports.order_by("on").values_list("person_id", "on"):
+        found[person_id][K.THOUGHT_REPORT].append(on)
     return found
 
 
@@ -153,6 +159,19 @@ def next_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def first_report_day(day: dt.date) -> dt.date:
+    """The first day of the earliest quarter whose thought report is looked at on `day`
+    (REPORT_QUARTERS ended quarters before the one in progress)."""
+    quarter = quarter_of(day)
+    for _ in range(REPORT_QUARTERS):
+        quarter = previous_quarter(*quarter)
+    return quarter_bounds(*quarter)[0]
+
+
 def _first(days: list[dt.date], since: dt.date | None = None) -> dt.date | None:
     return next((d for d in days if since is None or d >= since), None)
 
@@ -166,8 +185,7 @@ def _report_dues(person: dict[str, Any], reports: list[dt.date], day: dt.date) -
         return []
     quarters = [current]
     while len(quarters) <= REPORT_QUARTERS:
-        year, q = quarters[-1]
-        previous = (year - 1, 4) if q == 1 else (year, q - 1)
+        previous = previous_quarter(*quarters[-1])
         if previous < start:
             break
         quarters.append(previous)

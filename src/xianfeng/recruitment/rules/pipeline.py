@@ -5,8 +5,8 @@ Both judge the records as they stood on `day` (the period's last day, or as-of i
 earlier): each person's stage on `day` comes from the dates of the stage-changing steps
 (the conversion from its approval step), the steps counted are those recorded on or
 before `day`. A person counts at their org (person.org); one finding per org, listing
-the people. The people come from the shared fact `recruitment_people`; the steps and the
-mentors are one query each.
+the people. The people come from the shared fact `recruitment_people`; the steps are two
+reads (`parts.steps_of`), the mentors one.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _dev_01_evidence(late: list[Due], policy: Any, day: dt.date) -> tuple[str, d
 )
 def dev_01_late_steps(ctx: Context) -> Iterator[Found]:
     """Per org, its people with a pipeline deadline passed on `day` without the step in
-    time (DEV-01; the people from the shared fact, one query of their steps)."""
+    time (DEV-01; the people from the shared fact, two reads of their steps)."""
     paths = {org["id"]: org["path"] for org in ctx.orgs()}
     for org_id, late in late_dues(ctx).items():
         policy = ctx.policy.at(paths[org_id])
