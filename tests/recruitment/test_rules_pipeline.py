@@ -69,7 +69,12 @@ def reported(since: dt.date, *days: dt.date) -> Callable:
     return setup
 
 
-def admitted(meeting: dt.date, approved: dt.date | None = None) -> Callable:
+def admitted(
+    meeting: dt.date, approved: dt.date | None = None, *, reviewed: dt.date | None = None
+) -> Callable:
+    """An admission candidate of branch_a admitted at `meeting`, last reviewed on
+    `reviewed` (the meeting's day unless given), approved on `approved`."""
+
     def setup(tree: Any) -> None:
         who = person(
             tree.branch_a,
@@ -80,7 +85,7 @@ def admitted(meeting: dt.date, approved: dt.date | None = None) -> Callable:
             approved=approved,
             probation_ends=D(meeting.year + 1, meeting.month, meeting.day),
         )
-        step(who, "review", meeting)
+        step(who, "review", reviewed or meeting)
         reports(who, *[D(y, m, 1) for y in (2024, 2025) for m in (2, 5, 8, 11)])
         step(who, "admission_meeting", meeting)
         if approved:
@@ -269,6 +274,24 @@ DEV_01 = [
         D(2025, 4, 10),
         {},
         [],
+    ),
+    (
+        # The half-yearly review is the cultivation's (activists, candidates up to the
+        # admission meeting); one admitted and awaiting the approval owes none.
+        "dev_01_no_review_owed_once_the_admission_meeting_was_held",
+        admitted(D(2025, 3, 1), reviewed=D(2024, 10, 1)),
+        "2025",
+        D(2025, 5, 20),
+        {},
+        [],
+    ),
+    (
+        "dev_01_review_still_owed_by_a_candidate_before_the_meeting",
+        admitted(D(2025, 6, 1), reviewed=D(2024, 10, 1)),
+        "2025",
+        D(2025, 5, 20),
+        {},
+        [("CA-T1-B1", ["review_late"])],
     ),
     (
         "dev_01_approval_missing_three_months_after_the_meeting",

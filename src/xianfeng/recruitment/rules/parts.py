@@ -5,8 +5,8 @@ entries a finding was judged by, and one finding per org.
 
 The deadlines (`Due`), each from the policy at the person's org:
 - talk: applicant, a TALK within `talk_months` of applied_on;
-- review: activist or admission candidate, the next REVIEW `review_months` after the
-  last one (or activist_on);
+- review: activist or admission candidate until the admission meeting, the next REVIEW
+  `review_months` after the last one (or activist_on);
 - report: activist or admission candidate, a THOUGHT_REPORT in each calendar quarter
   after the quarter of activist_on, due by the quarter's last day (the last
   `REPORT_QUARTERS` ended quarters and the quarter in progress);
@@ -215,9 +215,10 @@ def dues(
         due = add_months(person["applied_on"], months["talk"])
         found.append(Due(pid, org, "talk", due, _first(steps.get(K.TALK, []))))
     if stage in (Stage.ACTIVIST, Stage.ADMISSION_CANDIDATE):
-        reviews = [d for d in steps.get(K.REVIEW, []) if d >= person["activist_on"]]
-        last = max([person["activist_on"], *reviews])
-        found.append(Due(pid, org, "review", add_months(last, months["review"])))
+        if _admitted_by(person, steps, day) is None:
+            reviews = [d for d in steps.get(K.REVIEW, []) if d >= person["activist_on"]]
+            last = max([person["activist_on"], *reviews])
+            found.append(Due(pid, org, "review", add_months(last, months["review"])))
         if months["report"]:
             found += _report_dues(person, steps.get(K.THOUGHT_REPORT, []), day)
     if stage == Stage.ADMISSION_CANDIDATE:
@@ -229,6 +230,17 @@ def dues(
             due = add_months(person["probation_ends_on"], months["conversion"])
             found.append(Due(pid, org, "conversion", due))
     return found
+
+
+def _admitted_by(
+    person: dict[str, Any], steps: dict[str, list[dt.date]], day: dt.date
+) -> dt.date | None:
+    """The admission meeting's day when it was held by `day`: the half-yearly review is
+    the cultivation's, owed up to the meeting, not while the approval is awaited."""
+    admitted = person["admitted_on"]
+    if admitted is not None and admitted <= day:
+        return admitted
+    return _first(steps.get(K.ADMISSION_MEETING, []))
 
 
 def _admission_dues(
