@@ -313,3 +313,29 @@ def test_town_demo_has_study_records_and_a_study_finding(town, db):
         rule_ids=["STUDY-01"],
     )
     assert any(f.severity == "error" and "学时" in f.message for _rule, f in found)
+
+
+def test_read_once_lookups_answer_as_the_per_row_reads(town, db):
+    """What an import reads once per org or chunk (`Rosters`, `PlacementsOf`) answers
+    exactly as the reads the pages make per meeting or row (`roster_for`, `guest_ids`,
+    `org_on`), on the demo's orgs, members and meeting days."""
+    from xianfeng.members.queries import PlacementsOf, org_on
+    from xianfeng.orglife.models import Meeting, MeetingKind
+    from xianfeng.orglife.queries import Rosters, guest_ids, roster_for
+
+    rosters = Rosters()
+    meetings = Meeting.objects.select_related("org").order_by("pk")
+    days = sorted({m.day for m in meetings if m.day})
+    sample = [days[i] for i in range(0, len(days), max(1, len(days) // 12))] + [AS_OF]
+    kinds = (MeetingKind.GENERAL_MEETING, MeetingKind.COMMITTEE_MEETING, None)
+    for org in Org.objects.order_by("path"):
+        for day in sample:
+            assert rosters.guests(org, day) == guest_ids(org, day), (org.code, day)
+            for kind in kinds:
+                expected = sorted(m.pk for m in roster_for(org, day, kind))
+                assert rosters.roster(org, day, kind) == expected, (org.code, day, kind)
+    members = list(Member.objects.order_by("pk"))
+    placements = PlacementsOf(m.pk for m in members)
+    for member in members[::3]:
+        for day in (member.joined_on, *sample[::3]):
+            assert placements.org_on(member, day) == org_on(member, day), (member.code, day)

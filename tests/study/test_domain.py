@@ -227,6 +227,30 @@ def test_record_study_refuses(branch, case, fields, expected):
     assert _errors(record_study, member=member, **values) == expected
 
 
+def test_record_study_with_read_once_placements_and_records_refuses_the_same(branch):
+    """An import's `placements` and `stored` records (read once per chunk) give the same
+    org and refuse the same duplicates, also one recorded earlier in the chunk."""
+    from xianfeng.members.queries import PlacementsOf
+    from xianfeng.study.queries import RecordsOf
+
+    member = make_member(branch, name="李四")
+    day = D(2025, 3, 1)
+    earlier = record_study(
+        member=member, source="imported", studied_on=day, hours="2", title="党校"
+    )
+    stored = RecordsOf([member.pk], day, D(2025, 3, 31))
+    read = {"placements": PlacementsOf([member.pk]), "stored": stored}
+    values = {"member": member, "source": "imported", "hours": "3", **read}
+    assert _errors(record_study, studied_on=day, title="党校", **values) == {
+        "title": ["2025-03-01已有同一内容的学习记录“党校”"]
+    }
+    later = record_study(studied_on=D(2025, 3, 2), title="党校", **values)
+    assert later.org == earlier.org == branch
+    assert _errors(record_study, studied_on=D(2025, 3, 2), title="党校", **values) == {
+        "title": ["2025-03-02已有同一内容的学习记录“党校”"]
+    }
+
+
 def test_record_study_refuses_a_duplicate_and_a_member_who_left(branch):
     member = make_member(branch, name="李四")
     record_study(

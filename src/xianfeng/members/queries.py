@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,6 +216,32 @@ def org_on(member: Member, day: dt.date) -> Org | None:
     """The one org the member belonged to on `day` (MEM-05), or None."""
     placement = member.placements.filter(covering(day)).select_related("org").first()
     return placement.org if placement else None
+
+
+class PlacementsOf:
+    """The placements of some members, read at once: `org_on` for many rows (an import's
+    chunk) without a query per row. A member not read is looked up (`org_on`)."""
+
+    def __init__(self, member_ids: Iterable[int]):
+        self.placements: dict[int, list[Placement]] = {}
+        wanted = sorted(set(member_ids))
+        for start in range(0, len(wanted), FEW):
+            ids = wanted[start : start + FEW]
+            self.placements |= {member_id: [] for member_id in ids}
+            rows = Placement.objects.filter(member_id__in=ids).select_related("org")
+            for placement in rows.order_by("member_id", "started_on", "pk"):
+                self.placements[placement.member_id].append(placement)
+
+    def org_on(self, member: Member, day: dt.date) -> Org | None:
+        """As `org_on(member, day)`."""
+        if member.pk not in self.placements:
+            return org_on(member, day)
+        for placement in self.placements[member.pk]:
+            if placement.started_on <= day and (
+                placement.ended_on is None or placement.ended_on > day
+            ):
+                return placement.org
+        return None
 
 
 def transfers_for_user(user: Any) -> QuerySet[Transfer]:

@@ -39,7 +39,7 @@ from .models import (
     MeetingStatus,
     RequestStatus,
 )
-from .queries import guest_ids, people_on_line, roster_for, statuses_on
+from .queries import Rosters, guest_ids, people_on_line, roster_for, statuses_on
 
 M = MeetingKind
 BRANCH_MEETING_KINDS = frozenset(
@@ -326,21 +326,30 @@ def check_statuses(statuses: dict[int, str]) -> dict[int, str]:
     return {int(member_id): status for member_id, status in statuses.items()}
 
 
-def allowed_attendees(meeting: Meeting, roster: list[int] | None = None) -> set[int]:
+def allowed_attendees(
+    meeting: Meeting, roster: list[int] | None = None, *, rosters: Rosters | None = None
+) -> set[int]:
     """Who may have an attendance row of `meeting` (LIFE-01): its roster (`roster_for`),
     the guests without a vote (`guest_ids`: seat holders of the orgs above, leaders
     whose contact point the org is), whoever already has a row and, for a heart talk,
-    any member of the org's subtree."""
-    day = meeting.day
+    any member of the org's subtree. `rosters` (an import's) answers roster, guests and
+    subtree without reading them again for each meeting."""
+    day, org = meeting.day, meeting.org
     if day is None:
         return set()
+    if roster is None and rosters is not None:
+        roster = rosters.roster(org, day, meeting.kind)
     if roster is None:
-        roster = [m.pk for m in roster_for(meeting.org, day, meeting.kind)]
+        roster = [m.pk for m in roster_for(org, day, meeting.kind)]
+    guests = rosters.guests(org, day) if rosters is not None else guest_ids(org, day)
     rows = meeting.attendance.values_list("member_id", flat=True)
-    allowed = set(roster) | guest_ids(meeting.org, day) | set(rows)
+    allowed = set(roster) | guests | set(rows)
     if meeting.kind == MeetingKind.HEART_TALK:  # a leader talks with anyone below (LIFE-08)
-        below = Member.objects.filter(org__path__startswith=meeting.org.path)
-        allowed |= set(below.values_list("pk", flat=True))
+        if rosters is not None:
+            allowed |= rosters.below(org)
+        else:
+            below = Member.objects.filter(org__path__startswith=org.path)
+            allowed |= set(below.values_list("pk", flat=True))
     return allowed
 
 

@@ -57,6 +57,7 @@ from .models import (
     MeetingStatus,
     RequestStatus,
 )
+from .queries import Rosters
 
 # --------------------------------------------------------------------------- cells
 
@@ -484,6 +485,7 @@ class _Attendance(Sheet):
         super().__init__(errors, by)
         self.numbers = _numbers(errors)
         self.pending: dict[Meeting, dict[int, tuple[tuple[str, bool | None, str], Record]]] = {}
+        self.rosters = Rosters()  # each org's roster read once, not per meeting
 
     def one(self, record: Record) -> str:
         v = record.values
@@ -516,8 +518,8 @@ class _Attendance(Sheet):
         changes = {m: row for m, (row, _r) in rows.items() if _differs(stored.get(m), row)}
         roster = allowed = None
         if set(changes) - set(stored):  # new rows: only who may attend (LIFE-01)
-            roster = [m.pk for m in _domain().roster_for(meeting.org, meeting.day, meeting.kind)]
-            allowed = _domain().allowed_attendees(meeting, roster)
+            roster = self.rosters.roster(meeting.org, meeting.day, meeting.kind)
+            allowed = _domain().allowed_attendees(meeting, roster, rosters=self.rosters)
         for member_id, (_row, record) in rows.items():
             if allowed is not None and member_id not in allowed | set(stored):
                 # off the roster reads like a member not found, as on the pages

@@ -22,7 +22,7 @@ from xianfeng.accounts.scope import reference_error, require_reference
 from xianfeng.lib import uploads
 from xianfeng.lib.dates import parse_period, today
 from xianfeng.members.models import Member, Status
-from xianfeng.members.queries import org_on
+from xianfeng.members.queries import PlacementsOf, org_on
 from xianfeng.orglife.models import Meeting, MeetingStatus
 from xianfeng.orgs.models import Org, OrgKind
 
@@ -45,7 +45,7 @@ from .models import (
     TrainingKind,
     TrainingStatus,
 )
-from .queries import STUDY_MEETING_KINDS
+from .queries import STUDY_MEETING_KINDS, RecordsOf
 
 MAX_COURSE_HOURS = Decimal("100")
 MAX_RECORD_HOURS = Decimal("100")
@@ -390,6 +390,8 @@ def record_study(
     note: str = "",
     batch: str = "",
     by: Any = None,
+    placements: PlacementsOf | None = None,
+    stored: RecordsOf | None = None,
 ) -> StudyRecord:
     """Record a member's online course, self-study or outside-platform study (STUDY-01).
 
@@ -398,6 +400,7 @@ def record_study(
     their `batch`. The record's org is the member's org on `studied_on`. Training classes
     and meetings are not recorded here: they count from their attendance. The member lies
     inside `by`'s scope (or is `by`'s own), the course is published to the member's org.
+    An import passes the `placements` and `stored` records of its rows, read at once.
     """
     _member_in_reach("member", member, by)
     if source not in RECORD_SOURCES:
@@ -407,7 +410,7 @@ def record_study(
     refuse_future("studied_on", studied_on, "学习日期")
     if studied_on < member.joined_on:
         raise ValidationError({"studied_on": "学习日期早于入党日期"})
-    org = org_on(member, studied_on) or member.org
+    org = (placements.org_on if placements else org_on)(member, studied_on) or member.org
     _check_course_of_record(source, course, org)
     if hours in (None, "") and course is not None:
         hours = course.hours
@@ -428,9 +431,12 @@ def record_study(
     )
     if not record.title:
         raise ValidationError({"title": "请填写学习内容或选择课程"})
-    _refuse_duplicate(record)
+    if stored is None or stored.may_hold(record):
+        _refuse_duplicate(record)
     record.full_clean(exclude=["member", "org", "course", "entered_by", "decided_by"])
     record.save()
+    if stored is not None:
+        stored.add(record)
     return record
 
 

@@ -36,7 +36,7 @@ from xianfeng.lib.cells import (
     text_key,
 )
 from xianfeng.members.models import Status
-from xianfeng.members.queries import org_on
+from xianfeng.members.queries import PlacementsOf
 from xianfeng.orgs.importers_support import (
     MEMBER_NOTE,
     NAME_NOTE,
@@ -46,6 +46,7 @@ from xianfeng.orgs.importers_support import (
 )
 
 from .models import RECORD_SOURCES, Course, RecordSource, RecordStatus, StudyRecord
+from .queries import RecordsOf
 from .restore import member_as_of
 
 TENTH = Decimal("0.1")
@@ -138,12 +139,19 @@ class _Records(Sheet):
         self.stored_rows: dict[tuple[Any, ...], Any] = {}
         self.rejected: Counter[tuple[Any, ...]] = Counter()
         self.courses: dict[str, list[Course]] = {}
+        self.placements = PlacementsOf(())
+        self.records: RecordsOf | None = None
         for course in Course.objects.select_related("org").order_by("-published_on", "-pk"):
             self.courses.setdefault(text_key(course.title), []).append(course)
 
     def feed(self, records: list[Record]) -> None:
         self._load_members(records)
         self._load_stored(records)
+        members = {m.pk for r in records if (m := self.members.get(r.values["member"]))}
+        days = [r.values["studied_on"] for r in records]
+        # what record_study reads for each row, read once for the chunk
+        self.placements = PlacementsOf(members)
+        self.records = RecordsOf(members, min(days), max(days)) if days else None
         for record in records:
             self.outcomes[self.one(record)] += 1
 
@@ -262,6 +270,8 @@ class _Records(Sheet):
             course=self._course(past, day, v["title"]),
             note=v.get("note", ""),
             batch=batch,
+            placements=self.placements,
+            stored=self.records,
         )
         if created is None or not status or status == created.status:
             return created
@@ -278,7 +288,7 @@ class _Records(Sheet):
             return None
         usable = [c for c in found if member.org.path.startswith(c.org.path)]
         if not usable:
-            org = org_on(member, day)
+            org = self.placements.org_on(member, day)
             usable = [c for c in found if org is not None and org.path.startswith(c.org.path)]
         return max(usable, key=lambda c: len(c.org.path)) if usable else None
 

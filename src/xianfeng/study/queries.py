@@ -448,3 +448,34 @@ def plan_progress(plan: Any) -> dict[str, Any]:
             period: all(i.done_on is not None for i in rows) for period, rows in periods.items()
         },
     }
+
+
+class RecordsOf:
+    """The study records (rejected ones aside) of some members between two days, read at
+    once, for many new rows (an import's chunk): `may_hold` is False only when no record
+    of the same member, source, day and title is stored, so that `record_study` asks the
+    database only about the rows that may be duplicates. `add` a record once saved."""
+
+    def __init__(self, member_ids: Iterable[int], first: dt.date, last: dt.date):
+        self.members, self.first, self.last = set(member_ids), first, last
+        self.keys: set[tuple[Any, ...]] = set()
+        wanted = sorted(self.members)
+        for start in range(0, len(wanted), CHUNK):
+            rows = StudyRecord.objects.filter(
+                member_id__in=wanted[start : start + CHUNK],
+                studied_on__gte=first,
+                studied_on__lte=last,
+            ).exclude(status=RecordStatus.REJECTED)
+            self.keys |= set(
+                rows.order_by().values_list("member_id", "source", "studied_on", "title")
+            )
+
+    def may_hold(self, record: StudyRecord) -> bool:
+        if record.member_id not in self.members:
+            return True
+        if not self.first <= record.studied_on <= self.last:
+            return True
+        return (record.member_id, record.source, record.studied_on, record.title) in self.keys
+
+    def add(self, record: StudyRecord) -> None:
+        self.keys.add((record.member_id, record.source, record.studied_on, record.title))

@@ -31,6 +31,7 @@ from .page_reads import (
     statuses_on,
     upcoming_for_member,
 )
+from .rosters import Rosters
 from .rule_reads import (
     ABSENT,
     CHUNK,
@@ -102,6 +103,7 @@ __all__ = [
     "people_on_line",
     "quorum",
     "roster_for",
+    "Rosters",
     "seats_during",
     "seats_of",
     "statuses_on",

@@ -102,6 +102,7 @@ def roster_for(org: Any, day: dt.date, kind: str | None = None) -> list[Any]:
     A party group: its members; a committee meeting or leadership life meeting (`kind`),
     or any meeting of an org that holds no members itself: the holders of the org's seats;
     otherwise the members placed in the org that day. Only full and probationary members.
+    `rosters.Rosters` answers the same (ids) for many days, reading each org once.
     """
     from xianfeng.members.models import Member
     from xianfeng.orgs.models import OrgKind
