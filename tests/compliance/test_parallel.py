@@ -35,6 +35,9 @@ from xianfeng.orgs.models import Org
 
 AS_OF = dt.date(2026, 7, 15)
 PERIOD = parse_period("2025")
+# One worker takes the module, so the county below is built once (each worker that
+# reached a test of it built its own: 2.5 minutes each on PostgreSQL).
+pytestmark = pytest.mark.xdist_group("parallel_county")
 
 # --- the plan (no database) ----------------------------------------------------------------
 
