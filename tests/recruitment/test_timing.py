@@ -6,8 +6,8 @@ import pytest
 
 from xianfeng.compliance.calendar import Calendar
 from xianfeng.compliance.models import HolidayOverride
+from xianfeng.lib.dates import add_months
 from xianfeng.recruitment.timing import (
-    add_months,
     anniversary,
     chinese_date,
     notice_end,

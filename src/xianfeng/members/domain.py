@@ -92,12 +92,14 @@ def _check_flags(flags: list[str]) -> None:
         raise ValidationError({"flags": f"未知的党员标识：{'、'.join(sorted(unknown))}"})
 
 
-def check_identity(
-    *, id_number: str, gender: str | None, birth_date: dt.date | None, joined_on: dt.date
+def parse_identity(
+    id_number: str, gender: str | None, birth_date: dt.date | None
 ) -> tuple[str, str, dt.date]:
-    """Validate the ID number (GB 11643) and cross-check gender, birth date and age."""
+    """The normalized number, gender and birth date of an ID number (GB 11643); refuses
+    an invalid number or one that disagrees with the gender or birth date given (members,
+    applicants and the talent pool alike)."""
     try:
-        parsed = parse_id_number(id_number)
+        parsed = parse_id_number(id_number or "")
     except IdNumberError as error:
         raise ValidationError({"id_number": str(error)}) from None
     if gender and gender != parsed.gender:
@@ -110,13 +112,21 @@ def check_identity(
                 "birth_date": f"出生日期与身份证号不一致（身份证号显示为{parsed.birth_date:%Y-%m-%d}）"
             }
         )
-    if age_on(parsed.birth_date, joined_on) < MIN_AGE_AT_JOINING:
+    return parsed.number, parsed.gender, parsed.birth_date
+
+
+def check_identity(
+    *, id_number: str, gender: str | None, birth_date: dt.date | None, joined_on: dt.date
+) -> tuple[str, str, dt.date]:
+    """Validate the ID number (GB 11643) and cross-check gender, birth date and age."""
+    number, gender, born = parse_identity(id_number, gender, birth_date)
+    if age_on(born, joined_on) < MIN_AGE_AT_JOINING:
         raise ValidationError(
             {"joined_on": "入党时应年满十八周岁（党章第一条），请核对入党日期或身份证号"}
         )
     if joined_on > today():
         raise ValidationError({"joined_on": "入党日期不能晚于今天"})
-    return parsed.number, parsed.gender, parsed.birth_date
+    return number, gender, born
 
 
 def _check_unique_id(

@@ -1,5 +1,5 @@
-"""Pure date helpers of the recruitment time rules (DEV-01): calendar months, full years
-(周年) and working days (工作日) of the statutory holiday calendar.
+"""Pure date helpers of the recruitment time rules (DEV-01): full years (周年) and working
+days (工作日) of the statutory holiday calendar (calendar months: `lib.dates.add_months`).
 
 Nothing here reads the database; a notice's working days are counted on the
 `xianfeng.compliance.calendar.Calendar` the caller hands in (one per request or run).
@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from xianfeng.lib import dates
-
 
 class Workdays(Protocol):
     """What `notice_end` needs of a calendar (`compliance.calendar.Calendar` has it)."""
@@ -21,12 +19,6 @@ class Workdays(Protocol):
 
 # A notice longer than this many calendar days is not looked for (no holiday is longer).
 _MAX_SPAN = 366
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` shifted by calendar months; a day the target month lacks becomes its last
-    day (2024-08-31 + 6 months = 2025-02-28; 2025-01-31 + 1 month = 2025-02-28)."""
-    return dates.add_months(day, months)
 
 
 def anniversary(day: dt.date, years: int = 1) -> dt.date:

@@ -12,8 +12,9 @@ from django.db import transaction
 from xianfeng.accounts.scope import is_within_scope, require_reference
 from xianfeng.core.audit import kept_through_rollback
 from xianfeng.lib.cipher import get_cipher, lookup_hash
-from xianfeng.lib.idcard import IdNumberError, age_on, mask_id_number, parse_id_number
+from xianfeng.lib.idcard import age_on, mask_id_number
 from xianfeng.lib.pinyin import person_initials
+from xianfeng.members.domain import parse_identity
 from xianfeng.members.id_duplicates import answer_elsewhere, duplicate_message, refuse_over_limit
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
@@ -37,26 +38,6 @@ APPLICANT_FIELDS = frozenset({"gender", "birth_date", "education", "occupation",
 EDITABLE_FIELDS = frozenset(
     {"name", "education", "occupation", "sector", "phone", "volunteer_book_no"}
 )
-
-
-def _identity(
-    id_number: str, gender: str | None, birth_date: dt.date | None
-) -> tuple[str, str, dt.date]:
-    """The normalized number, gender and birth date; refuses a number that is not a valid
-    GB 11643 number or disagrees with the gender or birth date given."""
-    try:
-        parsed = parse_id_number(id_number or "")
-    except IdNumberError as error:
-        raise ValidationError({"id_number": str(error)}) from None
-    if gender and gender != parsed.gender:
-        raise ValidationError(
-            {"gender": "性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）"}
-        )
-    if birth_date and birth_date != parsed.birth_date:
-        raise ValidationError(
-            {"birth_date": f"出生日期与身份证号不一致（身份证号显示为{d(parsed.birth_date)}）"}
-        )
-    return parsed.number, parsed.gender, parsed.birth_date
 
 
 def _check_age(birth_date: dt.date, applied_on: dt.date, org: Org) -> None:
@@ -151,7 +132,7 @@ def register_applicant(
     if not name:
         raise ValidationError({"name": "请填写姓名"})
     check_not_future(applied_on, "applied_on")
-    number, gender, birth_date = _identity(
+    number, gender, birth_date = parse_identity(
         id_number, fields.pop("gender", None), fields.pop("birth_date", None)
     )
     _check_age(birth_date, applied_on, org)

@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from xianfeng.accounts.scope import is_within_scope, reference_error, require_reference
 from xianfeng.compliance.calendar import Calendar
 from xianfeng.compliance.policy import Resolver, resolver
+from xianfeng.lib.dates import add_months
 
 from ..models import Mentor, Person, Step, StepKind
-from ..timing import add_months, anniversary, notice_end
+from ..timing import anniversary, notice_end
 from .admission import check_plan
 from .common import (
     CHARTER_PROBATION,

@@ -22,11 +22,11 @@ from django.db import transaction
 from xianfeng.accounts.scope import reference_error, require_reference
 from xianfeng.compliance.policy import Resolver, resolver
 from xianfeng.lib import uploads
+from xianfeng.lib.dates import add_months
 from xianfeng.orgs.models import Org
 
 from .. import permissions
 from ..models import Person, Stage, Step, StepFile, StepKind
-from ..timing import add_months
 from . import admission
 from .common import (
     DETAIL,

@@ -21,8 +21,9 @@ from django.db import transaction
 from xianfeng.accounts.scope import is_within_scope
 from xianfeng.compliance.policy import resolver
 from xianfeng.lib.cipher import get_cipher, lookup_hash
-from xianfeng.lib.idcard import IdNumberError, mask_id_number, parse_id_number
+from xianfeng.lib.idcard import mask_id_number
 from xianfeng.members.codes import Gender
+from xianfeng.members.domain import parse_identity
 from xianfeng.members.id_duplicates import answer_elsewhere, duplicate_message, refuse_over_limit
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org, Sector
@@ -70,24 +71,6 @@ def clean_tags(value: Any, org: Org, day: dt.date) -> list[str]:
             {"tags": f"未知的人才标签“{'、'.join(unknown)}”，可选：{'、'.join(catalogue)}"}
         )
     return [tag for tag in catalogue if tag in chosen]
-
-
-def _identity(number: str, gender: str, birth_date: dt.date | None) -> tuple[str, str, dt.date]:
-    try:
-        parsed = parse_id_number(number)
-    except IdNumberError as error:
-        raise ValidationError({"id_number": str(error)}) from None
-    if gender and gender != parsed.gender:
-        raise ValidationError(
-            {"gender": "性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）"}
-        )
-    if birth_date and birth_date != parsed.birth_date:
-        raise ValidationError(
-            {
-                "birth_date": f"出生日期与身份证号不一致（身份证号显示为{parsed.birth_date:%Y-%m-%d}）"
-            }
-        )
-    return parsed.number, parsed.gender, parsed.birth_date
 
 
 def _unique_digest(number: str, by: Any, org: Org, restoring: bool = False) -> str:
@@ -161,7 +144,7 @@ def register_talent(
     )
     number = str(id_number or "").strip()
     if number:
-        number, entry.gender, entry.birth_date = _identity(number, entry.gender, birth_date)
+        number, entry.gender, entry.birth_date = parse_identity(number, entry.gender, birth_date)
         entry.id_number_cipher = get_cipher().encrypt(number)
         entry.id_number_hmac = _unique_digest(number, by, org, restoring)
         entry.id_number_masked = mask_id_number(number)

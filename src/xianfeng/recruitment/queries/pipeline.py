@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xianfeng.compliance.policy import Resolver, resolver
-from xianfeng.lib.dates import today
+from xianfeng.lib.dates import add_months, today
 
 from ..models import Introducer, Mentor, Person, Stage, Step, StepKind
-from ..timing import add_months, anniversary
+from ..timing import anniversary
 
 DETAIL = "《中国共产党发展党员工作细则》"
 K = StepKind
