@@ -2,7 +2,8 @@
 
 `IdCipher` is what the registry uses; `FernetCipher` is the implementation today.
 Where 国密 is required an `SM4Cipher` with the same three methods replaces it.
-Lookups and uniqueness use an HMAC of the normalized number, never the ciphertext.
+Lookups and uniqueness use an HMAC of the normalized number, never the ciphertext;
+`stored_id_number` gives the three stored fields of a number (encrypted, HMAC, masked).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from .idcard import mask_id_number
 
 
 class IdCipher(Protocol):
@@ -114,6 +117,22 @@ def lookup_hasher() -> Callable[[str], str]:
         return hmac.digest(key, number.encode(), "sha256").hex()
 
     return digest
+
+
+def stored_id_number(
+    number: str, *, cipher: IdCipher | None = None, digest: str | None = None
+) -> dict[str, str]:
+    """The stored fields of a normalized, valid ID number, as members, applicants and the
+    talent pool keep it (MEM-01): `id_number_cipher` (encrypted), `id_number_hmac` (the
+    lookup HMAC, for exact lookup and uniqueness) and `id_number_masked` (shown on pages).
+
+    Bulk writers pass the `cipher` they hold and the `digest` they computed already, so a
+    row costs one encryption and no settings read."""
+    return {
+        "id_number_cipher": (cipher or get_cipher()).encrypt(number),
+        "id_number_hmac": lookup_hash(number) if digest is None else digest,
+        "id_number_masked": mask_id_number(number),
+    }
 
 
 def new_api_key() -> str:

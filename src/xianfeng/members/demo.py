@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from xianfeng.core.demo import DemoContext, DemoPart, add_years, cumulative, words
-from xianfeng.lib.cipher import lookup_hash
-from xianfeng.lib.idcard import make_id_number, mask_id_number
+from xianfeng.lib.cipher import stored_id_number
+from xianfeng.lib.idcard import make_id_number
 from xianfeng.members.models import (
     Category,
     Flag,
@@ -255,9 +255,7 @@ class MemberBuilder(DemoPart):
             gender="1" if male else "2",
             birth_date=birth,
             ethnicity="01" if rng.random() < 0.96 else rng.choice(MINORITIES),
-            id_number_cipher=self.cipher.encrypt(number),
-            id_number_hmac=lookup_hash(number),
-            id_number_masked=mask_id_number(number),
+            **stored_id_number(number, cipher=self.cipher),
             education=self._education(org, category),
             occupation=self._occupation(org, category),
             phone=f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",

@@ -18,9 +18,9 @@ from django.utils import timezone
 from xianfeng.accounts.scope import is_within_scope, reference_error, require_reference
 from xianfeng.core.audit import kept_through_rollback
 from xianfeng.core.history import current_via
-from xianfeng.lib.cipher import get_cipher, lookup_hash
+from xianfeng.lib.cipher import get_cipher, lookup_hash, stored_id_number
 from xianfeng.lib.dates import today
-from xianfeng.lib.idcard import IdNumberError, age_on, mask_id_number, parse_id_number
+from xianfeng.lib.idcard import IdNumberError, age_on, parse_id_number
 from xianfeng.lib.pinyin import person_initials
 from xianfeng.orgs.models import MEMBER_KINDS, Org, OrgKind
 
@@ -130,18 +130,16 @@ def check_identity(
 
 
 def _check_unique_id(
-    number: str, *, by: Any = None, org: Org | None = None, exclude_pk: int | None = None
-) -> str:
-    """The number's lookup HMAC, refused when another member holds it; the answer names
-    that member only when `by` can see them (see id_duplicates: logged and limited)."""
-    digest = lookup_hash(number)
+    digest: str, *, by: Any = None, org: Org | None = None, exclude_pk: int | None = None
+) -> None:
+    """Refuses a number (by its lookup HMAC) another member holds; the answer names that
+    member only when `by` can see them (see id_duplicates: logged and limited)."""
     refuse_over_limit(by=by, org=org, digest=digest)
     clash = Member.objects.filter(id_number_hmac=digest).select_related("org")
     other = (clash.exclude(pk=exclude_pk) if exclude_pk else clash).first()
     if other is not None:
         message = duplicate_message(other, by=by, org=org, digest=digest)
         raise ValidationError({"id_number": message})
-    return digest
 
 
 def _check_status_dates(status: str, joined_on: dt.date, full_on: dt.date | None) -> None:
@@ -186,6 +184,8 @@ def register_member(
     _check_status_dates(status, joined_on, full_on)
     _check_party_group(org, fields.get("party_group"))
     _check_flags(fields.get("flags", []))
+    stored = stored_id_number(number)
+    _check_unique_id(stored["id_number_hmac"], by=by, org=org)
     member = Member(
         org=org,
         code=code.strip(),
@@ -196,9 +196,7 @@ def register_member(
         full_on=full_on,
         status=status,
         status_since=full_on or joined_on,
-        id_number_cipher=get_cipher().encrypt(number),
-        id_number_hmac=_check_unique_id(number, by=by, org=org),
-        id_number_masked=mask_id_number(number),
+        **stored,
         name_initials=person_initials(name.strip()),
         **fields,
     )
@@ -240,20 +238,12 @@ def change_id_number(*, member: Member, id_number: str, by: Any = None) -> Membe
     number, gender, birth_date = check_identity(
         id_number=id_number, gender=None, birth_date=None, joined_on=member.joined_on
     )
-    member.id_number_hmac = _check_unique_id(number, by=by, org=member.org, exclude_pk=member.pk)
-    member.id_number_cipher = get_cipher().encrypt(number)
-    member.id_number_masked = mask_id_number(number)
+    stored = stored_id_number(number)
+    _check_unique_id(stored["id_number_hmac"], by=by, org=member.org, exclude_pk=member.pk)
+    for field, value in stored.items():
+        setattr(member, field, value)
     member.gender, member.birth_date = gender, birth_date
-    member.save(
-        update_fields=[
-            "id_number_hmac",
-            "id_number_cipher",
-            "id_number_masked",
-            "gender",
-            "birth_date",
-            "updated_at",
-        ]
-    )
+    member.save(update_fields=[*stored, "gender", "birth_date", "updated_at"])
     return member
 
 
@@ -569,9 +559,7 @@ def _member_values(row: NewMember, pk: int, code: str, now: Any, cipher: Any) ->
         "name_initials": person_initials(row.name),
         "gender": row.gender,
         "birth_date": row.birth_date,
-        "id_number_cipher": cipher.encrypt(row.number),
-        "id_number_hmac": row.digest,
-        "id_number_masked": mask_id_number(row.number),
+        **stored_id_number(row.number, cipher=cipher, digest=row.digest),
         "joined_on": row.joined_on,
         "full_on": row.full_on,
         "status": row.status,

@@ -26,6 +26,7 @@ from xianfeng.notices.reminders import Reminder
 from .facts import PERSON_FIELDS
 from .models import OPEN_STAGES, Person
 from .rules.parts import Due, due_months, dues, steps_of
+from .timing import chinese_date
 
 LEAD_DAYS = "recruitment.reminders.lead_days"
 CATEGORY = "发展党员"
@@ -77,8 +78,7 @@ def _reminder(
     if due.what == "report":  # the quarter the report is owed for ends on `due`
         what = f"{what}（{due.due.year}年第{(due.due.month - 1) // 3 + 1}季度）"
     name = f"{person['org__name']}：{person['name']}"
-    day = f"{due.due.year}年{due.due.month}月{due.due.day}日"
-    title = f"{name}最迟于{day}{what}" + ("，已逾期" if late else "")
+    title = f"{name}最迟于{chinese_date(due.due)}{what}" + ("，已逾期" if late else "")
     return Reminder(
         recipients=tuple(users),
         key=f"rc:{due.what}:{person['id']}:{due.due.isoformat()}",

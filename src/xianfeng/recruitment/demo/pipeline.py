@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from xianfeng.core.demo import DemoContext, add_years
-from xianfeng.lib.cipher import lookup_hash
+from xianfeng.lib.cipher import stored_id_number
 from xianfeng.lib.dates import add_months
-from xianfeng.lib.idcard import make_id_number, mask_id_number
+from xianfeng.lib.idcard import make_id_number
 from xianfeng.lib.pinyin import person_initials
 from xianfeng.members.models import Member, Placement, Status, StatusSpell
 
@@ -170,9 +170,7 @@ class PipelineBuilder:
             name_initials=person_initials(name),
             gender="1" if male else "2",
             birth_date=birth,
-            id_number_cipher=self.ctx.cipher.encrypt(number),
-            id_number_hmac=lookup_hash(number),
-            id_number_masked=mask_id_number(number),
+            **stored_id_number(number, cipher=self.ctx.cipher),
             education=rng.choices(*EDUCATION)[0],
             occupation=rng.choice(OCCUPATIONS.get(branch.sector, OTHER_OCCUPATIONS)),
             sector=branch.sector,

@@ -80,8 +80,10 @@ def actor(by: Any) -> Any:
     return by if getattr(by, "pk", None) is not None else None
 
 
-def save(record: Any, by: Any, **options: Any) -> None:
-    """Validate and save with `by` as the history's actor."""
-    record.full_clean()
+def save(record: Any, by: Any, *, validate: bool = True, **options: Any) -> None:
+    """Validate (`full_clean`) and save with `by` as the history's actor. `validate=False`
+    for a change of fields the caller set from checked values (a status, a pair)."""
+    if validate:
+        record.full_clean()
     record._history_user = actor(by)
     record.save(**options)

@@ -40,6 +40,7 @@ from ..models import (
 )
 from ..permissions import may_manage
 from ..queries.cultivation import is_qualified_pair, pairing_rule
+from .common import save
 
 MEMBER_TRACKS = (Track.MEMBER_TO_TALENT, Track.TALENT_TO_CADRE)
 CLASS_KINDS = (EntryKind.TRAINING, EntryKind.THEORY)
@@ -90,12 +91,6 @@ def checked_text(field: str, value: Any, what: str, *, limit: int, required: boo
     if len(text) > limit:
         raise ValidationError({field: f"{what}最多{limit}字"})
     return text
-
-
-def save(record: Any, by: Any, **options: Any) -> None:
-    """Save with `by` as the history's actor."""
-    record._history_user = by
-    record.save(**options)
 
 
 def current_member(
@@ -215,11 +210,10 @@ def open_cultivation(
         status=CultivationStatus.ACTIVE,
         status_since=started_on,
     )
-    cultivation.full_clean()
     save(cultivation, by)
     if subject_talent is not None and subject_talent.status == TalentStatus.POOL:
         subject_talent.status = TalentStatus.CULTIVATING
-        save(subject_talent, by, update_fields=["status"])
+        save(subject_talent, by, validate=False, update_fields=["status"])
     return cultivation
 
 
@@ -238,7 +232,7 @@ def set_pair(
     _require_active(cultivation, "pair")
     day = checked_day("on", on or today(), "结对日期")
     cultivation.pair = _pair(by, pair, cultivation.track, cultivation.org, day, cultivation.member)
-    save(cultivation, by, update_fields=["pair"])
+    save(cultivation, by, validate=False, update_fields=["pair"])
     return cultivation
 
 
@@ -306,7 +300,6 @@ def add_entry(
         note=checked_text("note", note, "备注", limit=500, required=False),
         entered_by=by,
     )
-    entry.full_clean()
     save(entry, by)
     return entry
 
@@ -350,10 +343,9 @@ def set_cultivation_status(
     cultivation.status, cultivation.status_since = status, on
     if text:
         cultivation.note = f"{cultivation.note}\n{on:%Y-%m-%d} {text}".strip()[:500]
-    cultivation.full_clean()
     save(cultivation, by, update_fields=["status", "status_since", "note"])
     talent = cultivation.talent
     if status == CultivationStatus.STOPPED and talent and talent.status == TalentStatus.CULTIVATING:
         talent.status = TalentStatus.POOL
-        save(talent, by, update_fields=["status"])
+        save(talent, by, validate=False, update_fields=["status"])
     return cultivation

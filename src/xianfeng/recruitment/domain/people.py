@@ -11,8 +11,8 @@ from django.db import transaction
 
 from xianfeng.accounts.scope import is_within_scope, require_reference
 from xianfeng.core.audit import kept_through_rollback
-from xianfeng.lib.cipher import get_cipher, lookup_hash
-from xianfeng.lib.idcard import age_on, mask_id_number
+from xianfeng.lib.cipher import get_cipher, stored_id_number
+from xianfeng.lib.idcard import age_on
 from xianfeng.lib.pinyin import person_initials
 from xianfeng.members.domain import parse_identity
 from xianfeng.members.id_duplicates import answer_elsewhere, duplicate_message, refuse_over_limit
@@ -54,12 +54,11 @@ def _check_age(birth_date: dt.date, applied_on: dt.date, org: Org) -> None:
         )
 
 
-def _check_unique(number: str, *, by: Any, org: Org, restoring: bool = False) -> str:
-    """The number's lookup HMAC; refuses a number already held by another person of the
+def _check_unique(digest: str, *, by: Any, org: Org, restoring: bool = False) -> None:
+    """Refuses a number (by its lookup HMAC) already held by another person of the
     pipeline or by a member. Someone out of `by`'s scope is never named: the neutral
     answer of `members.id_duplicates` (logged and counted). On a restore, the member
     `admission.restorable_member` finds is accepted (the approval links it)."""
-    digest = lookup_hash(number)
     refuse_over_limit(by=by, org=org, digest=digest)
     member = Member.objects.filter(id_number_hmac=digest).select_related("org").first()
     restored = restoring and restorable_member(id_hmac=digest, by=by) is not None
@@ -76,7 +75,6 @@ def _check_unique(number: str, *, by: Any, org: Org, restoring: bool = False) ->
         else:
             message = answer_elsewhere(by=by, org=org, digest=digest)
         raise ValidationError({"id_number": message})
-    return digest
 
 
 def _take_talent(talent: TalentEntry, digest: str, by: Any) -> None:
@@ -136,18 +134,17 @@ def register_applicant(
         id_number, fields.pop("gender", None), fields.pop("birth_date", None)
     )
     _check_age(birth_date, applied_on, org)
-    digest = _check_unique(number, by=by, org=org, restoring=restoring)
+    stored = stored_id_number(number)
+    _check_unique(stored["id_number_hmac"], by=by, org=org, restoring=restoring)
     if talent is not None:
-        _take_talent(talent, digest, by)
+        _take_talent(talent, stored["id_number_hmac"], by)
     person = Person(
         org=org,
         name=name,
         name_initials=person_initials(name),
         gender=gender,
         birth_date=birth_date,
-        id_number_cipher=get_cipher().encrypt(number),
-        id_number_hmac=digest,
-        id_number_masked=mask_id_number(number),
+        **stored,
         stage=Stage.APPLICANT,
         stage_since=applied_on,
         applied_on=applied_on,

@@ -20,8 +20,7 @@ from django.db import transaction
 
 from xianfeng.accounts.scope import is_within_scope
 from xianfeng.compliance.policy import resolver
-from xianfeng.lib.cipher import get_cipher, lookup_hash
-from xianfeng.lib.idcard import mask_id_number
+from xianfeng.lib.cipher import get_cipher, stored_id_number
 from xianfeng.members.codes import Gender
 from xianfeng.members.domain import parse_identity
 from xianfeng.members.id_duplicates import answer_elsewhere, duplicate_message, refuse_over_limit
@@ -38,13 +37,13 @@ from ..models import (
     Track,
 )
 from .admission import restorable_member
+from .common import save
 from .cultivation import (
     checked_day,
     checked_text,
     open_cultivation,
     require_org,
     require_writer,
-    save,
 )
 
 TAGS_KEY = "members.tags.talent"
@@ -73,10 +72,9 @@ def clean_tags(value: Any, org: Org, day: dt.date) -> list[str]:
     return [tag for tag in catalogue if tag in chosen]
 
 
-def _unique_digest(number: str, by: Any, org: Org, restoring: bool = False) -> str:
-    """The number's HMAC, refused when a member or another pool entry holds it (on a
+def _check_unique(digest: str, by: Any, org: Org, restoring: bool = False) -> None:
+    """Refuses a number (by its lookup HMAC) a member or another pool entry holds (on a
     restore, not a member `admission.restorable_member` finds)."""
-    digest = lookup_hash(number)
     refuse_over_limit(by=by, org=org, digest=digest)
     member = Member.objects.filter(id_number_hmac=digest).select_related("org").first()
     restored = restoring and restorable_member(id_hmac=digest, by=by) is not None
@@ -91,7 +89,6 @@ def _unique_digest(number: str, by: Any, org: Org, restoring: bool = False) -> s
             answer_elsewhere(by=by, org=org, digest=digest)
             message = TALENT_ELSEWHERE
         raise ValidationError({"id_number": message})
-    return digest
 
 
 def _choice(field: str, value: Any, choices: Any, what: str, *, required: bool) -> str:
@@ -145,10 +142,10 @@ def register_talent(
     number = str(id_number or "").strip()
     if number:
         number, entry.gender, entry.birth_date = parse_identity(number, entry.gender, birth_date)
-        entry.id_number_cipher = get_cipher().encrypt(number)
-        entry.id_number_hmac = _unique_digest(number, by, org, restoring)
-        entry.id_number_masked = mask_id_number(number)
-    entry.full_clean()
+        stored = stored_id_number(number)
+        _check_unique(stored["id_number_hmac"], by, org, restoring)
+        for field, value in stored.items():
+            setattr(entry, field, value)
     save(entry, by)
     return entry
 
@@ -172,7 +169,6 @@ def update_talent(*, entry: TalentEntry, by: Any, **changes: Any) -> TalentEntry
     }
     for field, value in changes.items():
         setattr(entry, field, cleaners[field](value))
-    entry.full_clean()
     save(entry, by, update_fields=list(changes) or None)
     return entry
 
@@ -257,9 +253,8 @@ def mark_left(*, entry: TalentEntry, on: dt.date, reason: str, by: Any) -> Talen
             CultivationStatus.STOPPED,
             max(on, cultivation.started_on),
         )
-        save(cultivation, by, update_fields=["status", "status_since"])
+        save(cultivation, by, validate=False, update_fields=["status", "status_since"])
     entry.status = TalentStatus.LEFT
     entry.note = f"{entry.note}\n{on:%Y-%m-%d}出库：{text}".strip()[-500:]
-    entry.full_clean()
     save(entry, by, update_fields=["status", "note"])
     return entry

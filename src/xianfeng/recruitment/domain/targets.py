@@ -17,7 +17,8 @@ from xianfeng.orgs.models import Org, OrgKind
 
 from ..models import Target, TargetKind
 from ..permissions import may_manage
-from .cultivation import checked_text, save
+from .common import save
+from .cultivation import checked_text
 
 FIRST_YEAR = 2000
 MAX_VALUE = 10_000_000
@@ -89,6 +90,5 @@ def set_target(
     target.value = value
     target.set_by = setter
     target.note = checked_text("note", note, "备注", limit=200, required=False)
-    target.full_clean()
     save(target, by)
     return target
