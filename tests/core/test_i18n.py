@@ -114,7 +114,10 @@ def test_english_recruitment_pages(tree, client_for):
     client = _english(client_for(tree.users["city_admin"]))
     pages = {
         "/recruitment/orgs/CA-T1-B1/": ["Register an applicant", "Activist"],
-        f"/recruitment/people/{person.pk}/": ["Full recruitment record", "Mentor"],
+        f"/recruitment/people/{person.pk}/": [
+            "Full recruitment record",
+            "Mentor (member code)",  # the mentor form's label (forms/pipeline.py)
+        ],
         "/recruitment/orgs/CA-T1-B1/overview/": ["Recruitment overview"],
         "/recruitment/orgs/CA-T1-B1/cultivations/": ["Cultivation", "Talent pool"],
         "/recruitment/orgs/CA-T1-B1/talent/": ["Talent pool", "All tags"],

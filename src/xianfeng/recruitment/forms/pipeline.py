@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from xianfeng.orgs.forms import DATE_WIDGET, model_field
 
@@ -65,7 +66,7 @@ class FilesField(forms.FileField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "可选多个文件（申请书、考察表、公示、会议记录等）")
+        kwargs.setdefault("help_text", _("可选多个文件（申请书、考察表、公示、会议记录等）"))
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -75,7 +76,8 @@ class FilesField(forms.FileField):
         return [super(FilesField, self).clean(file, initial) for file in files]
 
 
-def _required(form: forms.Form, messages: dict[str, str]) -> None:
+def _required(form: forms.Form, messages: dict[str, Any]) -> None:
+    """Each field's own message for a missing value (lazy text, translated when shown)."""
     for name, message in messages.items():
         if name in form.fields:
             form.fields[name].error_messages["required"] = message
@@ -83,9 +85,9 @@ def _required(form: forms.Form, messages: dict[str, str]) -> None:
 
 class PeopleFilterForm(forms.Form):
     stage = forms.ChoiceField(
-        label="发展阶段", choices=[("", "全部阶段"), *Stage.choices], required=False
+        label=_("发展阶段"), choices=[("", _("全部阶段")), *Stage.choices], required=False
     )
-    q = forms.CharField(label="姓名", max_length=50, required=False)
+    q = forms.CharField(label=_("姓名"), max_length=50, required=False)
 
 
 class ApplicantForm(forms.Form):
@@ -93,7 +95,7 @@ class ApplicantForm(forms.Form):
 
     name = model_field(Person, "name")
     id_number = forms.CharField(
-        label="身份证号", max_length=30, help_text="18位公民身份号码，保存后只显示部分号码"
+        label=_("身份证号"), max_length=30, help_text=_("18位公民身份号码，保存后只显示部分号码")
     )
     applied_on = model_field(Person, "applied_on")
     education = model_field(Person, "education")
@@ -101,18 +103,18 @@ class ApplicantForm(forms.Form):
     sector = model_field(Person, "sector")
     phone = model_field(Person, "phone")
     talent = forms.TypedChoiceField(
-        label="人才库人员", coerce=int, required=False, empty_value=None, choices=[]
+        label=_("人才库人员"), coerce=int, required=False, empty_value=None, choices=[]
     )
 
     def __init__(self, *args: Any, talents: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["talent"].choices = [("", "（不从人才库选）"), *talents]  # type: ignore[attr-defined]
+        self.fields["talent"].choices = [("", _("（不从人才库选）")), *talents]  # type: ignore[attr-defined]
         _required(
             self,
             {
-                "name": "请填写姓名",
-                "id_number": "请填写身份证号",
-                "applied_on": "请填写递交申请日期",
+                "name": _("请填写姓名"),
+                "id_number": _("请填写身份证号"),
+                "applied_on": _("请填写递交申请日期"),
             },
         )
 
@@ -120,7 +122,7 @@ class ApplicantForm(forms.Form):
 class KindForm(forms.Form):
     """Which step to record next (the page shows that step's fields)."""
 
-    kind = forms.ChoiceField(label="环节", choices=[])
+    kind = forms.ChoiceField(label=_("环节"), choices=[])
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,27 +135,30 @@ class StepForm(forms.Form):
     kind = forms.ChoiceField(widget=forms.HiddenInput, choices=[])
     on = model_field(Step, "on")
     org = forms.ChoiceField(
-        label="决定党组织（上级党委）", choices=[], required=False, help_text="不选为最近的上级党委"
+        label=_("决定党组织（上级党委）"),
+        choices=[],
+        required=False,
+        help_text=_("不选为最近的上级党委"),
     )
     decided_by = model_field(Step, "decided_by")
-    conclusion = forms.CharField(label="内容或结论", widget=TEXTAREA, required=False)
+    conclusion = forms.CharField(label=_("内容或结论"), widget=TEXTAREA, required=False)
     ends_on = model_field(Step, "ends_on")
     voters = model_field(Step, "voters")
     present = model_field(Step, "present")
     in_favour = model_field(Step, "in_favour")
     training_class = forms.TypedChoiceField(
-        label="培训班",
+        label=_("培训班"),
         coerce=int,
         required=False,
         empty_value=None,
         choices=[],
-        help_text="选择培训班时按培训班的天数和学时计",
+        help_text=_("选择培训班时按培训班的天数和学时计"),
     )
     days = model_field(Step, "days")
     hours = model_field(Step, "hours")
     months = model_field(Step, "months")
-    special = forms.BooleanField(label="特殊情况（延长审批时限）", required=False)
-    files = FilesField(label="附件")  # type: ignore[assignment]  # named as the domain names it
+    special = forms.BooleanField(label=_("特殊情况（延长审批时限）"), required=False)
+    files = FilesField(label=_("附件"))  # type: ignore[assignment]  # named as the domain names it
 
     def __init__(
         self,
@@ -167,52 +172,52 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = next_steps(person)  # type: ignore[attr-defined]
         self.fields["kind"].initial = kind
-        self.fields["org"].choices = [("", "最近的上级党委"), *committees]  # type: ignore[attr-defined]
-        self.fields["training_class"].choices = [("", "（不选）"), *classes]  # type: ignore[attr-defined]
+        self.fields["org"].choices = [("", _("最近的上级党委")), *committees]  # type: ignore[attr-defined]
+        self.fields["training_class"].choices = [("", _("（不选）")), *classes]  # type: ignore[attr-defined]
         if kind not in COMMITTEE_KINDS:
             del self.fields["org"]
         for name in set(OPTIONAL_FIELDS) - set(KIND_FIELDS.get(kind, ())):
             del self.fields[name]
         if kind == StepKind.VOLUNTEER_BOOK:
-            self.fields["conclusion"] = forms.CharField(label="入党志愿书编号", max_length=40)
-        _required(self, {"on": "请填写日期", "conclusion": "请填写入党志愿书编号"})
+            self.fields["conclusion"] = forms.CharField(label=_("入党志愿书编号"), max_length=40)
+        _required(self, {"on": _("请填写日期"), "conclusion": _("请填写入党志愿书编号")})
 
 
 class MentorForm(forms.Form):
     """Assign a mentor (培养联系人): a full member by member code."""
 
-    member = forms.CharField(label="培养联系人（党员编号）", max_length=40, widget=MEMBER_INPUT)
-    on = forms.DateField(label="确定日期", widget=DATE_WIDGET)
+    member = forms.CharField(label=_("培养联系人（党员编号）"), max_length=40, widget=MEMBER_INPUT)
+    on = forms.DateField(label=_("确定日期"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required(self, {"member": "请填写培养联系人的党员编号", "on": "请填写确定日期"})
+        _required(self, {"member": _("请填写培养联系人的党员编号"), "on": _("请填写确定日期")})
 
 
 class EndMentorForm(forms.Form):
     mentor = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    ended_on = forms.DateField(label="结束日期", widget=DATE_WIDGET)
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required(self, {"ended_on": "请填写结束日期"})
+        _required(self, {"ended_on": _("请填写结束日期")})
 
 
 class IntroducersForm(forms.Form):
     """The two introducers (入党介绍人), full members by member code."""
 
-    first = forms.CharField(label="第一介绍人（党员编号）", max_length=40, widget=MEMBER_INPUT)
-    second = forms.CharField(label="第二介绍人（党员编号）", max_length=40, widget=MEMBER_INPUT)
-    on = forms.DateField(label="确定日期", widget=DATE_WIDGET)
+    first = forms.CharField(label=_("第一介绍人（党员编号）"), max_length=40, widget=MEMBER_INPUT)
+    second = forms.CharField(label=_("第二介绍人（党员编号）"), max_length=40, widget=MEMBER_INPUT)
+    on = forms.DateField(label=_("确定日期"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _required(
             self,
             {
-                "first": "请填写第一介绍人的党员编号",
-                "second": "请填写第二介绍人的党员编号",
-                "on": "请填写确定日期",
+                "first": _("请填写第一介绍人的党员编号"),
+                "second": _("请填写第二介绍人的党员编号"),
+                "on": _("请填写确定日期"),
             },
         )
 
@@ -220,26 +225,26 @@ class IntroducersForm(forms.Form):
 class TransferForm(forms.Form):
     """Move the file to another org (培养档案转接); activist time keeps counting."""
 
-    to_org = forms.CharField(label="转入党组织（组织编码）", max_length=40)
-    on = forms.DateField(label="转接日期", widget=DATE_WIDGET)
+    to_org = forms.CharField(label=_("转入党组织（组织编码）"), max_length=40)
+    on = forms.DateField(label=_("转接日期"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required(self, {"to_org": "请填写转入党组织的编码", "on": "请填写转接日期"})
+        _required(self, {"to_org": _("请填写转入党组织的编码"), "on": _("请填写转接日期")})
 
 
 class EndForm(forms.Form):
-    on = forms.DateField(label="终止日期", widget=DATE_WIDGET)
-    reason = forms.CharField(label="终止原因", max_length=200)
+    on = forms.DateField(label=_("终止日期"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("终止原因"), max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required(self, {"on": "请填写终止日期", "reason": "请填写终止原因"})
+        _required(self, {"on": _("请填写终止日期"), "reason": _("请填写终止原因")})
 
 
 class StepFilesForm(forms.Form):
-    files = FilesField(label="上传文件", required=True)  # type: ignore[assignment]
+    files = FilesField(label=_("上传文件"), required=True)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _required(self, {"files": "请选择要上传的文件"})
+        _required(self, {"files": _("请选择要上传的文件")})
