@@ -113,7 +113,10 @@ class StatusSpell(models.Model):
 
     class Meta:
         ordering = ["member", "started_on"]
-        indexes = [models.Index(fields=["status", "started_on", "ended_on"])]
+        # member last: the statuses of a day are read from the index alone (SQLite walks
+        # it status by status and otherwise looks up every row: 0.8 s instead of 0.35 s
+        # for a city's 300,000 members)
+        indexes = [models.Index(fields=["status", "started_on", "ended_on", "member"])]
 
 
 class Placement(models.Model):
@@ -126,7 +129,9 @@ class Placement(models.Model):
 
     class Meta:
         ordering = ["member", "started_on"]
-        indexes = [models.Index(fields=["org", "started_on", "ended_on"])]
+        # member last: a subtree's placements of a day are read from the index alone
+        # (a city's: 0.55 s → 0.27 s on SQLite)
+        indexes = [models.Index(fields=["org", "started_on", "ended_on", "member"])]
 
 
 class TemporaryMembership(models.Model):

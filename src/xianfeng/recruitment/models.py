@@ -187,7 +187,8 @@ class Step(models.Model):
         ordering = ["person", "on", "pk"]
         indexes = [
             models.Index(fields=["person", "kind", "on"]),
-            models.Index(fields=["kind", "on"]),
+            # person last: the rules read a city's steps of some kinds from it alone
+            models.Index(fields=["kind", "on", "person"]),
         ]
 
     def __str__(self) -> str:

@@ -107,7 +107,9 @@ def steps_of(people_q: Q, day: dt.date) -> dict[int, dict[str, list[dt.date]]]:
     """The deadline steps recorded on or before `day` per person and kind, oldest first:
     {person: {kind: [on, …]}}. Of each kind but the thought report only the first and the
     last (what the deadlines read), of thought reports every one from the first quarter
-    `_report_dues` looks at (two reads, the first grouped per person and kind)."""
+    `_report_dues` looks at (two reads, the first grouped per person and kind). The rules
+    pass the people by id, or no filter for a large scope (read from the step indexes
+    alone, without joining the people and their orgs: a city's in 0.25 s, not 1.4 s)."""
     steps = Step.objects.filter(people_q, on__lte=day).order_by()
     ends = (
         steps.filter(kind__in=[kind for kind in DUE_STEPS if kind != K.THOUGHT_REPORT])

@@ -16,9 +16,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Q
+
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.members.models import Status
-from xianfeng.members.queries import statuses_on
+from xianfeng.members.queries import FEW, statuses_on
 
 from ..models import Mentor, Stage
 from .parts import DUE_KEYS, Due, cited, due_months, dues, stage_on, steps_of
@@ -65,7 +67,8 @@ def late_dues(ctx: Context) -> dict[int, list[Due]]:
     ]
     if not people:
         return {}
-    steps = steps_of(ctx.path_q("person__org__path"), day)
+    ids = [person["id"] for person in people]
+    steps = steps_of(Q(person_id__in=ids) if len(ids) <= FEW else Q(), day)
     months: dict[int, dict[str, int]] = {}
     found: dict[int, list[Due]] = defaultdict(list)
     for person in people:
