@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from tests.factories import make_id
 from xianfeng.core.exports import export
-from xianfeng.core.importing import ImportFailed, run_import
+from xianfeng.core.importing import ImportFailed, importer_classes, run_import
 from xianfeng.lib.idcard import make_id_number
 from xianfeng.members.models import Member, Transfer
 from xianfeng.orgs.models import Org
@@ -407,3 +409,15 @@ def test_mem_01_reimport_suspending_a_member_needs_the_grounds(tmp_path):
     member = Member.objects.get(name="张三")
     assert member.status == "suspended"
     assert member.status_spells.order_by("started_on").last().note == "连续六个月不参加组织生活"
+
+
+def test_sheets_read_chinese_labels_whatever_language_first_loaded_them(monkeypatch):
+    """A sheet module first loaded while English is active (an English page or a task
+    that imported it first) still reads the sheets' Chinese labels: “预备党员”."""
+    monkeypatch.delitem(sys.modules, "xianfeng.members.importers", raising=False)
+    with translation.override("en"):
+        importer_classes()
+    fresh = sys.modules["xianfeng.members.importers"]
+    status = next(column for column in fresh.COLUMNS if column.key == "status")
+    assert status.clean("预备党员") == "probationary"
+    assert "预备党员" in status.choices

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from xianfeng.core.audit import kept_through_rollback
@@ -137,8 +138,14 @@ class ImportResult:
 
 
 def importer_classes() -> list[type[Importer]]:
-    """Every app's import sheets: settings.IMPORTERS names each app's `IMPORTERS` tuple."""
-    return [cls for path in settings.IMPORTERS for cls in import_string(path)]
+    """Every app's import sheets: settings.IMPORTERS names each app's `IMPORTERS` tuple.
+
+    Loaded in the sheets' own language (the site's, Chinese): a sheet module builds its
+    choice lookups from the labels when first imported, and must not take the language
+    of whichever request or task happened to import it first (an English page would
+    leave every later import refusing “预备党员”)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [cls for path in settings.IMPORTERS for cls in import_string(path)]
 
 
 def importers() -> list[Importer]:
