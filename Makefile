@@ -23,7 +23,7 @@ test: setup
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL =="; \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; \
+		XIANFENG_DATABASE_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; \
 	else \
 		echo "DATABASE_URL not set: PostgreSQL run skipped (see README)"; \
 	fi

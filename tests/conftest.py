@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -6,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from tests.factories import Tree, build_tree
+from tests.factories import Tree, build_tree, reloaded
 
 TEST_ID_KEY = "bLrZ8tOm5qY1cCqkVbS2Zt0o6d4B0yJm1rUu2kqk6Dk="
 FAST_SETTINGS = {
@@ -69,8 +70,38 @@ def settle_deferred_constraints() -> None:
 
 
 @pytest.fixture
-def tree(db) -> Tree:
-    return build_tree()
+def tree(shared_tree) -> Tree:
+    """The small jurisdiction of tests.factories, built once per module (`shared_tree`).
+    A module with `transactional_db` tests builds it per test instead:
+
+        @pytest.fixture
+        def tree(db):
+            return build_tree()
+    """
+    return shared_tree
+
+
+@pytest.fixture(scope="module")
+def module_tree(django_db_setup, django_db_blocker) -> Iterator[Tree]:
+    """The tree built once for a module, inside a transaction rolled back when the module
+    ends (as `shared_demo`); see `shared_tree`."""
+    with django_db_blocker.unblock(), override_settings(**FAST_SETTINGS):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_tree()
+            settle_deferred_constraints()
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_tree(module_tree, db) -> Tree:
+    """The module's tree as fresh objects (built once instead of once per test; each test
+    still runs in its own savepoint, so what it writes is undone after it)."""
+    return reloaded(module_tree)
 
 
 @pytest.fixture
@@ -82,3 +113,23 @@ def client_for(client):
         return client
 
     return login
+
+
+# Fixtures through which a test reaches a database (pytest-django's).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "_django_db_helper"})
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """With XIANFENG_DATABASE_TESTS_ONLY=1 (`make test`'s PostgreSQL run), only the tests
+    that reach a database: the pure-Python ones (spreadsheet cells, ID numbers, pinyin,
+    dates, PDF layout …) have just run on SQLite in the same `make test`, and do not
+    depend on the database."""
+    if os.environ.get("XIANFENG_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (keep if uses else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

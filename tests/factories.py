@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import factory
@@ -143,6 +143,27 @@ class Tree:
     member_a2: Member
     member_b: Member
     users: dict[str, User]
+
+
+def reloaded(tree: Tree) -> Tree:
+    """The same tree read back from the database as fresh objects (three queries): what a
+    test gets of a tree built once for its module (conftest.shared_tree), so that a test
+    changing an object in memory leaves the next test's alone."""
+    orgs = Org.objects.in_bulk([getattr(tree, f.name).pk for f in fields(Tree) if f.type == "Org"])
+    members = Member.objects.in_bulk(
+        [getattr(tree, f.name).pk for f in fields(Tree) if f.type == "Member"]
+    )
+    users = User.objects.in_bulk([user.pk for user in tree.users.values()])
+    found: dict[str, Any] = {}
+    for f in fields(Tree):
+        value = getattr(tree, f.name)
+        if f.type == "Org":
+            found[f.name] = orgs[value.pk]
+        elif f.type == "Member":
+            found[f.name] = members[value.pk]
+        else:
+            found[f.name] = {name: users[user.pk] for name, user in value.items()}
+    return Tree(**found)
 
 
 def build_tree() -> Tree:

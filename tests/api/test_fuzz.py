@@ -3,10 +3,14 @@ with a fixed seed; no answer may be a server error or disagree with the
 documented schema; as a city admin and as a branch secretary (scoped to one branch: his
 answers are mostly 403/404, which must be documented and JSON too).
 
-The city admin's writes reach the domain, so his run adds Schemathesis' coverage phase
-(the schema's boundary and invalid values, a few hundred requests per operation); the
-secretary's, refused at the scope for most paths, keeps to the fuzzed examples, which
-halves the module's time."""
+The city admin's writes reach the domain, so his run on PostgreSQL adds Schemathesis'
+coverage phase (the schema's boundary and invalid values, a few hundred requests per
+operation): PostgreSQL is the stricter database for such values (integers out of range,
+NUL characters in text), and `make test` runs both, so SQLite keeps to the fuzzed examples
+(a third of the module's time). The secretary's run, refused at the scope for most paths,
+keeps to the fuzzed examples on both."""
+
+import os
 
 import pytest
 import schemathesis
@@ -31,7 +35,7 @@ def _schema(*, coverage: bool):
     return found
 
 
-schema = _schema(coverage=True)
+schema = _schema(coverage=os.environ.get("DATABASE_URL", "").startswith("postgres"))
 scoped_schema = _schema(coverage=False)
 FUZZ_SETTINGS = settings(
     max_examples=5,
@@ -79,7 +83,7 @@ def _fuzz(case, user) -> None:
 @pytest.mark.parametrize("who", ["city_admin"])
 @schema.parametrize()
 @FUZZ_SETTINGS
-def test_api_fuzz_never_fails_with_coverage(case, tree, kept_connection, who):
+def test_api_fuzz_never_fails_with_coverage_on_postgresql(case, tree, kept_connection, who):
     _fuzz(case, tree.users[who])
 
 

@@ -414,7 +414,8 @@ def test_mem_01_reimport_suspending_a_member_needs_the_grounds(tmp_path):
 def test_sheets_read_chinese_labels_whatever_language_first_loaded_them(monkeypatch):
     """A sheet module first loaded while English is active (an English page or a task
     that imported it first) still reads the sheets' Chinese labels: “预备党员”."""
-    monkeypatch.delitem(sys.modules, "xianfeng.members.importers", raising=False)
+    for name in ("xianfeng.members.sheets", "xianfeng.members.importers"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
     with translation.override("en"):
         importer_classes()
     fresh = sys.modules["xianfeng.members.importers"]
