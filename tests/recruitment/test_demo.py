@@ -3,6 +3,7 @@ for everyone admitted, steps in order and within the time rules, and the recruit
 findings only where the builder planned its late cases."""
 
 import datetime as dt
+import json
 from collections import Counter
 
 import pytest
@@ -27,6 +28,8 @@ from xianfeng.recruitment.models import (
     Target,
     Track,
 )
+from xianfeng.recruitment.rules import cultivation as cultivation_rules
+from xianfeng.recruitment.rules import pipeline as pipeline_rules
 
 AS_OF = dt.date(2026, 7, 15)
 pytestmark = pytest.mark.xdist_group("recruitment_town_demo")
@@ -118,3 +121,26 @@ def test_only_the_planned_cases_break_the_time_rules(town, db):
         )
         assert {rule.id for rule, _finding in pairs} == {"DEV-01", "DEV-02"}
         assert len({finding.org_id for _rule, finding in pairs}) == 1
+
+
+@pytest.mark.parametrize("period", ["2025", "2026"])
+def test_dev_rules_same_findings_reading_by_id_or_whole(town, db, monkeypatch, period):
+    """DEV-01, DEV-03 and DEV-05 name the steps, entries and pairs they read by id when
+    they are few (a branch re-checked after a write) and read them whole for a large
+    scope: both give the same findings."""
+    roots = list(Org.objects.filter(depth=1))
+    chosen = ["DEV-01", "DEV-03", "DEV-05"]
+
+    def findings(few: int) -> list[tuple]:
+        for module in (pipeline_rules, cultivation_rules):
+            monkeypatch.setattr(module, "FEW", few)
+        pairs, _ = evaluate(roots=roots, period=parse_period(period), as_of=AS_OF, rule_ids=chosen)
+        return sorted(
+            (rule.id, f.org_id, f.message, json.dumps(f.evidence, sort_keys=True, default=str))
+            for rule, f in pairs
+            if rule is not None
+        )
+
+    by_id, whole = findings(10**6), findings(0)
+    assert by_id == whole
+    assert {row[0] for row in whole} >= {"DEV-01", "DEV-05"}

@@ -49,18 +49,20 @@ def counts(
     ctx: Context, files: list[dict[str, Any]], first: dt.date, day: dt.date
 ) -> dict[int, int]:
     """Trainings (track a) or theory sessions (track b) of each file from `first` to
-    `day` (two queries: the entries of the files active in the subtree, joined rather
-    than named by id, and the attendances of track (a)'s members)."""
+    `day` (two queries: the entries of the files, named by id when they are few, else
+    those of the files active in the subtree, joined; and the attendances of track (a)'s
+    members)."""
     wanted = {f["id"] for f in files}
-    entries = CultivationEntry.objects.filter(
-        ctx.path_q("cultivation__org__path"),
-        active_on_q(day, "cultivation__"),
-        on__gte=first,
-        on__lte=day,
-    ).filter(
+    entries = CultivationEntry.objects.filter(on__gte=first, on__lte=day).filter(
         Q(cultivation__track=Track.MEMBER_TO_TALENT, kind=EntryKind.TRAINING)
         | Q(cultivation__track=Track.TALENT_TO_MEMBER, kind=EntryKind.THEORY)
     )
+    if len(wanted) <= FEW:  # a branch re-checked: not the city's entries of the year
+        entries = entries.filter(cultivation_id__in=sorted(wanted))
+    else:
+        entries = entries.filter(
+            ctx.path_q("cultivation__org__path"), active_on_q(day, "cultivation__")
+        )
     seen: dict[int, set[Any]] = defaultdict(set)
     for pk, file_id, class_id in entries.values_list("pk", "cultivation_id", "training_class_id"):
         if file_id in wanted:
@@ -186,10 +188,13 @@ def seated_on(seat: dict[str, Any], day: dt.date) -> bool:
     return started and (seat["ended_on"] is None or seat["ended_on"] >= day)
 
 
-def pairs_on(day: dt.date, tracks: set[str]) -> set[tuple[int, str]]:
-    """(leader, track) of every cultivation active on `day` with a pair (one query; the
-    pair may sit anywhere in the tree)."""
+def pairs_on(day: dt.date, tracks: set[str], leaders: set[int]) -> set[tuple[int, str]]:
+    """(leader, track) of the cultivations active on `day` paired with one of `leaders`
+    (one query, the leaders named when they are few; the file may sit anywhere in the
+    tree)."""
     rows = Cultivation.objects.filter(active_on_q(day), pair__isnull=False, track__in=tracks)
+    if len(leaders) <= FEW:
+        rows = rows.filter(pair_id__in=sorted(leaders))
     return set(rows.values_list("pair_id", "track"))
 
 
@@ -226,7 +231,8 @@ def dev_05_leader_pairs(ctx: Context) -> Iterator[Found]:
             leaders[seat["org_id"]].append(seat["member_id"])
     if not leaders:
         return
-    paired = pairs_on(day, {t for _org, tracks in wanted.values() for t in tracks})
+    every_track = {t for _org, tracks in wanted.values() for t in tracks}
+    paired = pairs_on(day, every_track, {m for members in leaders.values() for m in members})
     for org_id, members in leaders.items():
         org, tracks = wanted[org_id]
         missing = [
