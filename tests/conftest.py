@@ -70,15 +70,15 @@ def settle_deferred_constraints() -> None:
 
 
 @pytest.fixture
-def tree(shared_tree) -> Tree:
-    """The small jurisdiction of tests.factories, built once per module (`shared_tree`).
-    A module with `transactional_db` tests builds it per test instead:
-
-        @pytest.fixture
-        def tree(db):
-            return build_tree()
-    """
-    return shared_tree
+def tree(request) -> Tree:
+    """The small jurisdiction of tests.factories: built once per module (`shared_tree`)
+    where every database test of the module asks for it and none is transactional (see
+    `pytest_collection_modifyitems`), else built for each test as before, so that a test
+    wanting an empty database or committing for real never finds a module's tree."""
+    if request.module.__name__ in TREE_SHARED_BY:
+        return request.getfixturevalue("shared_tree")
+    request.getfixturevalue("db")
+    return build_tree()
 
 
 @pytest.fixture(scope="module")
@@ -120,16 +120,46 @@ DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "_django
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """With XIANFENG_DATABASE_TESTS_ONLY=1 (`make test`'s PostgreSQL run), only the tests
+    """Note the modules that may share one tree (`tree`); with
+    XIANFENG_DATABASE_TESTS_ONLY=1 (`make test`'s PostgreSQL run), keep only the tests
     that reach a database: the pure-Python ones (spreadsheet cells, ID numbers, pinyin,
     dates, PDF layout …) have just run on SQLite in the same `make test`, and do not
     depend on the database."""
+    TREE_SHARED_BY.update(_modules_sharing_a_tree(items))
+    for item in items:  # the module's tree first, outside the test's transaction
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__ in TREE_SHARED_BY:
+            item.fixturenames.insert(0, "module_tree")
     if os.environ.get("XIANFENG_DATABASE_TESTS_ONLY") != "1":
         return
     keep, drop = [], []
     for item in items:
-        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
-        (keep if uses else drop).append(item)
+        (keep if _uses_database(item) else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# Modules whose database tests all ask for `tree` and none commits for real.
+TREE_SHARED_BY: set[str] = set()
+
+
+def _uses_database(item: Any) -> bool:
+    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def _transactional(item: Any) -> bool:
+    marker = item.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(item.fixturenames)
+    return bool(committing or (marker is not None and marker.kwargs.get("transaction")))
+
+
+def _modules_sharing_a_tree(items: list[Any]) -> set[str]:
+    sharing: dict[str, bool] = {}
+    for item in items:
+        if getattr(item, "module", None) is None or not _uses_database(item):
+            continue
+        name = item.module.__name__
+        fits = "tree" in item.fixturenames and not _transactional(item)
+        sharing[name] = sharing.get(name, True) and fits
+    return {name for name, fits in sharing.items() if fits}

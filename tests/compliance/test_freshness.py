@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import build_tree, make_member
+from tests.factories import make_member
 from xianfeng.compliance.engine import run_check
 from xianfeng.compliance.freshness import RECHECK_VIA, recheck
 from xianfeng.compliance.models import Run
@@ -15,14 +15,6 @@ from xianfeng.compliance.policy import parse_value
 from xianfeng.core.importing import data_imported
 from xianfeng.lib.dates import parse_period
 from xianfeng.orgs.domain import appoint_to_seat
-
-
-@pytest.fixture
-def tree(db):
-    """Built per test: this module has `transactional_db` tests, which cannot run inside
-    a module-wide transaction (conftest.tree)."""
-    return build_tree()
-
 
 # Marks are made when a transaction commits: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

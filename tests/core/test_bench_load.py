@@ -9,16 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.factories import build_tree
 from xianfeng.bench import load
-
-
-@pytest.fixture
-def tree(db):
-    """Built per test: this module has `transactional_db` tests, which cannot run inside
-    a module-wide transaction (conftest.tree)."""
-    return build_tree()
-
 
 PASSWORD = "Xianfeng-Load-2025"
 # The live server of an in-memory SQLite test database shares one connection among its

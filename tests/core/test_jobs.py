@@ -10,14 +10,6 @@ from xianfeng.accounts.tasks import BULK_CREATE_KIND, create_accounts_for_seat_h
 from xianfeng.core.jobs import report_progress, start_job
 from xianfeng.core.models import Job
 
-
-@pytest.fixture
-def tree(db):
-    """Built per test: this module has `transactional_db` tests, which cannot run inside
-    a module-wide transaction (conftest.tree)."""
-    return build_tree()
-
-
 IMMEDIATE = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
