@@ -160,6 +160,7 @@ def _modules_sharing_a_tree(items: list[Any]) -> set[str]:
         if getattr(item, "module", None) is None or not _uses_database(item):
             continue
         name = item.module.__name__
-        fits = "tree" in item.fixturenames and not _transactional(item)
+        own_tree = hasattr(item.module, "tree")  # a module's own `tree` (authorization)
+        fits = "tree" in item.fixturenames and not own_tree and not _transactional(item)
         sharing[name] = sharing.get(name, True) and fits
     return {name for name, fits in sharing.items() if fits}
