@@ -128,7 +128,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     TREE_SHARED_BY.update(_modules_sharing_a_tree(items))
     for item in items:  # the module's tree first, outside the test's transaction
         module = getattr(item, "module", None)
-        if module is not None and module.__name__ in TREE_SHARED_BY:
+        if module is not None and module.__name__ in TREE_SHARED_BY and "tree" in item.fixturenames:
             item.fixturenames.insert(0, "module_tree")
     if os.environ.get("XIANFENG_DATABASE_TESTS_ONLY") != "1":
         return
@@ -154,13 +154,33 @@ def _transactional(item: Any) -> bool:
     return bool(committing or (marker is not None and marker.kwargs.get("transaction")))
 
 
+def _opens_the_database_itself(item: Any) -> bool:
+    """A fixture of the suite shared beyond one test that opens the database itself (a
+    module's demo or world, the committed county of the parallel tests): the module's
+    tree must not hold a transaction open around it."""
+    for name in item.fixturenames:
+        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            ours = fixturedef.baseid.startswith("tests")
+            opens = {"django_db_setup", "django_db_blocker"} & set(fixturedef.argnames)
+            if ours and fixturedef.scope != "function" and opens:
+                return True
+    return False
+
+
 def _modules_sharing_a_tree(items: list[Any]) -> set[str]:
     sharing: dict[str, bool] = {}
     for item in items:
-        if getattr(item, "module", None) is None or not _uses_database(item):
+        if getattr(item, "module", None) is None:
+            continue
+        if not _uses_database(item) and not _opens_the_database_itself(item):
             continue
         name = item.module.__name__
         own_tree = hasattr(item.module, "tree")  # a module's own `tree` (authorization)
-        fits = "tree" in item.fixturenames and not own_tree and not _transactional(item)
+        fits = (
+            "tree" in item.fixturenames
+            and not own_tree
+            and not _transactional(item)
+            and not _opens_the_database_itself(item)
+        )
         sharing[name] = sharing.get(name, True) and fits
     return {name for name, fits in sharing.items() if fits}
