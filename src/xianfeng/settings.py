@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xianfeng.study",
     "xianfeng.supervision",
     "xianfeng.recruitment",
+    "xianfeng.dues",
     "xianfeng.bench",
     "xianfeng.demo",
 ]

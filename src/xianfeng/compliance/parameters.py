@@ -210,6 +210,18 @@ PARAMETERS: dict[str, Param] = {
     # DUES
     "dues.arrears.warning_months": Param(int, "欠缴党费预警月数", "月", 1, 12),
     "dues.arrears.lapse_months": Param(int, "连续不交党费视为自行脱党的月数", "月", 1, 24),
+    "dues.salaried.upper_bounds": Param(list, "在职党员党费各档收入上限（含）", "元"),
+    "dues.salaried.rates": Param(list, "在职党员党费各档比例", "%"),
+    "dues.self_employed.upper_bounds": Param(list, "个体经营等党员党费各档收入上限（含）", "元"),
+    "dues.self_employed.rates": Param(list, "个体经营等党员党费各档比例", "%"),
+    "dues.retired.upper_bounds": Param(list, "离退休党员党费各档收入上限（含）", "元"),
+    "dues.retired.rates": Param(list, "离退休党员党费各档比例", "%"),
+    "dues.farmer.default_yuan": Param(float, "农民党员每月党费（支部未确定时）", "元", 0.2, 1),
+    "dues.minimum.monthly_yuan": Param(float, "学生、下岗失业、低保党员每月党费", "元", 0, 1),
+    "dues.back_payment.max_months": Param(int, "补交党费最多月数", "月", 0, 24),
+    "dues.advance.max_months": Param(int, "预交党费最多月数", "月", 0, 24),
+    "dues.close.days_after": Param(int, "次月几日前结账", "天", 1, 28),
+    "dues.declaration.due_month": Param(int, "年度党费基数申报截止月份", "月", 1, 12),
     # TASK
     "supervision.deadline.error_days": Param(int, "“问题”等级事项默认整改时限", "天", 1, 365),
     "supervision.deadline.warning_days": Param(int, "“提醒”等级事项默认整改时限", "天", 1, 365),

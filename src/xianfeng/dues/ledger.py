@@ -1,0 +1,386 @@
+"""The monthly ledger's amounts owed (DUES-01): for each member and month, what they owe,
+computed set-wise for a year from their status, placement, dues kind, declared base, the
+policy's brackets and an approved reduction.
+
+A member owes a month while a full or probationary status spell overlaps it (a
+probationary member pays from the month of the admission meeting) and they are placed in
+an org during it; the month's line belongs to the org of their latest placement that
+month, so a member transferred mid-year keeps one ledger whose lines follow them. The
+dues kind of a month is the one in effect on its last day (a retirement on the 15th
+counts from that month), else the kind the member's category implies. Amounts are
+`Decimal` yuan rounded to the fen half-up.
+
+`refresh(year, members)` writes the computed lines (`Due`), keeping what was paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xianfeng.compliance.policy import Resolver, resolver
+from xianfeng.core.demo import Inserter
+from xianfeng.lib.dates import add_months
+from xianfeng.members.models import Category, Member, Placement, StatusSpell
+from xianfeng.members.queries import ACTIVE, FEW
+from xianfeng.orgs.models import Org, OrgPreference
+
+from .models import BASED_KINDS, Declaration, Due, DuesKind, KindSpell, Reduction, ReductionState
+
+FEN = Decimal("0.01")
+HUNDRED = Decimal(100)
+FARMER_KEY = "dues.farmer_monthly_yuan"
+
+# The dues kind a member's category implies when no kind was recorded for them.
+DEFAULT_KINDS = {
+    Category.IN_SERVICE: DuesKind.SALARIED,
+    Category.RURAL: DuesKind.FARMER,
+    Category.RETIRED: DuesKind.RETIRED,
+    Category.FRAIL: DuesKind.RETIRED,
+    Category.MOBILE: DuesKind.SALARIED,
+    Category.STUDENT: DuesKind.MINIMUM,
+}
+
+
+def default_kind(category: str) -> str:
+    return str(DEFAULT_KINDS.get(category, DuesKind.SALARIED))  # type: ignore[call-overload]
+
+
+def to_fen(value: Decimal) -> Decimal:
+    """Yuan rounded to the fen, half-up (0.005 → 0.01)."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Brackets:
+    """A kind's brackets: `rates[i]` (percent) for a base up to `upper_bounds[i]`
+    inclusive; the last rate for a base above every bound."""
+
+    upper_bounds: tuple[Decimal, ...]
+    rates: tuple[Decimal, ...]
+
+    def rate(self, base: Decimal) -> Decimal:
+        for bound, rate in zip(self.upper_bounds, self.rates, strict=False):
+            if base <= bound:
+                return rate
+        return self.rates[-1]
+
+    def amount(self, base: Decimal) -> tuple[Decimal, Decimal]:
+        """(rate in percent, amount owed) for a monthly base."""
+        rate = self.rate(base)
+        return rate, to_fen(base * rate / HUNDRED)
+
+
+def decimal(value: object) -> Decimal:
+    """A policy number as an exact Decimal (0.5 → Decimal('0.5'), never the float's digits)."""
+    return Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """What the policy says for the orgs under one set of layers: the brackets of the
+    based kinds and the fixed amounts."""
+
+    brackets: dict[str, Brackets]
+    farmer_default: Decimal
+    minimum: Decimal
+
+
+def tariff_at(policy: Resolver, path: str) -> Tariff:
+    at = policy.at(path)
+    brackets = {}
+    for kind in BASED_KINDS:
+        bounds = tuple(decimal(v) for v in at.value(f"dues.{kind}.upper_bounds"))
+        rates = tuple(decimal(v) for v in at.value(f"dues.{kind}.rates"))
+        if len(rates) != len(bounds) + 1:
+            raise ValueError(f"党费政策 dues.{kind}：比例应比收入上限多一档")
+        brackets[str(kind)] = Brackets(bounds, rates)
+    return Tariff(
+        brackets,
+        to_fen(decimal(at.value("dues.farmer.default_yuan"))),
+        to_fen(decimal(at.value("dues.minimum.monthly_yuan"))),
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One computed member-month."""
+
+    member: int
+    month: dt.date
+    org: int
+    kind: str
+    base: Decimal | None
+    base_period: str
+    rate: Decimal | None
+    amount: Decimal | None
+    reduction: int | None
+
+
+def months_of(year: int) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of each month of `year`."""
+    firsts = [dt.date(year, m, 1) for m in range(1, 13)]
+    return [(f, add_months(f, 1) - dt.timedelta(days=1)) for f in firsts]
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# --- reads (one query each, for the members given or all) --------------------------------
+
+
+def _member_filter(members: list[int] | None, field: str = "member_id") -> Q:
+    return Q(**{f"{field}__in": members}) if members is not None else Q()
+
+
+def _spans(model: type, year: int, members: list[int] | None, extra: Q, *names: str) -> dict:
+    """{member: [(started, ended or None, *names)]} of the spells overlapping `year`."""
+    first, after = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    rows = model.objects.filter(  # type: ignore[attr-defined]
+        _member_filter(members),
+        extra,
+        Q(ended_on__isnull=True) | Q(ended_on__gt=first),
+        started_on__lt=after,
+    )
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for member, started, ended, *rest in rows.order_by().values_list(
+        "member_id", "started_on", "ended_on", *names
+    ):
+        found[member].append((started, ended, *rest))
+    return found
+
+
+def _declarations(year: int, members: list[int] | None) -> dict[int, list[tuple[str, Decimal]]]:
+    """{member: [(period, base)]} of every declaration up to `year`, oldest first."""
+    rows = Declaration.objects.filter(_member_filter(members), period__lt=str(year + 1))
+    found: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for member, period, base in rows.order_by("member_id", "period").values_list(
+        "member_id", "period", "monthly_base"
+    ):
+        found[member].append((period, base))
+    return found
+
+
+def _kinds(members: list[int] | None) -> dict[int, list[tuple[dt.date, str]]]:
+    found: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    rows = KindSpell.objects.filter(_member_filter(members)).order_by("member_id", "started_on")
+    for member, started, kind in rows.values_list("member_id", "started_on", "kind"):
+        found[member].append((started, kind))
+    return found
+
+
+def _reductions(year: int, members: list[int] | None) -> dict[int, list[tuple]]:
+    rows = Reduction.objects.filter(
+        _member_filter(members),
+        state=ReductionState.APPROVED,
+        first_month__lte=dt.date(year, 12, 1),
+        last_month__gte=dt.date(year, 1, 1),
+    )
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for pk, member, first, last, amount in rows.order_by().values_list(
+        "pk", "member_id", "first_month", "last_month", "monthly_amount"
+    ):
+        found[member].append((first, last, amount, pk))
+    return found
+
+
+def _farmer_amounts(orgs: Iterable[int]) -> dict[int, Decimal]:
+    """The monthly amount each org fixed for its farmer members (orgs.preferences)."""
+    rows = OrgPreference.objects.filter(key=FARMER_KEY, org_id__in=list(orgs))
+    return {org: to_fen(decimal(value)) for org, value in rows.values_list("org_id", "value")}
+
+
+# --- the computation -----------------------------------------------------------------------
+
+
+def _overlaps(spells: list[tuple], first: dt.date, last: dt.date) -> list[tuple]:
+    return [s for s in spells if s[0] <= last and (s[1] is None or s[1] > first)]
+
+
+def kind_on(member: Member, day: dt.date) -> str:
+    """A member's dues kind on `day` (recorded, else implied by their category)."""
+    return _kind_on(_kinds([member.pk]).get(member.pk, []), day, member.category)
+
+
+def _kind_on(kinds: list[tuple[dt.date, str]], day: dt.date, category: str) -> str:
+    found = default_kind(category)
+    for started, kind in kinds:
+        if started > day:
+            break
+        found = kind
+    return found
+
+
+def _base_for(
+    declared: list[tuple[str, Decimal]], kind: str, month: dt.date
+) -> tuple[Decimal | None, str]:
+    """The base a month's dues are worked out from and the declaration it comes from:
+    the quarter's (self-employed) or the year's declaration, else the latest one before
+    (carried over)."""
+    year, quarter = str(month.year), quarter_of(month)
+    wanted = (quarter, year) if kind == DuesKind.SELF_EMPLOYED else (year,)
+    by_period = dict(declared)
+    for period in wanted:
+        if period in by_period:
+            return by_period[period], period
+    limit = quarter if kind == DuesKind.SELF_EMPLOYED else year
+    earlier = [(p, b) for p, b in declared if p < limit and p not in wanted]
+    if earlier:
+        period, base = earlier[-1]
+        return base, period
+    return None, ""
+
+
+class Computation:
+    """Everything one year's lines are computed from, read in a handful of queries."""
+
+    def __init__(self, year: int, members: list[int] | None = None):
+        self.year = year
+        self.members = members
+        self.statuses = _spans(StatusSpell, year, members, Q(status__in=ACTIVE))
+        self.placements = _spans(Placement, year, members, Q(), "org_id")
+        categories = Member.objects.filter(_member_filter(members, "pk")).order_by()
+        self.categories = dict(categories.values_list("pk", "category"))
+        self.kinds = _kinds(members)
+        self.declarations = _declarations(year, members)
+        self.reductions = _reductions(year, members)
+        orgs = {s[2] for spans in self.placements.values() for s in spans}
+        self.paths = dict(Org.objects.filter(pk__in=orgs).values_list("pk", "path"))
+        self.farmer = _farmer_amounts(orgs)
+        self.policy = resolver(day=dt.date(year, 12, 31))
+        self.tariffs: dict[int, Tariff] = {}
+
+    def tariff(self, org: int) -> Tariff:
+        found = self.tariffs.get(org)
+        if found is None:
+            found = self.tariffs[org] = tariff_at(self.policy, self.paths[org])
+        return found
+
+    def lines(self) -> list[Line]:
+        months = months_of(self.year)
+        found: list[Line] = []
+        for member, statuses in self.statuses.items():
+            placements = self.placements.get(member)
+            if placements:
+                found += self._member_lines(member, statuses, placements, months)
+        return found
+
+    def _member_lines(
+        self, member: int, statuses: list[tuple], placements: list[tuple], months: list
+    ) -> list[Line]:
+        lines = []
+        category = self.categories.get(member, "")
+        for first, last in months:
+            if not _overlaps(statuses, first, last):
+                continue
+            placed = _overlaps(placements, first, last)
+            if not placed:
+                continue
+            org = max(placed, key=lambda s: s[0])[2]
+            kind = _kind_on(self.kinds.get(member, []), last, category)
+            lines.append(self._line(member, first, org, kind))
+        return lines
+
+    def _line(self, member: int, month: dt.date, org: int, kind: str) -> Line:
+        tariff = self.tariff(org)
+        base: Decimal | None = None
+        period, rate, amount = "", None, None
+        if kind in tariff.brackets:
+            base, period = _base_for(self.declarations.get(member, []), kind, month)
+            if base is not None:
+                rate, amount = tariff.brackets[kind].amount(base)
+        elif kind == DuesKind.FARMER:
+            amount = self.farmer.get(org, tariff.farmer_default)
+        else:
+            amount = tariff.minimum
+        reduction = None
+        for first, last, reduced, pk in self.reductions.get(member, []):
+            if first <= month <= last:
+                amount, reduction = reduced, pk
+        return Line(member, month, org, kind, base, period, rate, amount, reduction)
+
+
+def compute(year: int, members: list[int] | None = None) -> list[Line]:
+    """The lines of `year` for `members` (every member when None)."""
+    return Computation(year, members).lines()
+
+
+# --- storing -------------------------------------------------------------------------------
+
+STORED = ("org_id", "kind", "base", "base_period", "rate", "amount", "reduction_id")
+
+
+def settled(amount: Decimal | None, paid: Decimal) -> bool:
+    """A month is paid up when what was paid covers what is owed (waived: 0 owed); while
+    no base is known, when anything was paid."""
+    return paid > 0 if amount is None else paid >= amount
+
+
+def _stored(year: int, members: list[int] | None) -> dict[tuple[int, dt.date], tuple]:
+    rows = Due.objects.filter(
+        _member_filter(members), month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+    )
+    return {
+        (row[0], row[1]): row[2:]
+        for row in rows.order_by().values_list("member_id", "month", "pk", "paid", *STORED)
+    }
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int] | None]:
+    if len(ids) <= FEW:
+        yield ids
+        return
+    for start in range(0, len(ids), FEW):
+        yield ids[start : start + FEW]
+
+
+@transaction.atomic
+def refresh(year: int, members: list[int] | None = None) -> dict[str, int]:
+    """Write the computed lines of `year` (for `members`, or everyone): new lines added,
+    changed ones updated (what was paid kept, `settled` recomputed), lines no longer owed
+    removed when nothing was paid on them, else kept owing 0. Returns the counts."""
+    counts = {"added": 0, "changed": 0, "removed": 0}
+    computed = compute(year, members)
+    scopes: Iterable[list[int] | None] = [None] if members is None else _chunks(members)
+    stored: dict[tuple[int, dt.date], tuple] = {}
+    for part in scopes:
+        stored.update(_stored(year, part))
+    new, changed = [], []
+    for line in computed:
+        key = (line.member, line.month)
+        values = (line.org, line.kind, line.base, line.base_period, line.rate)
+        values += (line.amount, line.reduction)
+        old = stored.pop(key, None)
+        if old is None:
+            new.append((*key, *values, Decimal(0), settled(line.amount, Decimal(0))))
+        elif tuple(old[2:]) != values:
+            changed.append(Due(pk=old[0], **dict(zip(STORED, values, strict=True))))
+            changed[-1].settled = settled(line.amount, old[1])
+    gone_unpaid = [old[0] for old in stored.values() if old[1] == 0]
+    for pks in _chunks(gone_unpaid):
+        counts["removed"] += Due.objects.filter(pk__in=pks).delete()[0]
+    kept = [
+        Due(pk=old[0], amount=Decimal(0), reduction_id=None, settled=True)
+        for old in stored.values()
+        if old[1] != 0 and old[7] != 0
+    ]
+    Due.objects.bulk_update(kept, ["amount", "reduction_id", "settled"], batch_size=2000)
+    Due.objects.bulk_update(changed, [*STORED, "settled"], batch_size=2000)
+    names = ["member_id", "month", *STORED, "paid", "settled"]
+    Inserter("dues", timezone.now()).rows(Due, names, new)
+    counts["added"], counts["changed"] = len(new), len(changed) + len(kept)
+    return counts
+
+
+def refresh_member(member: int, years: Iterable[int]) -> None:
+    """Recompute one member's lines for `years` (after a write that changes them)."""
+    for year in sorted(set(years)):
+        refresh(year, [member])
