@@ -23,6 +23,7 @@ OWN = (
     "export",
     "bench",
     "remind",
+    "dues",
     "rotate_id_keys",
     "backup",
     "restore",

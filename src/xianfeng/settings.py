@@ -339,6 +339,7 @@ RULE_MODULES = [
     "xianfeng.study.rules",
     "xianfeng.supervision.rules",
     "xianfeng.recruitment.rules",
+    "xianfeng.dues.rules",
 ]
 
 # Modules whose shared facts (compliance.facts: large reads cached once per run) the rules
@@ -357,4 +358,5 @@ REMINDER_SOURCES = [
     "xianfeng.supervision.domain.rhythm.calendar_reminders",
     "xianfeng.supervision.reminders.item_reminders",
     "xianfeng.recruitment.reminders.recruitment_reminders",
+    "xianfeng.dues.reminders.dues_reminders",
 ]

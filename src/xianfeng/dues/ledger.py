@@ -356,7 +356,7 @@ def refresh(year: int, members: list[int] | None = None) -> dict[str, int]:
     new, changed = [], []
     for line in computed:
         key = (line.member, line.month)
-        values = (line.org, line.kind, line.base, line.base_period, line.rate)
+        values: tuple = (line.org, line.kind, line.base, line.base_period, line.rate)
         values += (line.amount, line.reduction)
         old = stored.pop(key, None)
         if old is None:

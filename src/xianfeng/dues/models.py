@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from xianfeng.core.history import tracked
 
 ACCOUNT = settings.AUTH_USER_MODEL
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class DuesKind(models.TextChoices):
@@ -62,7 +61,7 @@ class Declaration(models.Model):
         "members.Member", on_delete=models.CASCADE, related_name="dues_declarations"
     )
     period = models.CharField(_("申报期间"), max_length=7)
-    monthly_base = models.DecimalField(_("月缴费基数（元）"), **MONEY)
+    monthly_base = models.DecimalField(_("月缴费基数（元）"), max_digits=12, decimal_places=2)
     declared_on = models.DateField(_("申报日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     entered_by = models.ForeignKey(ACCOUNT, null=True, blank=True, on_delete=models.SET_NULL)
@@ -84,14 +83,16 @@ class Due(models.Model):
     month = models.DateField(_("月份"))  # the month's first day
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="dues")
     kind = models.CharField(_("党费类别"), max_length=16, choices=DuesKind)
-    base = models.DecimalField(_("基数"), null=True, blank=True, **MONEY)
+    base = models.DecimalField(_("基数"), null=True, blank=True, max_digits=12, decimal_places=2)
     base_period = models.CharField(_("基数申报期间"), max_length=7, blank=True)
     rate = models.DecimalField(_("比例（%）"), max_digits=5, decimal_places=2, null=True)
-    amount = models.DecimalField(_("应交（元）"), null=True, blank=True, **MONEY)
+    amount = models.DecimalField(
+        _("应交（元）"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
     reduction = models.ForeignKey(
         "Reduction", null=True, blank=True, on_delete=models.SET_NULL, related_name="dues"
     )
-    paid = models.DecimalField(_("已交（元）"), default=0, **MONEY)
+    paid = models.DecimalField(_("已交（元）"), default=0, max_digits=12, decimal_places=2)
     settled = models.BooleanField(_("已交清"), default=False)
 
     class Meta:
@@ -123,7 +124,7 @@ class Payment(models.Model):
     )
     month = models.DateField(_("所属月份"))
     kind = models.CharField(_("类别"), max_length=10, choices=PaymentKind, default=PaymentKind.DUES)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("交纳日期"))
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="dues_payments")
     reverses = models.OneToOneField(
@@ -173,7 +174,7 @@ class Reduction(models.Model):
     )
     first_month = models.DateField(_("起始月份"))
     last_month = models.DateField(_("截止月份"))
-    monthly_amount = models.DecimalField(_("减免后每月应交（元）"), **MONEY)
+    monthly_amount = models.DecimalField(_("减免后每月应交（元）"), max_digits=12, decimal_places=2)
     reason = models.TextField(_("理由"))
     proposed_by_org = models.ForeignKey(
         "orgs.Org", on_delete=models.PROTECT, related_name="dues_reductions_proposed"
@@ -226,7 +227,7 @@ class Remittance(models.Model):
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="dues_remittances")
     period = models.CharField(_("期间"), max_length=7)
-    amount = models.DecimalField(_("上缴金额（元）"), **MONEY)
+    amount = models.DecimalField(_("上缴金额（元）"), max_digits=12, decimal_places=2)
     remitted_on = models.DateField(_("上缴日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     entered_by = models.ForeignKey(ACCOUNT, null=True, blank=True, on_delete=models.SET_NULL)

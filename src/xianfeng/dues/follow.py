@@ -1,0 +1,54 @@
+"""The ledger follows the roster: a member's status, placement or category changed
+through the members' own writes (model signals) recomputes their lines of last year and
+this year once the write commits; an import (bulk writes, no model signals) recomputes
+this year's lines of everyone in one pass. A failure here is logged, never undoes the
+write that was made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from xianfeng.lib.dates import today
+from xianfeng.members.queries import members_placed_during
+
+from . import ledger
+
+log = logging.getLogger(__name__)
+
+
+def _refresh(members: list[int] | None, years: list[int]) -> None:
+    try:
+        for year in years:
+            ledger.refresh(year, members)
+    except Exception:  # the member's write is committed; the ledger catches up nightly
+        log.exception("could not recompute the dues ledger of %s", members or "everyone")
+
+
+def member_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_save/post_delete of a member, status spell or placement."""
+    member = getattr(instance, "member_id", None) or getattr(instance, "pk", None)
+    if member is None or kwargs.get("raw"):
+        return
+    year = today().year
+    transaction.on_commit(lambda: _refresh([member], [year - 1, year]))
+
+
+def data_imported(sender: Any, by: Any = None, **kwargs: Any) -> None:
+    """This year's lines of the members placed in the importer's scope this year (of
+    everyone for the command line)."""
+    members = None if by is None or getattr(by, "pk", None) is None else _members_in_scope(by)
+    transaction.on_commit(lambda: _refresh(members, [today().year]))
+
+
+def _members_in_scope(by: Any) -> list[int] | None:
+    from xianfeng.accounts.scope import path_q, scope_paths
+
+    if scope_paths(by) is None:
+        return None
+    year = today().year
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return members_placed_during(path_q(by, "org__path"), first, last)
