@@ -450,5 +450,5 @@ def test_bench_check_reports_serial_and_parallel_against_the_floor(tree, capsys)
     assert report["jobs"] == 2 and report["cores"] == os.cpu_count()
     assert report["identical"] is True
     assert report["serial_s"] > 0 and report["parallel_s"] > 0 and report["floor_s"] >= 0
-    assert set(report["groups"]) == {"ORG", "LIFE", "STUDY", "TASK", "DEV", "MEM"}
+    assert set(report["groups"]) == {"ORG", "LIFE", "STUDY", "TASK", "DEV", "MEM", "DUES"}
     assert all({"serial_s", "floor_s", "ratio"} <= set(g) for g in report["groups"].values())

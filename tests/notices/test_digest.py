@@ -217,6 +217,7 @@ def test_registered_sources():
         "xianfeng.supervision.domain.rhythm.calendar_reminders",
         "xianfeng.supervision.reminders.item_reminders",
         "xianfeng.recruitment.reminders.recruitment_reminders",
+        "xianfeng.dues.reminders.dues_reminders",
     ]
 
 
