@@ -320,6 +320,8 @@ CORE_HOOKS = {
     "may_import": "xianfeng.accounts.scope.may_write_somewhere",
     "may_unmask": "xianfeng.accounts.permissions.can_view_identifiers",
     "check_id_keys": "xianfeng.members.queries.check_id_keys",
+    # the transfer letter's 党费交至 (members sits below dues)
+    "dues_paid_until": "xianfeng.dues.ledger.paid_until",
 }
 
 # Bench floor queries (`xianfeng bench check`): each app's rule-prefix → plain SQL scans.

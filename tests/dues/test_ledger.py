@@ -133,3 +133,20 @@ def test_dues_01_close_month_once(tree) -> None:
     close_month(org=tree.branch_a, month=month)
     with pytest.raises(ValidationError, match="已经结账"):
         close_month(org=tree.branch_a, month=month)
+
+
+@pytest.mark.django_db
+def test_dues_01_transfer_letter_states_paid_until(tree, client) -> None:
+    from xianfeng.members.domain import send_transfer
+
+    member = tree.member_a
+    declare_base(member=member, period=str(Y), monthly_base="3000")
+    first = D(Y, 1, 1)
+    Due.objects.filter(member=member, month=first).update(paid=M("15"), settled=True)
+    assert ledger.paid_until(member.pk) == first
+    transfer = send_transfer(
+        member=member, to_org=tree.branch_a2, sent_on=today(), reason="工作调动"
+    )
+    client.force_login(tree.users["secretary"])
+    page = client.get(f"/members/transfers/{transfer.pk}/").content.decode()
+    assert "党费交至" in page and f"{Y}年1月" in page

@@ -23,6 +23,7 @@ HOOKS = {
     "may_import": "user → whether the user may import data somewhere",
     "may_unmask": "user → whether the user may see full ID numbers",
     "check_id_keys": "() → raises ValidationError when the ID keys do not fit the database",
+    "dues_paid_until": "member id → the month up to which their dues are paid, or None",
 }
 
 

@@ -384,3 +384,14 @@ def refresh_member(member: int, years: Iterable[int]) -> None:
     """Recompute one member's lines for `years` (after a write that changes them)."""
     for year in sorted(set(years)):
         refresh(year, [member])
+
+
+def paid_until(member: int) -> dt.date | None:
+    """The month (first day) up to which the member's dues are paid without a gap — what
+    a transfer letter states as 党费交至 — or None when no month was paid. Months with no
+    base known count as paid once anything was paid for them."""
+    lines = Due.objects.filter(member_id=member)
+    gap = lines.filter(settled=False).order_by("month").values_list("month", flat=True).first()
+    if gap is not None:
+        lines = lines.filter(month__lt=gap)
+    return lines.filter(settled=True).order_by("-month").values_list("month", flat=True).first()

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xianfeng.accounts.permissions import can_edit_org, can_view_identifiers, is_org_in_scope
+from xianfeng.core.hooks import hook
 from xianfeng.lib.cipher import IdKeyMismatch
 from xianfeng.lib.dates import today
 from xianfeng.orgs.forms import apply_form, changed_values
@@ -382,6 +383,7 @@ def _transfer_context(request: HttpRequest, transfer: Transfer, **forms: Any) ->
         "transfer": transfer,
         "member": transfer.member,
         "member_visible": visible,
+        "dues_paid_until": hook("dues_paid_until")(transfer.member_id),
         **_answer_rights(request.user, transfer),
         "receive_form": forms.get("receive") or ReceiveForm(initial={"received_on": today()}),
         "reject_form": forms.get("reject") or NoteForm(prefix="reject"),
