@@ -150,3 +150,17 @@ def test_dues_01_transfer_letter_states_paid_until(tree, client) -> None:
     client.force_login(tree.users["secretary"])
     page = client.get(f"/members/transfers/{transfer.pk}/").content.decode()
     assert "党费交至" in page and f"{Y}年1月" in page
+
+
+@pytest.mark.django_db
+def test_dues_01_two_treasurers_same_month_no_double_payment(tree) -> None:
+    from xianfeng.dues.domain.payments import claim
+
+    member = tree.member_a
+    declare_base(member=member, period=str(Y), monthly_base="3000")
+    month = today().replace(day=1)
+    read_by_second = Due.objects.select_related("member").get(member=member, month=month)
+    record_payment(member=member, month=month)  # the first treasurer saves
+    with pytest.raises(ValidationError, match="刚刚已由他人登记"):
+        claim(read_by_second, M("15.00"))
+    assert Due.objects.get(member=member, month=month).paid == M("15.00")

@@ -77,7 +77,7 @@ def outstanding(due: Due) -> Decimal | None:
     return None if due.amount is None else max(due.amount - due.paid, Decimal(0))
 
 
-def _claim(due: Due, amount: Decimal) -> None:
+def claim(due: Due, amount: Decimal) -> None:
     """Add `amount` to the line's paid, unless someone else paid it since it was read."""
     paid = due.paid + amount
     won = Due.objects.filter(pk=due.pk, paid=due.paid).update(
@@ -111,7 +111,7 @@ def _pay(due: Due, amount: Any, paid_on: dt.date, note: str, by: Any) -> Payment
                     "amount": f"{member.name}{chinese_month(month)}应交{due.amount}元，已交{due.paid}元，本次应交{owed}元；多交部分请登记为自愿多交党费"
                 }
             )
-    _claim(due, paid)
+    claim(due, paid)
     return save(
         Payment(
             member=member,
@@ -204,7 +204,7 @@ def reverse_payment(*, payment: Payment, note: str, by: Any = None) -> Payment:
         due = Due.objects.select_related("member").get(
             member_id=payment.member_id, month=payment.month
         )
-        _claim(due, -payment.amount)
+        claim(due, -payment.amount)
     return save(
         Payment(
             member_id=payment.member_id,
