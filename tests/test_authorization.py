@@ -702,6 +702,80 @@ MATRIX: dict[str, list[Endpoint]] = {
             data=(("first", "MA1"), ("second", "MA9"), ("on", "2025-06-01")),
         )
     ],
+    # --- dues (DUES-01, DUES-02): {dues_month} is this month (payments within the policy's
+    # window); {dues_reduction} "in" was proposed by CA-T1-B1-G1, so that the branch
+    # secretary is the committee above it and may decide it ---------------------------------
+    "dues:me": [P("/dues/me/", scoped=False)],
+    "dues:member": [P("/dues/members/{member}/"), P("/dues/members/{member}/?year=2025")],
+    "dues:declare": [P("/dues/members/{member}/declarations/", "post")],
+    "dues:kind": [P("/dues/members/{member}/kinds/", "post")],
+    "dues:pay": [P("/dues/members/{member}/payments/", "post")],
+    "dues:extra": [P("/dues/members/{member}/extra/", "post")],
+    "dues:propose": [P("/dues/members/{member}/reductions/", "post")],
+    "dues:quarterly": [P("/dues/members/{member}/quarterly/", "post")],
+    "dues:reverse": [P("/dues/payments/{dues_payment}/reverse/", "post")],
+    "dues:totals": [P("/dues/orgs/{town}/"), P("/dues/orgs/{org}/?year=2025&month=2025-06")],
+    "dues:arrears": [P("/dues/orgs/{town}/arrears/?min=3")],
+    "dues:current": [P("/dues/orgs/{org}/month/")],
+    "dues:month": [
+        P("/dues/orgs/{org}/month/{dues_month}/"),
+        P("/dues/orgs/{org}/month/{dues_month}/", "post"),
+    ],
+    "dues:close": [P("/dues/orgs/{org}/month/{dues_month}/close/", "post")],
+    "dues:reductions": [P("/dues/reductions/", scoped=False)],
+    "dues:decide": [P("/dues/reductions/{dues_reduction}/decide/", "post")],
+    "api:dues_member": [P("/api/dues/members/{member}?year=2025")],
+    "api:dues_org_month": [P("/api/dues/orgs/{org}/months/{dues_month}")],
+    "api:dues_totals": [P("/api/dues/orgs/{town}/totals?year=2025&month=2025-06")],
+    "api:dues_arrears": [P("/api/dues/orgs/{town}/arrears?min=1")],
+    "api:dues_pending_reductions": [P("/api/dues/reductions/pending", scoped=False)],
+    "api:dues_record_payment": [
+        P("/api/dues/members/{member}/payments", "post", data=(("month", "{dues_month}"),))
+    ],
+    "api:dues_record_month": [P("/api/dues/orgs/{org}/months/{dues_month}/payments", "post")],
+    "api:dues_reverse_payment": [
+        P("/api/dues/payments/{dues_payment}/reverse", "post", data=(("note", "录错"),))
+    ],
+    "api:dues_record_extra": [
+        P("/api/dues/members/{member}/extra", "post", data=(("amount", "10"),))
+    ],
+    "api:dues_close_month": [P("/api/dues/orgs/{org}/months/{dues_month}/close", "post")],
+    "api:dues_declare_base": [
+        P(
+            "/api/dues/members/{member}/declarations",
+            "post",
+            data=(("period", "2025"), ("monthly_base", "3000")),
+        )
+    ],
+    "api:dues_set_kind": [
+        P(
+            "/api/dues/members/{member}/kinds",
+            "post",
+            data=(("kind", "retired"), ("started_on", "2025-01-01")),
+        )
+    ],
+    "api:dues_propose_reduction": [
+        P(
+            "/api/dues/members/{member}/reductions",
+            "post",
+            data=(
+                ("first_month", "{dues_month}"),
+                ("last_month", "{dues_month}"),
+                ("monthly_amount", "0"),
+                ("reason", "重病"),
+            ),
+        )
+    ],
+    "api:dues_decide_reduction": [
+        P("/api/dues/reductions/{dues_reduction}/decide", "post", data=(("approve", "true"),))
+    ],
+    "api:dues_arrange_quarterly": [
+        P(
+            "/api/dues/members/{member}/arrangements",
+            "post",
+            data=(("first_month", "{dues_month}"), ("agreed_on", "2025-06-01")),
+        )
+    ],
     # --- supervision: duty lists (TASK-03), rhythm, inspections, notices (TASK-04) ------
     "supervision:duty_template": [
         P("/supervision/orgs/{org}/duty/?year=2025"),
@@ -960,6 +1034,7 @@ def _build_world(tree):
     talent = _recruitment_talent_objects(tree)
     talents = _talents_objects(tree)
     recruiting = _recruitment_objects(tree)
+    dues = _dues_objects(tree)
     w = World()
     w.objects_in = {
         "org": "CA-T1-B1",
@@ -986,6 +1061,7 @@ def _build_world(tree):
         **talent["in"],
         **talents["in"],
         **recruiting["in"],
+        **dues["in"],
     }
     w.objects_out = {
         "org": "CB-T1-B1",
@@ -1012,6 +1088,7 @@ def _build_world(tree):
         **talent["out"],
         **talents["out"],
         **recruiting["out"],
+        **dues["out"],
     }
     return w
 
@@ -1293,6 +1370,43 @@ def _recruitment_objects(tree) -> dict[str, dict[str, object]]:
             "step": step.pk,
             "step_file": file.pk,
             "mentor": person.mentors.get().pk,
+        }
+    return found
+
+
+def _dues_objects(tree) -> dict[str, dict[str, object]]:
+    """This month's ledger lines; on each side MA1 / MB1 declared and paid this month,
+    and a proposed reduction: "in" proposed by the party group CA-T1-B1-G1 (made directly,
+    as members sit in branches), so that the branch secretary is the committee above."""
+    from xianfeng.dues import ledger
+    from xianfeng.dues.domain.common import month_label
+    from xianfeng.dues.domain.declarations import declare_base
+    from xianfeng.dues.domain.payments import record_payment
+    from xianfeng.dues.models import Reduction
+    from xianfeng.lib.dates import today
+
+    month = today().replace(day=1)
+    ledger.refresh(month.year)
+    found: dict[str, dict[str, object]] = {}
+    for side, member, proposer in [
+        ("in", tree.member_a, tree.group_a),
+        ("out", tree.member_b, tree.branch_b),
+    ]:
+        declare_base(member=member, period=str(month.year), monthly_base="3000")
+        payment = record_payment(member=member, month=month)
+        reduction = Reduction.objects.create(
+            member=member,
+            first_month=month,
+            last_month=month,
+            monthly_amount=0,
+            reason="困难",
+            proposed_by_org=proposer,
+            proposed_on=today(),
+        )
+        found[side] = {
+            "dues_month": month_label(month),
+            "dues_payment": payment.pk,
+            "dues_reduction": reduction.pk,
         }
     return found
 

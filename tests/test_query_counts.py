@@ -79,6 +79,59 @@ def _items(tree: Tree, n: int) -> None:
         supervision.submit_item(item, evidence="已整改", by=None)
 
 
+def _dues_years() -> list[int]:
+    from xianfeng.lib.dates import today
+
+    return [today().year - 1, today().year]
+
+
+def _dues_members(tree: Tree, n: int) -> None:
+    """Members of the branch with their ledgers (nobody paid: all in arrears)."""
+    from xianfeng.dues import ledger
+
+    members = [make_member(tree.branch_a, name=f"张{index + 1}号").pk for index in range(n)]
+    for year in _dues_years():
+        ledger.refresh(year, members)
+
+
+def _dues_children(tree: Tree, n: int) -> None:
+    from xianfeng.dues import ledger
+
+    members = [make_member(make_org(tree.town_a, kind="branch")).pk for _ in range(n)]
+    for year in _dues_years():
+        ledger.refresh(year, members)
+
+
+def _dues_payments(tree: Tree, n: int) -> None:
+    """MA1's month paid and reversed again and again (payments with their reversals)."""
+    from xianfeng.dues.domain.declarations import declare_base
+    from xianfeng.dues.domain.payments import record_payment, reverse_payment
+    from xianfeng.lib.dates import today
+
+    declare_base(member=tree.member_a, period=str(today().year), monthly_base="3000")
+    for _ in range(n):
+        paid = record_payment(member=tree.member_a, month=today().replace(day=1))
+        reverse_payment(payment=paid, note="录错")
+
+
+def _dues_reductions(tree: Tree, n: int) -> None:
+    from xianfeng.dues.domain.reductions import propose_reduction
+    from xianfeng.lib.dates import today
+
+    month = today().replace(day=1)
+    for _ in range(n):
+        member = make_member(tree.branch_a)
+        propose_reduction(
+            member=member, first_month=month, last_month=month, monthly_amount="0", reason="困难"
+        )
+
+
+def _this_month() -> str:
+    from xianfeng.lib.dates import today
+
+    return f"{today():%Y-%m}"
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -105,6 +158,19 @@ PAGES = [
     Page("supervision_list", "county_officer", "/supervision/orgs/CA-T1-B1/items/", _items),
     Page("supervision_mine", "member", "/supervision/mine/", _items),
     Page("supervision_overview", "county_officer", "/supervision/orgs/CA-T1/overview/", _children),
+    Page("dues_month", "secretary", f"/dues/orgs/CA-T1-B1/month/{_this_month()}/", _dues_members),
+    Page("dues_totals", "county_officer", "/dues/orgs/CA-T1/", _dues_children),
+    Page("dues_arrears", "county_officer", "/dues/orgs/CA-T1/arrears/", _dues_members),
+    Page("dues_member", "secretary", "/dues/members/MA1/", _dues_payments),
+    Page("dues_reductions", "county_officer", "/dues/reductions/", _dues_reductions),
+    Page(
+        "api_dues_month",
+        "secretary",
+        f"/api/dues/orgs/CA-T1-B1/months/{_this_month()}",
+        _dues_members,
+    ),
+    Page("api_dues_member", "secretary", "/api/dues/members/MA1", _dues_payments),
+    Page("api_dues_arrears", "county_officer", "/api/dues/orgs/CA-T1/arrears", _dues_members),
 ]
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+import tests.test_references_dues as dues
 import tests.test_references_members_talents as members_talents
 import tests.test_references_orgs_members as other_apps
 import tests.test_references_recruitment_pipeline as recruitment_pipeline
@@ -260,6 +261,7 @@ COVERED_ELSEWHERE = (
     | set(recruitment_talent.REFERENCES)
     | set(members_talents.REFERENCES)
     | set(recruitment_pipeline.REFERENCES)
+    | set(dues.REFERENCES)
 )
 
 WRITES = {name for name, endpoints in MATRIX.items() if any(e.method != "get" for e in endpoints)}

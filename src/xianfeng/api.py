@@ -225,6 +225,7 @@ def unknown_path(request: HttpRequest, path: str):  # type: ignore[no-untyped-de
 def _register_routers() -> None:
     from xianfeng.accounts.api import router as accounts_router
     from xianfeng.compliance.api import router as compliance_router
+    from xianfeng.dues.api import router as dues_router
     from xianfeng.members.api import router as members_router
     from xianfeng.members.api import transfers_router
     from xianfeng.notices.api import router as notices_router
@@ -244,6 +245,7 @@ def _register_routers() -> None:
     api.add_router("/findings", compliance_router)
     api.add_router("/supervision", supervision_router)
     api.add_router("/recruitment", recruitment_router)
+    api.add_router("/dues", dues_router)
     api.add_router("", _fallback)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("study/", include("xianfeng.study.urls")),
     path("supervision/", include("xianfeng.supervision.urls")),
     path("recruitment/", include("xianfeng.recruitment.urls")),
+    path("dues/", include("xianfeng.dues.urls")),
     path("compliance/", include("xianfeng.compliance.urls")),
     path("notices/", include("xianfeng.notices.urls")),
     path("api/", api.urls),

@@ -25,6 +25,7 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
         if getattr(user, "member_id", None):
             items.append((_("我的档案"), reverse("members:me")))
             items.append((_("我的学习"), reverse("study:my")))
+            items.append((_("我的党费"), reverse("dues:me")))
             if not posted:
                 items.append((_("我的事项"), reverse("supervision:mine")))
         items.append((_("接口文档"), "/api/docs"))

@@ -71,6 +71,32 @@
     }
   }
 
+  // A form with data-tally counts its ticked boxes and sums their data-amount (yuan, two
+  // places, added in fen) into its [data-tally-out], by that element's data-text
+  // ("… {n} … {sum} …"): the dues treasurer's screen before its one save.
+  function fen(text) {
+    var parts = String(text || "0").split(".");
+    var cents = ((parts[1] || "") + "00").substring(0, 2);
+    return parseInt(parts[0] || "0", 10) * 100 + parseInt(cents, 10);
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-tally]") : null;
+    var out = form ? form.querySelector("[data-tally-out]") : null;
+    if (!out) {
+      return;
+    }
+    var ticked = form.querySelectorAll("input[type=checkbox][data-amount]:checked");
+    var total = 0;
+    for (var i = 0; i < ticked.length; i++) {
+      total += fen(ticked[i].getAttribute("data-amount"));
+    }
+    var sum = Math.floor(total / 100) + "." + ("0" + (total % 100)).slice(-2);
+    out.textContent = ticked.length
+      ? out.getAttribute("data-text").replace("{n}", ticked.length).replace("{sum}", sum)
+      : "";
+  });
+
   if (window.htmx) {
     window.htmx.onLoad(function (element) {
       sizeProgressBars(element.parentNode || element);

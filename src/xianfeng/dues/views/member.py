@@ -1,0 +1,196 @@
+"""A member's dues (DUES-01): each month of a year — what is owed and why (the bracket and
+the base), what was paid, its reversals — with, for whoever keeps the member's dues, the
+forms to declare a base, set a dues kind, record payments (one month, several months, an
+extra payment), reverse one, propose a reduction and agree to quarterly payment.
+
+A member sees their own (`me`); officers see the members of their scope. Declared bases
+follow `permissions.may_see_bases`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xianfeng.accounts.permissions import is_org_in_scope
+from xianfeng.lib.dates import add_months, today
+from xianfeng.members.models import Member
+from xianfeng.members.queries import get_member_for_user
+from xianfeng.orgs.forms import apply_form
+from xianfeng.orgs.views import breadcrumb, redirect_after_post
+
+from ..domain import declarations, payments, reductions
+from ..forms import (
+    ArrangementForm,
+    DeclareForm,
+    ExtraForm,
+    KindForm,
+    PaymentForm,
+    ReductionForm,
+    ReverseForm,
+    YearForm,
+)
+from ..models import Payment
+from ..permissions import may_see_bases
+from ..queries.access import get_kept_member, get_kept_payment
+from ..queries.lines import member_year
+from .common import can_keep
+
+FORMS: dict[str, Callable[..., Any]] = {
+    "declare_form": DeclareForm,
+    "kind_form": KindForm,
+    "pay_form": PaymentForm,
+    "extra_form": ExtraForm,
+    "reduction_form": ReductionForm,
+    "quarterly_form": ArrangementForm,
+}
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    member = getattr(request.user, "member", None)
+    if member is None:
+        return render(request, "members/me_missing.html", status=404)
+    return _page(request, get_member_for_user(request.user, member.code))
+
+
+@login_required
+def member_dues(request: HttpRequest, code: str) -> HttpResponse:
+    return _page(request, get_member_for_user(request.user, code))
+
+
+def _page(
+    request: HttpRequest, member: Member, status: int = 200, year: int = 0, **forms: Any
+) -> HttpResponse:
+    year = year or YearForm(request.GET).year_or(today().year)
+    keeps = can_keep(request, member.org)
+    context = {
+        "member": member,
+        "ledger": member_year(member, year, visible=may_see_bases(request.user, member)),
+        "can_keep": keeps,
+        "in_scope": member.org is not None and is_org_in_scope(request.user, member.org),
+        "breadcrumb": breadcrumb(request.user, member.org) if member.org else [],
+        "reverse_errors": forms.pop("reverse_errors", None),
+    }
+    if keeps:
+        context.update({name: forms.get(name) or form() for name, form in FORMS.items()})
+        context["pay_form"].initial.setdefault("month", _pay_month(member, year))
+    return render(request, "dues/member.html", context, status=status)
+
+
+def _pay_month(member: Member, year: int) -> str:
+    month = today().replace(day=1)
+    return f"{year}-01" if year != month.year else f"{month:%Y-%m}"
+
+
+def _done(request: HttpRequest, member: Member, text: str, year: int) -> HttpResponse:
+    messages.success(request, text)
+    url = reverse("dues:member", args=[member.code])
+    return redirect_after_post(request, f"{url}?year={year}")
+
+
+def _write(
+    request: HttpRequest, code: str, name: str, action: Callable[[Member, dict], Any], text: str
+) -> HttpResponse:
+    """Validate the form `name` and run `action(member, data)`; the page again with the
+    form's errors (400) when it refuses, else back to the member's page."""
+    member = get_kept_member(request.user, code)
+    form = FORMS[name](request.POST)
+    done = apply_form(form, lambda data: action(member, data))
+    if done is None:
+        return _page(request, member, 400, **{name: form})
+    return _done(request, member, text, _year_of(done))
+
+
+def _year_of(record: Any) -> int:
+    """The ledger year a saved record concerns (the page goes back to it)."""
+    for name in ("month", "first_month", "started_on"):
+        day = getattr(record, name, None)
+        if day is not None:
+            return int(day.year)
+    return int(str(getattr(record, "period", ""))[:4] or today().year)
+
+
+@login_required
+@require_POST
+def declare(request: HttpRequest, code: str) -> HttpResponse:
+    def action(member: Member, data: dict) -> Any:
+        return declarations.declare_base(member=member, by=request.user, **data)
+
+    return _write(request, code, "declare_form", action, _("缴费基数已申报"))
+
+
+@login_required
+@require_POST
+def set_kind(request: HttpRequest, code: str) -> HttpResponse:
+    def action(member: Member, data: dict) -> Any:
+        return declarations.set_dues_kind(member=member, by=request.user, **data)
+
+    return _write(request, code, "kind_form", action, _("党费类别已保存"))
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, code: str) -> HttpResponse:
+    """One month, or several months at once (advance or back payments)."""
+
+    def action(member: Member, data: dict) -> Any:
+        first, last = data.pop("month"), data.pop("through") or None
+        if last is None or last == first:
+            return payments.record_payment(member=member, month=first, by=request.user, **data)
+        data.pop("amount")
+        months = [first]
+        while months[-1] < last:
+            months.append(add_months(months[-1], 1))
+        done = payments.record_months(member=member, months=months, by=request.user, **data)
+        return done[0]
+
+    return _write(request, code, "pay_form", action, _("党费已登记"))
+
+
+@login_required
+@require_POST
+def extra(request: HttpRequest, code: str) -> HttpResponse:
+    def action(member: Member, data: dict) -> Any:
+        return payments.record_extra(member=member, by=request.user, **data)
+
+    return _write(request, code, "extra_form", action, _("自愿多交党费已登记"))
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, code: str) -> HttpResponse:
+    def action(member: Member, data: dict) -> Any:
+        return reductions.propose_reduction(member=member, by=request.user, **data)
+
+    return _write(request, code, "reduction_form", action, _("减免申请已提交上级党委审批"))
+
+
+@login_required
+@require_POST
+def quarterly(request: HttpRequest, code: str) -> HttpResponse:
+    def action(member: Member, data: dict) -> Any:
+        return reductions.arrange_quarterly(member=member, by=request.user, **data)
+
+    return _write(request, code, "quarterly_form", action, _("按季交纳已登记"))
+
+
+@login_required
+@require_POST
+def reverse_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a payment with a reversing entry; the reason is required."""
+    payment: Payment = get_kept_payment(request.user, pk)
+    member = get_kept_member(request.user, payment.member.code)
+    form = ReverseForm(request.POST)
+    action = lambda data: payments.reverse_payment(payment=payment, by=request.user, **data)  # noqa: E731
+    if apply_form(form, action) is None:
+        errors = {"pk": payment.pk, "form": form}
+        return _page(request, member, 400, payment.month.year, reverse_errors=errors)
+    return _done(request, member, _("已冲正"), payment.month.year)
