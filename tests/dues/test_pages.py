@@ -175,6 +175,14 @@ def test_dues_01_single_payment_then_reversal(client_for, world):
     assert not Due.objects.get(member=world.member_a, month=THIS).settled
 
 
+def test_dues_01_month_screen_links_to_the_pay_form_on_that_month(client_for, world):
+    client = client_for(world.users["secretary"])
+    link = f"/dues/members/MA1/?month={label(THIS)}#form-pay"
+    assert link in _page(client, MONTH)
+    body = _page(client, link.split("#")[0])
+    assert ' open id="form-pay"' in body and f'value="{label(THIS)}"' in body
+
+
 def test_dues_01_payment_errors_next_to_the_field(client_for, world):
     client = client_for(world.users["secretary"])
     wrong = client.post("/dues/members/MA1/payments/", {"month": label(THIS), "amount": "99"})

@@ -115,7 +115,8 @@ class Line:
 
     @property
     def money_shown(self) -> bool:
-        return self.visible or not is_based(self.due)
+        """Amounts not worked out from a base: fixed ones and approved reductions."""
+        return self.visible or not is_based(self.due) or self.due.reduction_id is not None
 
     @property
     def base(self) -> Decimal | None:

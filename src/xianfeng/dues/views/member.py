@@ -8,6 +8,7 @@ follow `permissions.may_see_bases`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -33,9 +34,9 @@ from ..forms import (
     ExtraForm,
     KindForm,
     PaymentForm,
+    PeriodForm,
     ReductionForm,
     ReverseForm,
-    YearForm,
 )
 from ..models import Payment
 from ..permissions import may_see_bases
@@ -69,7 +70,9 @@ def member_dues(request: HttpRequest, code: str) -> HttpResponse:
 def _page(
     request: HttpRequest, member: Member, status: int = 200, year: int = 0, **forms: Any
 ) -> HttpResponse:
-    year = year or YearForm(request.GET).year_or(today().year)
+    period = PeriodForm(request.GET)
+    wanted = period.month_or_none()  # ?month=2025-06: the pay form open on that month
+    year = year or (wanted.year if wanted else period.year_or(today().year))
     keeps = can_keep(request, member.org)
     context = {
         "member": member,
@@ -81,13 +84,14 @@ def _page(
     }
     if keeps:
         context.update({name: forms.get(name) or form() for name, form in FORMS.items()})
-        context["pay_form"].initial.setdefault("month", _pay_month(member, year))
+        context["pay_open"] = wanted is not None
+        context["pay_form"].initial.setdefault("month", wanted or _pay_month(year))
     return render(request, "dues/member.html", context, status=status)
 
 
-def _pay_month(member: Member, year: int) -> str:
+def _pay_month(year: int) -> dt.date:
     month = today().replace(day=1)
-    return f"{year}-01" if year != month.year else f"{month:%Y-%m}"
+    return dt.date(year, 1, 1) if year != month.year else month
 
 
 def _done(request: HttpRequest, member: Member, text: str, year: int) -> HttpResponse:

@@ -22,13 +22,14 @@ from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import get_org_for_user
 from xianfeng.orgs.views import breadcrumb, redirect_after_post
 
-from ..domain.common import chinese_month, month_label
+from ..domain.common import chinese_month, month_label, policy_value
 from ..domain.payments import close_month, record_month
 from ..forms import MonthForm
 from ..permissions import may_see_bases
 from ..queries.access import get_kept_org, require_keeper
 from ..queries.month import month_from_url, org_month
 from ..queries.totals import org_totals
+from ..rules.collection import close_deadline
 from .common import Links, can_keep
 
 
@@ -82,7 +83,7 @@ def _render(request: HttpRequest, org: Org, day: dt.date, form: MonthForm) -> Ht
         "can_keep": can_keep(request, org),
         "is_branch": org.holds_members,
         "children": [] if org.holds_members else org_totals(org, day.year, day).children,
-        "today": today(),
+        "deadline": close_deadline(day, policy_value("dues.close.days_after", org)),
     }
     return render(request, "dues/month.html", context, status=400 if form.errors else 200)
 

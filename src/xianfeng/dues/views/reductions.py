@@ -29,7 +29,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 
 def _render(request: HttpRequest, errors: dict | None = None) -> HttpResponse:
     rows = list(pending_reductions(request.user)[:LIMIT])
-    context = {"rows": rows, "errors": errors, "form": DecideForm()}
+    context = {"rows": rows, "errors": errors}
     return render(request, "dues/reductions.html", context, status=400 if errors else 200)
 
 
