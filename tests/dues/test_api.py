@@ -142,7 +142,7 @@ def test_dues_01_api_reduction_decided_above(client_for, world):
     assert [r["id"] for r in officer.get("/api/dues/reductions/pending").json()] == [pk]
     decided = _post(officer, f"/api/dues/reductions/{pk}/decide", {"approve": True, "note": "同意"})
     assert decided.status_code == 200 and decided.json()["state"] == "approved"
-    assert Reduction.objects.get().decided_by_org == world.town_a  # nearest kept org above
+    assert Reduction.objects.get().decided_by_org == world.county_a  # the officer's post
     outsider = client_for(world.users["outsider"])
     assert (
         _post(outsider, f"/api/dues/reductions/{pk}/decide", {"approve": False}).status_code == 404

@@ -74,8 +74,9 @@ def decide_reduction(
 
 
 def _deciding_org(by: Any, branch: Any) -> Any:
-    """The nearest org above `branch` where `by` holds a writing post."""
-    for org in reversed(list(Org.objects.get_ancestors(branch))):
+    """The org above `branch` whose post lets `by` decide: the highest one where they may
+    keep the ledger (a post covers its subtree, so that is the post's own org)."""
+    for org in Org.objects.get_ancestors(branch):  # from the root down
         if permissions.may_keep(by, org):
             return org
     return Org.objects.get_parent(branch)
