@@ -724,6 +724,8 @@ MATRIX: dict[str, list[Endpoint]] = {
     "dues:close": [P("/dues/orgs/{org}/month/{dues_month}/close/", "post")],
     "dues:reductions": [P("/dues/reductions/", scoped=False)],
     "dues:decide": [P("/dues/reductions/{dues_reduction}/decide/", "post")],
+    "dues:receipt_pdf": [P("/dues/members/{member}/receipt/2025.pdf", form=True)],
+    "dues:disclosure_pdf": [P("/dues/orgs/{org}/disclosure/2025.pdf")],
     "api:dues_member": [P("/api/dues/members/{member}?year=2025")],
     "api:dues_org_month": [P("/api/dues/orgs/{org}/months/{dues_month}")],
     "api:dues_totals": [P("/api/dues/orgs/{town}/totals?year=2025&month=2025-06")],

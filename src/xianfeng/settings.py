@@ -292,6 +292,7 @@ IMPORTERS = [
     "xianfeng.accounts.sheets.IMPORTERS",
     "xianfeng.supervision.sheets.IMPORTERS",
     "xianfeng.recruitment.sheets.IMPORTERS",
+    "xianfeng.dues.sheets.IMPORTERS",
     "xianfeng.compliance.sheets.IMPORTERS",
 ]
 
@@ -309,6 +310,9 @@ EXPORTS = [
     # after the policies and their attachments: pairs and targets are checked against them
     "xianfeng.recruitment.exports.EXPORTS",
     "xianfeng.orgs.exports.PREFERENCE_EXPORTS",
+    # after the orgs' preferences (a branch's fixed amount for its farmer members):
+    # kinds, bases, payments, then the ledger that checks them
+    "xianfeng.dues.exports.EXPORTS",
 ]
 
 # The questions core asks the apps above it (core.hooks; core imports no domain app).

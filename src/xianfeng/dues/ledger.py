@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -380,10 +382,40 @@ def refresh(year: int, members: list[int] | None = None) -> dict[str, int]:
     return counts
 
 
+Pending = dict[int, set[int]]  # year → members whose lines are to be recomputed
+_PENDING: ContextVar[Pending | None] = ContextVar("dues_pending_refresh", default=None)
+PENDING_CHUNK = 5000  # members computed together by refresh_pending
+
+
 def refresh_member(member: int, years: Iterable[int]) -> None:
-    """Recompute one member's lines for `years` (after a write that changes them)."""
+    """Recompute one member's lines for `years` (after a write that changes them); inside
+    `collecting`, only note them."""
+    pending = _PENDING.get()
     for year in sorted(set(years)):
-        refresh(year, [member])
+        if pending is None:
+            refresh(year, [member])
+        else:
+            pending.setdefault(year, set()).add(member)
+
+
+@contextmanager
+def collecting(pending: Pending) -> Iterator[None]:
+    """Within the block `refresh_member` adds to `pending` instead of recomputing; the
+    caller then recomputes them set-wise with `refresh_pending` (an import's many rows of
+    kinds and bases: one computation per year instead of one per row)."""
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+
+
+def refresh_pending(pending: Pending) -> None:
+    for year in sorted(pending):
+        members = sorted(pending[year])
+        for start in range(0, len(members), PENDING_CHUNK):
+            refresh(year, members[start : start + PENDING_CHUNK])
+    pending.clear()
 
 
 def paid_until(member: int) -> dt.date | None:

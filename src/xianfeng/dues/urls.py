@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_pdf
 from .views import member, month, reductions, totals
 
 app_name = "dues"
@@ -20,4 +21,6 @@ urlpatterns = [
     path("orgs/<str:code>/month/<str:month>/close/", month.close, name="close"),
     path("reductions/", reductions.pending, name="reductions"),
     path("reductions/<int:pk>/decide/", reductions.decide, name="decide"),
+    path("members/<str:code>/receipt/<int:year>.pdf", views_pdf.receipt, name="receipt_pdf"),
+    path("orgs/<str:code>/disclosure/<int:year>.pdf", views_pdf.disclosure, name="disclosure_pdf"),
 ]

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from xianfeng.accounts.scope import resolve_reference
-from xianfeng.compliance.policy import resolver
+from xianfeng.compliance.policy import Resolver, resolver
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
@@ -67,8 +70,28 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
+_RESOLVERS: ContextVar[dict[dt.date, Resolver] | None] = ContextVar("dues_resolvers", default=None)
+
+
 def policy_value(key: str, org: Org, day: dt.date | None = None) -> Any:
-    return resolver(day=day or today()).value(key, org.path)
+    day = day or today()
+    kept = _RESOLVERS.get()
+    if kept is None:
+        return resolver(day=day).value(key, org.path)
+    if day not in kept:
+        kept[day] = resolver(day=day)
+    return kept[day].value(key, org.path)
+
+
+@contextmanager
+def policy_kept() -> Iterator[None]:
+    """Within the block the policy is read once per day, not once per write (an import's
+    rows; the policies do not change meanwhile)."""
+    token = _RESOLVERS.set({})
+    try:
+        yield
+    finally:
+        _RESOLVERS.reset(token)
 
 
 def member_in_scope(by: Any, code: str, field: str = "member") -> Member:

@@ -191,9 +191,15 @@ def record_month(
 
 
 @transaction.atomic
-def reverse_payment(*, payment: Payment, note: str, by: Any = None) -> Payment:
-    """Undo a recorded payment with a reversing entry (the ledger is never edited)."""
+def reverse_payment(
+    *, payment: Payment, note: str, on: dt.date | None = None, by: Any = None
+) -> Payment:
+    """Undo a recorded payment with a reversing entry (the ledger is never edited), dated
+    `on` (today when left out; an import restores the day it was made)."""
     require_keep(by, payment.org)
+    on = check_paid_on(on)
+    if on < payment.paid_on:
+        raise ValidationError({"paid_on": "冲正日期不能早于被冲正的交纳日期"})
     if payment.kind == PaymentKind.REVERSAL:
         raise ValidationError({"payment": "冲正记录不能再冲正"})
     if Payment.objects.filter(reverses=payment).exists():
@@ -211,7 +217,7 @@ def reverse_payment(*, payment: Payment, note: str, by: Any = None) -> Payment:
             month=payment.month,
             kind=PaymentKind.REVERSAL,
             amount=-payment.amount,
-            paid_on=today(),
+            paid_on=on,
             org=payment.org,
             reverses=payment,
             note=note.strip(),
