@@ -125,7 +125,7 @@ BAD_ROWS = [
     ("before joining", {"党费交纳记录": [PAYMENTS, ["MA1", "", "2009-01", "1", today(), "", ""]]}, "所属月份", "不需交纳"),
     ("paid twice in the file", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(THIS), "", today(), "", ""], ["MA1", "", month(THIS), "", today(), "", ""]]}, "所属月份", "与第 2 行重复"),
     ("back payment too late", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(add_months(THIS, -8)), "15", today(), "", ""]]}, "所属月份", "补交党费一般不超过6个月"),
-    ("not what is owed", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(THIS), "20", today(), "", ""]]}, "金额（元）", "本次应交15.00元"),
+    ("not what is owed", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(THIS), "20", today(), "", ""]]}, "金额（元）", "本次最多应交15.00元"),
     ("paid in the future", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(THIS), "", today() + dt.timedelta(days=1), "", ""]]}, "交纳日期", "不能晚于今天"),
     ("amount with three decimals", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(THIS), "15.001", today(), "", ""]]}, "金额（元）", "两位小数"),
     ("reversal of nothing", {"党费交纳记录": [PAYMENTS, ["MA1", "", month(THIS), "-15", today(), "冲正", "错"]]}, "所属月份", "没有找到可冲正"),

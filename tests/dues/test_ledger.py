@@ -93,7 +93,7 @@ def test_dues_01_payments_append_only_with_reversal(tree) -> None:
 
 @pytest.mark.parametrize(
     "amount, message",
-    [("-1", "应大于"), ("abc", "金额数字"), ("12.345", "两位小数"), ("99", "本次应交15.00元")],
+    [("-1", "应大于"), ("abc", "金额数字"), ("12.345", "两位小数"), ("99", "本次最多应交15.00元")],
 )
 @pytest.mark.django_db
 def test_dues_01_bad_payment_refused_nothing_written(tree, amount: str, message: str) -> None:
@@ -164,3 +164,15 @@ def test_dues_01_two_treasurers_same_month_no_double_payment(tree) -> None:
     with pytest.raises(ValidationError, match="刚刚已由他人登记"):
         claim(read_by_second, M("15.00"))
     assert Due.objects.get(member=member, month=month).paid == M("15.00")
+
+
+@pytest.mark.django_db
+def test_dues_01_partial_payment_then_the_rest(tree) -> None:
+    member = tree.member_a
+    declare_base(member=member, period=str(Y), monthly_base="3000")
+    month = today().replace(day=1)
+    record_payment(member=member, month=month, amount="10")
+    due = Due.objects.get(member=member, month=month)
+    assert (due.paid, due.settled) == (M("10.00"), False)
+    assert record_payment(member=member, month=month).amount == M("5.00")
+    assert Due.objects.get(member=member, month=month).settled

@@ -105,10 +105,10 @@ def _pay(due: Due, amount: Any, paid_on: dt.date, note: str, by: Any) -> Payment
         paid = owed
     else:
         paid = parse_money(amount, "amount", "交纳金额", allow_zero=False)
-        if owed is not None and paid != owed:
+        if owed is not None and paid > owed:
             raise ValidationError(
                 {
-                    "amount": f"{member.name}{chinese_month(month)}应交{due.amount}元，已交{due.paid}元，本次应交{owed}元；多交部分请登记为自愿多交党费"
+                    "amount": f"{member.name}{chinese_month(month)}应交{due.amount}元，已交{due.paid}元，本次最多应交{owed}元；多交部分请登记为自愿多交党费"
                 }
             )
     claim(due, paid)
