@@ -336,6 +336,7 @@ BENCH_FLOORS = [
     "xianfeng.study.bench.FLOORS",
     "xianfeng.supervision.bench.FLOORS",
     "xianfeng.recruitment.bench.FLOORS",
+    "xianfeng.dues.bench.FLOORS",
 ]
 
 # Modules whose compliance rules are registered (PLAT-04).

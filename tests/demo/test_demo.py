@@ -12,6 +12,7 @@ from xianfeng.accounts.demo import DEMO_PASSWORD
 from xianfeng.core.actor import acting_as
 from xianfeng.core.demo import DemoError
 from xianfeng.demo.builder import build_demo
+from xianfeng.dues.models import Declaration, MonthClose, Payment
 from xianfeng.members.models import (
     Member,
     Status,
@@ -98,7 +99,16 @@ def fingerprint():
             )
         ),
     )
-    return orgs, members, transfers, seats, support
+    dues = (
+        sorted(
+            Payment.objects.values_list(
+                "member__code", "month", "kind", "amount", "paid_on", "org__code", "note"
+            )
+        ),
+        sorted(Declaration.objects.values_list("member__code", "period", "monthly_base")),
+        sorted(MonthClose.objects.values_list("org__code", "month", "closed_on")),
+    )
+    return orgs, members, transfers, seats, support, dues
 
 
 def full_members(org):

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.core.management.color import no_style
@@ -156,7 +156,16 @@ class Inserter:
                 return encoded[key]
 
             return encode
-        if kind in {"DecimalField", "TimeField", "UUIDField"}:
+        if kind == "DecimalField":  # money: a few distinct amounts repeated by the million
+            prepared: dict[Any, Any] = {}
+
+            def prepare(value: Any) -> Any:
+                if value not in prepared:
+                    prepared[value] = field.get_db_prep_save(value, connection)
+                return prepared[value]
+
+            return prepare
+        if kind in {"TimeField", "UUIDField"}:
             return lambda value: field.get_db_prep_save(value, connection)
         return None
 
@@ -188,18 +197,29 @@ class Inserter:
                 cursor.executemany(sql, adapted())  # type: ignore[arg-type]  # any iterable
 
     def rows(
-        self, model: type[models.Model], names: list[str], rows: list[tuple[Any, ...]]
+        self,
+        model: type[models.Model],
+        names: list[str],
+        rows: list[tuple[Any, ...]],
+        *,
+        history: bool = False,
     ) -> None:
-        """Insert plain tuples (values of `names`); the other fields get their defaults."""
+        """Insert plain tuples (values of `names`); the other fields get their defaults.
+        With `history` (a tracked model; `names` starts with "id", taken from `reserve`),
+        each row gets its "+" history row too, without building an instance per row."""
         given = [model._meta.get_field(name) for name in names]
         rest = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
         defaults = tuple(self.now if _is_auto_time(f) else f.get_default() for f in rest)
-        self._execute(model, given + rest, rows if not rest else [row + defaults for row in rows])
+        fields: list[Any] = [*given, *rest]
+        full = rows if not rest else [row + defaults for row in rows]
+        self._execute(model, fields, full)
+        if history and full:
+            position = {f.attname: i for i, f in enumerate(fields)}
+            self._history(model, full, lambda f: position[f.attname])
 
-    def objects(self, model: type[models.Model], objs: list[Any]) -> None:
-        """Insert unsaved instances with ids assigned here, and their history rows."""
-        if not objs:
-            return
+    def reserve(self, model: type[models.Model], count: int) -> int:
+        """The first of `count` ids kept for rows of `model` written with `rows` (the
+        sequences continue after them: `reset_sequences`)."""
         if model not in self.next_ids:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -207,19 +227,30 @@ class Inserter:
                     f"FROM {connection.ops.quote_name(model._meta.db_table)}"
                 )
                 self.next_ids[model] = (cursor.fetchone()[0] or 0) + 1
+        first = self.next_ids[model]
+        self.next_ids[model] += count
+        return first
+
+    def objects(self, model: type[models.Model], objs: list[Any]) -> None:
+        """Insert unsaved instances with ids assigned here, and their history rows."""
+        if not objs:
+            return
         auto = [f.attname for f in model._meta.concrete_fields if _is_auto_time(f)]
-        for number, obj in enumerate(objs, start=self.next_ids[model]):
+        for number, obj in enumerate(objs, start=self.reserve(model, len(objs))):
             obj.pk = number
             for name in auto:
                 setattr(obj, name, self.now)
-        self.next_ids[model] += len(objs)
         fields = list(model._meta.concrete_fields)
         read = attrgetter(*(f.attname for f in fields))
         self._execute(model, fields, [read(obj) for obj in objs])
         if hasattr(model, "history"):
-            self._history(model, objs)
+            self._history(model, objs, lambda f: f.attname)
 
-    def _history(self, model: type[models.Model], objs: list[Any]) -> None:
+    def _history(
+        self, model: type[models.Model], rows: list[Any], key: Callable[[Any], Any]
+    ) -> None:
+        """The "+" history rows of `rows` (instances read by attname, or tuples by the
+        position `key` gives each copied field)."""
         history = model.history.model  # type: ignore[attr-defined]
         constants = {
             "history_date": self.now,
@@ -230,11 +261,12 @@ class Inserter:
         fields = [f for f in history._meta.concrete_fields if not f.primary_key]
         copied = [f for f in fields if f.attname not in constants]
         tail = tuple(constants[f.attname] for f in fields if f.attname in constants)
-        read = attrgetter(*(f.attname for f in copied))
+        keys = [key(f) for f in copied]
+        read = attrgetter(*keys) if isinstance(keys[0], str) else itemgetter(*keys)
         self._execute(
             history,
             copied + [f for f in fields if f.attname in constants],
-            [read(obj) + tail for obj in objs],
+            [read(row) + tail for row in rows],
         )
 
     def reset_sequences(self) -> None:

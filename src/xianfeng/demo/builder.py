@@ -45,9 +45,11 @@ loads in minutes, not hours.
 Each app owns its builder: `orgs.demo` (the tree; ORG-07 … ORG-09 records), `members.demo`
 (members, transfers, seats, temporary memberships), `orglife.demo` (meetings, attendance,
 talks, party-affairs records), `study.demo`, `accounts.demo` (the demo accounts),
-`supervision.demo` and, last, `recruitment.demo` (the pipeline of every town with the
-members it admits, cultivations, targets, dual-lead members, tags, disciplines). This
-module runs them in dependency order over one `core.demo.DemoContext`.
+`supervision.demo`, `recruitment.demo` (the pipeline of every town with the members it
+admits, cultivations, targets, dual-lead members, tags, disciplines) and, last,
+`dues.demo` (two years of dues ledgers: kinds, declared bases, payments, closed months,
+arrears, a waiver, remittances). This module runs them in dependency order over one
+`core.demo.DemoContext`.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from django.db import transaction
 from xianfeng.accounts.demo import DEMO_USERNAMES, create_demo_accounts
 from xianfeng.accounts.models import User
 from xianfeng.core.demo import EARLIEST_AS_OF, SCALES, DemoContext, DemoError, Progress
+from xianfeng.dues.demo import save_dues
 from xianfeng.lib.dates import today
 from xianfeng.lib.sql import large_page_cache, refresh_statistics
 from xianfeng.members.demo import MemberBuilder, Person
@@ -228,8 +231,10 @@ def build_demo(
             irregular={code for code, _why in run.tree.irregular},
         )
         run.life.attendance += made["attendance"]  # the newly admitted members' talks
-        run.ctx.progress(run.total, run.total, "演示账号、清单督查、发展党员")
+        dues = save_dues(run.ctx, root.obj)
+        run.ctx.progress(run.total, run.total, "演示账号、清单督查、发展党员、党费")
     refresh_statistics()
     seconds = time.perf_counter() - started
     irregular, gaps = run.tree.irregular, run.support.support_gaps
-    return summarize(scale, seed, as_of, seconds, irregular, gaps, run.life, run.members.seat_gaps)
+    seat_gaps = run.members.seat_gaps
+    return summarize(scale, seed, as_of, seconds, irregular, gaps, run.life, seat_gaps, dues)

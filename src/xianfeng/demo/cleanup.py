@@ -9,6 +9,7 @@ from django.db import connection, models
 from xianfeng.accounts.demo import DEMO_USERNAMES
 from xianfeng.accounts.models import Post, User
 from xianfeng.core.demo import DemoError
+from xianfeng.dues.demo import delete_dues_demo
 from xianfeng.members.models import Member, Placement, StatusSpell, TemporaryMembership, Transfer
 from xianfeng.orglife.demo import LIFE_MODELS, delete_life_demo
 from xianfeng.orgs.models import Budget, ContactPoint, Org, Seat, Spending, StaffPost, Venue, Visit
@@ -34,6 +35,7 @@ def delete_previous_demo() -> None:
             f"数据库中有不是示范数据的顶层党组织（编码 {'、'.join(foreign[:5])}），"
             "--replace 只替换示范数据，已停止"
         )
+    delete_dues_demo()
     delete_recruitment_demo()
     delete_study_demo()
     delete_life_demo()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 
@@ -53,6 +54,8 @@ class DemoSummary:
     exemptions: int = 0
     life_gaps: list[tuple[str, str]] = field(default_factory=list)
     seat_gaps: list[tuple[str, str]] = field(default_factory=list)  # ORG-05
+    dues: dict[str, int] = field(default_factory=dict)  # DUES-01, DUES-02
+    dues_cases: list[tuple[str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         status = "，".join(f"{Status(s).label} {self.by_status.get(s, 0):,}" for s in Status.values)
@@ -82,6 +85,21 @@ class DemoSummary:
             f"  组织生活方面有意设置的问题 {len(self.life_gaps)} 处：",
             *(f"    {code}  {note}" for code, note in self.life_gaps[:12]),
             *(["    ……"] if len(self.life_gaps) > 12 else []),
+            *self._dues_lines(),
+        ]
+
+    def _dues_lines(self) -> list[str]:
+        if not self.dues:
+            return []
+        dues = self.dues
+        return [
+            f"  党费：应交记录 {dues.get('lines', 0):,} 条，交纳 {dues.get('payments', 0):,} 笔"
+            f"（冲正 {dues.get('reversals', 0):,} 笔，自愿多交 {dues.get('extra', 0):,} 笔），"
+            f"基数申报 {dues.get('declarations', 0):,} 条，月度结账 {dues.get('closes', 0):,} 次，"
+            f"上缴 {dues.get('remittances', 0):,} 笔",
+            f"  党费方面有意设置的情形 {len(self.dues_cases)} 处：",
+            *(f"    {code}  {note}" for code, note in self.dues_cases[:12]),
+            *(["    ……"] if len(self.dues_cases) > 12 else []),
         ]
 
 
@@ -94,6 +112,7 @@ def summarize(
     support_gaps: list[tuple[str, str]],
     builder: LifeBuilder,
     seat_gaps: list[tuple[str, str]] | None = None,
+    dues: dict[str, Any] | None = None,
 ) -> DemoSummary:
     by_status = Counter(dict(Member.objects.values_list("status").annotate(n=models.Count("pk"))))
     transfers = Counter(dict(Transfer.objects.values_list("status").annotate(n=models.Count("pk"))))
@@ -122,4 +141,6 @@ def summarize(
         exemptions=Exemption.objects.count(),
         life_gaps=builder.life_gaps,
         seat_gaps=seat_gaps or [],
+        dues=(dues or {}).get("counts", {}),
+        dues_cases=(dues or {}).get("cases", []),
     )

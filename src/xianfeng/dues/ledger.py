@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -30,6 +31,7 @@ from django.utils import timezone
 from xianfeng.compliance.policy import Resolver, resolver
 from xianfeng.core.demo import Inserter
 from xianfeng.lib.dates import add_months
+from xianfeng.lib.sql import large_page_cache
 from xianfeng.members.models import Category, Member, Placement, StatusSpell
 from xianfeng.members.queries import ACTIVE, FEW
 from xianfeng.orgs.models import Org, OrgPreference
@@ -111,9 +113,8 @@ def tariff_at(policy: Resolver, path: str) -> Tariff:
     )
 
 
-@dataclass(frozen=True)
-class Line:
-    """One computed member-month."""
+class Line(NamedTuple):
+    """One computed member-month (a tuple: millions are made for a city's year)."""
 
     member: int
     month: dt.date
@@ -259,6 +260,8 @@ class Computation:
         self.farmer = _farmer_amounts(orgs)
         self.policy = resolver(day=dt.date(year, 12, 31))
         self.tariffs: dict[int, Tariff] = {}
+        # (brackets, base) → (rate, amount): a base is looked up once, not once a month
+        self.amounts: dict[tuple[int, Decimal], tuple[Decimal, Decimal]] = {}
 
     def tariff(self, org: int) -> Tariff:
         found = self.tariffs.get(org)
@@ -267,47 +270,72 @@ class Computation:
         return found
 
     def lines(self) -> list[Line]:
+        return list(self.iter_lines())
+
+    def iter_lines(self) -> Iterator[Line]:
+        """The lines member by member (a city's year without holding them all)."""
         months = months_of(self.year)
-        found: list[Line] = []
-        for member, statuses in self.statuses.items():
-            placements = self.placements.get(member)
+        for member in sorted(self.statuses):  # in the order of the lines' indexes
+            statuses, placements = self.statuses[member], self.placements.get(member)
             if placements:
-                found += self._member_lines(member, statuses, placements, months)
-        return found
+                yield from self._member_lines(member, statuses, placements, months)
 
     def _member_lines(
         self, member: int, statuses: list[tuple], placements: list[tuple], months: list
-    ) -> list[Line]:
-        lines = []
+    ) -> Iterator[Line]:
         category = self.categories.get(member, "")
+        kinds = self.kinds.get(member)
+        usual = default_kind(category)
+        bases: dict[tuple[str, str], tuple[Decimal | None, str]] = {}
         for first, last in months:
-            if not _overlaps(statuses, first, last):
+            if not any(s[0] <= last and (s[1] is None or s[1] > first) for s in statuses):
                 continue
-            placed = _overlaps(placements, first, last)
-            if not placed:
+            org, since = 0, None
+            for started, ended, placed_at in placements:  # the latest placement of the month
+                overlaps = started <= last and (ended is None or ended > first)
+                if overlaps and (since is None or started > since):
+                    org, since = placed_at, started
+            if since is None:
                 continue
-            org = max(placed, key=lambda s: s[0])[2]
-            kind = _kind_on(self.kinds.get(member, []), last, category)
-            lines.append(self._line(member, first, org, kind))
-        return lines
+            kind = _kind_on(kinds, last, category) if kinds else usual
+            yield self._line(member, first, org, kind, bases)
 
-    def _line(self, member: int, month: dt.date, org: int, kind: str) -> Line:
+    def _line(
+        self,
+        member: int,
+        month: dt.date,
+        org: int,
+        kind: str,
+        bases: dict[tuple[str, str], tuple[Decimal | None, str]],
+    ) -> Line:
         tariff = self.tariff(org)
         base: Decimal | None = None
         period, rate, amount = "", None, None
-        if kind in tariff.brackets:
-            base, period = _base_for(self.declarations.get(member, []), kind, month)
+        brackets = tariff.brackets.get(kind)
+        if brackets is not None:
+            key = (kind, quarter_of(month) if kind == DuesKind.SELF_EMPLOYED else "")
+            found = bases.get(key)
+            if found is None:
+                found = bases[key] = _base_for(self.declarations.get(member, []), kind, month)
+            base, period = found
             if base is not None:
-                rate, amount = tariff.brackets[kind].amount(base)
+                rate, amount = self._amount(brackets, base)
         elif kind == DuesKind.FARMER:
             amount = self.farmer.get(org, tariff.farmer_default)
         else:
             amount = tariff.minimum
         reduction = None
-        for first, last, reduced, pk in self.reductions.get(member, []):
+        for first, last, reduced, pk in self.reductions.get(member, ()):
             if first <= month <= last:
                 amount, reduction = reduced, pk
         return Line(member, month, org, kind, base, period, rate, amount, reduction)
+
+    def _amount(self, brackets: Brackets, base: Decimal) -> tuple[Decimal, Decimal]:
+        key = (id(brackets), base)
+        found = self.amounts.get(key)
+        if found is None:
+            found = self.amounts[key] = brackets.amount(base)
+        return found
 
 
 def compute(year: int, members: list[int] | None = None) -> list[Line]:
@@ -318,6 +346,8 @@ def compute(year: int, members: list[int] | None = None) -> list[Line]:
 # --- storing -------------------------------------------------------------------------------
 
 STORED = ("org_id", "kind", "base", "base_period", "rate", "amount", "reduction_id")
+ZERO = Decimal(0)
+WRITE_BATCH = 100_000  # new lines written at a time (a city's year is 3.6 M)
 
 
 def settled(amount: Decimal | None, paid: Decimal) -> bool:
@@ -349,22 +379,33 @@ def refresh(year: int, members: list[int] | None = None) -> dict[str, int]:
     """Write the computed lines of `year` (for `members`, or everyone): new lines added,
     changed ones updated (what was paid kept, `settled` recomputed), lines no longer owed
     removed when nothing was paid on them, else kept owing 0. Returns the counts."""
+    if members is None:  # millions of index entries: SQLite's default cache would thrash
+        with large_page_cache():
+            return _refresh(year, None)
+    return _refresh(year, members)
+
+
+def _refresh(year: int, members: list[int] | None) -> dict[str, int]:
     counts = {"added": 0, "changed": 0, "removed": 0}
-    computed = compute(year, members)
+    computed = Computation(year, members).iter_lines()
     scopes: Iterable[list[int] | None] = [None] if members is None else _chunks(members)
     stored: dict[tuple[int, dt.date], tuple] = {}
     for part in scopes:
         stored.update(_stored(year, part))
-    new, changed = [], []
+    insert = Inserter("dues", timezone.now())
+    names = ["member_id", "month", *STORED, "paid", "settled"]
+    new: list[tuple] = []
+    changed = []
     for line in computed:
-        key = (line.member, line.month)
-        values: tuple = (line.org, line.kind, line.base, line.base_period, line.rate)
-        values += (line.amount, line.reduction)
-        old = stored.pop(key, None)
+        old = stored.pop((line.member, line.month), None) if stored else None
         if old is None:
-            new.append((*key, *values, Decimal(0), settled(line.amount, Decimal(0))))
-        elif tuple(old[2:]) != values:
-            changed.append(Due(pk=old[0], **dict(zip(STORED, values, strict=True))))
+            new.append((*line, ZERO, settled(line.amount, ZERO)))
+            if len(new) == WRITE_BATCH:
+                insert.rows(Due, names, new)
+                counts["added"] += len(new)
+                new = []
+        elif tuple(old[2:]) != line[2:]:
+            changed.append(Due(pk=old[0], **dict(zip(STORED, line[2:], strict=True))))
             changed[-1].settled = settled(line.amount, old[1])
     gone_unpaid = [old[0] for old in stored.values() if old[1] == 0]
     for pks in _chunks(gone_unpaid):
@@ -376,9 +417,9 @@ def refresh(year: int, members: list[int] | None = None) -> dict[str, int]:
     ]
     Due.objects.bulk_update(kept, ["amount", "reduction_id", "settled"], batch_size=2000)
     Due.objects.bulk_update(changed, [*STORED, "settled"], batch_size=2000)
-    names = ["member_id", "month", *STORED, "paid", "settled"]
-    Inserter("dues", timezone.now()).rows(Due, names, new)
-    counts["added"], counts["changed"] = len(new), len(changed) + len(kept)
+    insert.rows(Due, names, new)
+    counts["added"] += len(new)
+    counts["changed"] = len(changed) + len(kept)
     return counts
 
 

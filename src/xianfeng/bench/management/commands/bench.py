@@ -15,7 +15,8 @@ class Command(BaseCommand):
         "load（本机网页服务压力测试）、roundtrip（示范数据全量导出后导入空库并逐行比对）、"
         "export（当前数据库全部党员导出，脱敏与完整身份证号各一次）、"
         "supervision（当前数据库：全部检查发现生成问题清单、督查规则、审核队列页面）、"
-        "recruitment（当前数据库：发展党员和人才培养规则、目标进度表）"
+        "recruitment（当前数据库：发展党员和人才培养规则、目标进度表）、"
+        "dues（当前数据库：全辖区一年党费应交计算、应交记录生成、党费规则）"
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 "export",
                 "supervision",
                 "recruitment",
+                "dues",
             ],
         )
         parser.add_argument(
@@ -43,7 +45,9 @@ class Command(BaseCommand):
             "--as-of", dest="as_of", default="", help="roundtrip：示范数据截至日期，默认今天"
         )
         parser.add_argument("--rule", default="", help="check：只测规则编号以此开头的规则")
-        parser.add_argument("--period", default="", help="check：期间，默认上一年")
+        parser.add_argument(
+            "--period", default="", help="check：期间，默认上一年；dues：年度，默认今年"
+        )
         parser.add_argument(
             "--jobs", type=int, default=0, help="check：并行进程数，默认等于CPU核数"
         )
@@ -106,6 +110,15 @@ class Command(BaseCommand):
             from xianfeng.bench import recruiting
 
             self.stdout.write(json.dumps(recruiting.run(), ensure_ascii=False, indent=2))
+            return
+        if options["what"] == "dues":
+            from xianfeng.bench import dues
+
+            period = options["period"]
+            if period and not (period.isdigit() and len(period) == 4):
+                raise CommandError("dues 的 --period 应为年度，例如 2025", returncode=2)
+            report = dues.run(int(period) if period else None)
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         if options["what"] == "export":
             from xianfeng.bench import exporting
