@@ -2,8 +2,9 @@
 
 Every branch closes each ended month in the first days of the next one, well before the
 15th (dues.close.days_after), except in each block: one branch leaves October of the
-last full year and one month of this year unclosed, another closes August of the last
-full year and the month after this year's unclosed one late (DUES-01).
+last full year unclosed, and the month two before the as-of date's (its deadline passed;
+from January 16 on, last December counts with this year), another closes August of the
+last full year and the month before this year's unclosed one late (DUES-01).
 
 Each town party committee hands up what its branches collected (党费上缴): the last full
 year in January, and this year each quarter in the month after it.
@@ -60,8 +61,10 @@ class ClosesBuilder:
         unclosed: set[tuple[int, dt.date]] = set()
         late: dict[tuple[int, dt.date], dt.date] = {}
         months = {dt.date(self.y1, 10, 1): dt.date(self.y1, 8, 1)}
-        this_year = month_after(self.current, -2)  # its deadline has passed on the as-of date
-        if this_year.year == self.y2:
+        # a month whose deadline has passed on the as-of date, judged with this year (DUES-01
+        # counts last December with this year)
+        this_year = month_after(self.current, -2)
+        if this_year.year == self.y2 or this_year == dt.date(self.y1, 12, 1):
             months[this_year] = month_after(this_year, -1)
         owing = defaultdict(set)
         for org, month in self.owed:
