@@ -90,3 +90,39 @@ def _page_cache(size: int) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@contextmanager
+def indexes_set_aside(tables: list[str]) -> Iterator[None]:
+    """On SQLite, drop the secondary indexes of `tables` for a bulk load and build them
+    again after it (inside the caller's transaction): an index built once from the loaded
+    rows costs a fraction of keeping it up row by row. Indexes that back a constraint
+    (primary keys, unique constraints) stay. PostgreSQL keeps its indexes: COPY keeps them
+    up fast enough, and it refuses CREATE INDEX on a table with deferred foreign-key
+    checks pending in the transaction."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    kept = _secondary_indexes(tables)
+    with connection.cursor() as cursor:
+        for name, _sql in kept:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _name, sql in kept:
+                cursor.execute(sql)
+
+
+def _secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each SQLite index of `tables` that backs no constraint
+    (those SQLite makes itself have no statement; unique ones are left alone)."""
+    marks = ", ".join(["%s"] * len(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            f" AND tbl_name IN ({marks}) ORDER BY name",  # noqa: S608
+            tables,
+        )
+        return [(name, sql) for name, sql in cursor.fetchall() if "UNIQUE" not in sql.upper()]

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection
 
 from xianfeng.core.demo import DemoContext
+from xianfeng.lib.sql import indexes_set_aside
 from xianfeng.orgs.models import Org
 
 from .. import ledger
@@ -45,6 +46,12 @@ from .payments import PaymentsBuilder
 from .records import RecordsBuilder
 from .world import load_world
 
+# the big tables, loaded with their secondary indexes set aside (built again after)
+LOADED = [
+    Due._meta.db_table,
+    Payment._meta.db_table,
+    Payment.history.model._meta.db_table,  # type: ignore[attr-defined]
+]
 # in deleting order
 DEMO_MODELS = (Due, Payment, MonthClose, Reduction, Arrangement, Declaration, KindSpell, Remittance)
 
@@ -55,9 +62,10 @@ def save_dues(ctx: DemoContext, root: Org) -> dict[str, Any]:
     rng = ctx.stream("dues")
     world = load_world(root, ctx.as_of)
     plan = RecordsBuilder(ctx, rng, world).build()
-    lines = sum(ledger.refresh(year)["added"] for year in world.years)
-    payments = PaymentsBuilder(ctx, rng, world, plan)
-    counts = payments.build()
+    with indexes_set_aside(LOADED):
+        lines = sum(ledger.refresh(year)["added"] for year in world.years)
+        payments = PaymentsBuilder(ctx, rng, world, plan)
+        counts = payments.build()
     counts.update(plan.counts)
     counts["lines"] = lines
     counts["closes"] = ClosesBuilder(ctx, rng, world, plan, payments.owed).save()

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import connection
 
-from xianfeng.core.demo import DemoContext, month_end
+from xianfeng.core.demo import DemoContext
 from xianfeng.members.models import Category
 
 from ..models import Due, DuesKind, Payment, PaymentKind
@@ -151,7 +151,7 @@ class PaymentsBuilder:
             return
         late = draw < MISSED + LATE
         paid_month = month_after(month) if late else month
-        day = min(self._pay_day(org) + rng.randint(0, 4), month_end(paid_month).day)
+        day = min(self._pay_day(org) + int(rng.random() * 5), 28)  # the day or a few after
         paid_on = paid_month.replace(day=day)
         if draw > 1 - REVERSED and paid_on + dt.timedelta(days=6) <= self.as_of:
             self._reversed(member, month, org, amount, paid_on)
