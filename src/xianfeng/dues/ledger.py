@@ -204,10 +204,6 @@ def _farmer_amounts(orgs: Iterable[int]) -> dict[int, Decimal]:
 # --- the computation -----------------------------------------------------------------------
 
 
-def _overlaps(spells: list[tuple], first: dt.date, last: dt.date) -> list[tuple]:
-    return [s for s in spells if s[0] <= last and (s[1] is None or s[1] > first)]
-
-
 def kind_on(member: Member, day: dt.date) -> str:
     """A member's dues kind on `day` (recorded, else implied by their category)."""
     return _kind_on(_kinds([member.pk]).get(member.pk, []), day, member.category)
