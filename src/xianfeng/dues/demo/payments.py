@@ -11,9 +11,9 @@ three months before the as-of date's month and two for the last six and nine, st
 unpaid.
 
 Lines are read back member by member in ranges of ids and the payments written in
-batches through the shared inserter with their history rows; then each line's `paid` is
-set to the sum of its payments and reversals, and `settled` as the ledger defines it, in
-two statements.
+batches through the shared inserter with their history rows; then each paid line's
+`paid` is set to the sum of its payments and reversals, and `settled` as the ledger
+defines it, in one statement.
 """
 
 from __future__ import annotations
@@ -224,20 +224,18 @@ class PaymentsBuilder:
 
 
 def settle_lines(first: dt.date) -> None:
-    """Each line from `first` on: `paid` the sum of its payments and reversals, `settled`
-    as `ledger.settled` has it (paid covers what is owed; no base known: anything paid)."""
+    """Each line from `first` on with payments: `paid` the sum of its payments and
+    reversals, `settled` as `ledger.settled` has it (paid covers what is owed; no base
+    known: anything paid), in one statement. A line without payments keeps what the
+    ledger wrote (nothing paid)."""
     q = connection.ops.quote_name
     due, payment, month = q(Due._meta.db_table), q(Payment._meta.db_table), q("month")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {due} SET paid = s.total FROM ("  # noqa: S608
+            f"UPDATE {due} SET paid = s.total, settled = CASE WHEN amount IS NULL"  # noqa: S608
+            f" THEN s.total > 0 ELSE s.total >= amount END FROM ("
             f" SELECT member_id, {month}, SUM(amount) AS total FROM {payment}"
             f" WHERE kind IN (%s, %s) AND {month} >= %s GROUP BY member_id, {month}"
             f") AS s WHERE {due}.member_id = s.member_id AND {due}.{month} = s.{month}",
             [PaymentKind.DUES.value, PaymentKind.REVERSAL.value, first],
-        )
-        cursor.execute(
-            f"UPDATE {due} SET settled = CASE WHEN amount IS NULL THEN paid > 0"  # noqa: S608
-            f" ELSE paid >= amount END WHERE {month} >= %s",
-            [first],
         )
