@@ -17,7 +17,8 @@ member paying quarterly by the branch's consent.
 It runs after recruitment (whose admitted members owe dues too), reads what the other
 builders saved, and draws from a random stream of its own (`dues`), so it leaves every
 other row of a seed as it was. Everything is written set-wise through the shared
-inserter; no per-member ORM write.
+inserter, no per-member ORM write; only the towns' few remittances go through
+`domain.remittances.record_remittance`.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def save_dues(ctx: DemoContext, root: Org) -> dict[str, Any]:
     counts.update(plan.counts)
     counts["lines"] = lines
     counts["closes"] = ClosesBuilder(ctx, rng, world, plan, payments.owed).save()
-    counts["remittances"] = save_remittances(ctx, rng, world, payments.collected)
+    counts["remittances"] = save_remittances(world, rng, payments.collected)
     ctx.insert.reset_sequences()
     return {"counts": dict(counts), "cases": plan.cases}
 
