@@ -151,6 +151,20 @@ def test_dues_02_arrears(tree, kwargs, paid, as_of, overrides, expected) -> None
 COLLECTION = [
     # (id, closed months, member kwargs, as_of, expected evidence keys → values or None)
     ("all_closed_declared", months((2024, 12), (2025, 6)), {}, D(2025, 7, 20), None),
+    (
+        "may_closed_late",
+        months((2024, 12), (2025, 6)),
+        {"closed_late": D(2025, 5, 1)},
+        D(2025, 7, 20),
+        {"late_closed_months": ["2025-05"]},
+    ),
+    (
+        "close_after_as_of_is_not_yet",
+        months((2024, 12), (2025, 6)),
+        {"closed_late": D(2025, 6, 1)},
+        D(2025, 7, 15),
+        None,
+    ),
     ("june_before_deadline", months((2024, 12), (2025, 5)), {}, D(2025, 7, 15), None),
     (
         "june_after_deadline",
@@ -211,9 +225,13 @@ COLLECTION = [
 )
 @pytest.mark.django_db
 def test_dues_01_collection(tree, closed, kwargs, as_of, expected) -> None:
+    late_month = kwargs.pop("closed_late", None)
     member = member_with_lines(tree.branch_a2, **kwargs)
     for month in closed:
-        MonthClose.objects.create(org=tree.branch_a2, month=month, closed_on=as_of)
+        on = month.replace(day=28) + dt.timedelta(days=10)  # the 7th or 8th of the next month
+        if late_month == month:
+            on = as_of
+        MonthClose.objects.create(org=tree.branch_a2, month=month, closed_on=on)
     rows = [f for _code, f in found("DUES-01", "2025", as_of) if f.org_id == tree.branch_a2.pk]
     if expected is None:
         assert rows == []

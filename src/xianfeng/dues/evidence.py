@@ -17,6 +17,7 @@ DAYS = count(_("日"))
 LABELS = {
     # DUES-01 the branch's collection
     "unclosed_months": Label(_("逾期未结账的月份"), periods),
+    "late_closed_months": Label(_("逾期才结账的月份"), periods),
     "close_days_after": Label(_("结账期限（次月几日前）"), DAYS),
     "undeclared_members": Label(_("未申报本年党费基数的党员"), Ref("member")),
     "declaration_due_month": Label(_("基数申报截止月份"), count(_("月"))),

@@ -5,7 +5,8 @@ the quarter, by the end of its first month).
 
 Judged for the branches (党支部、联合党支部) of the subtree on `day`: the months of the
 period's year whose closing deadline (dues.close.days_after of the next month) has passed
-by `day` and that had lines of the branch but no `MonthClose`; the lines of the month of
+by `day` and that had lines of the branch but no `MonthClose` by then, or one
+dated after the deadline (closed late); the lines of the month of
 `day` whose base comes from no declaration of the year (or quarter), once the declaration
 deadline has passed. One read of the branches' months with lines, one of the closings,
 one of the lines of the month of `day` lacking a declaration.
@@ -52,9 +53,12 @@ def months_with_lines(ctx: Context, first: dt.date, last: dt.date) -> dict[int, 
     return found
 
 
-def closed_months(ctx: Context, first: dt.date, last: dt.date) -> set[tuple[int, dt.date]]:
+def closed_months(
+    ctx: Context, first: dt.date, last: dt.date
+) -> dict[tuple[int, dt.date], dt.date]:
+    """{(org, month): closed on} of the subtree's closings of the months."""
     rows = MonthClose.objects.filter(ctx.path_q("org__path"), month__gte=first, month__lte=last)
-    return set(rows.values_list("org_id", "month"))
+    return {(org, month): on for org, month, on in rows.values_list("org_id", "month", "closed_on")}
 
 
 def undeclared(ctx: Context, month: dt.date) -> dict[int, list[tuple[int, str]]]:
@@ -103,37 +107,55 @@ def _judge(
     ctx: Context,
     org: dict[str, Any],
     months: set[dt.date],
-    closed: set[tuple[int, dt.date]],
+    closed: dict[tuple[int, dt.date], dt.date],
     missing: list[tuple[int, str]],
 ) -> Found | None:
     policy = ctx.policy.at(org["path"])
     close, due = policy.entry(CLOSE), policy.entry(DECLARATION)
     year, day = ctx.period.start.year, ctx.day
-    unclosed = sorted(
-        m
-        for m in months
-        if (m.year == year or m == dt.date(year - 1, 12, 1))
-        and close_deadline(m, close["value"]) < day
-        and (org["id"], m) not in closed
-    )
+    unclosed, closed_late = [], []
+    for month in sorted(months):
+        deadline = close_deadline(month, close["value"])
+        if (month.year != year and month != dt.date(year - 1, 12, 1)) or deadline >= day:
+            continue
+        on = closed.get((org["id"], month))
+        if on is None or on > day:
+            unclosed.append(month)
+        elif on > deadline:
+            closed_late.append(month)
     late = sorted(
         member for member, kind in missing if declaration_deadline(day, kind, due["value"]) < day
     )
-    if not unclosed and not late:
+    if not unclosed and not closed_late and not late:
         return None
-    parts = []
+    return Found(
+        org["id"], ctx.period.label, "warning", *_told(ctx, unclosed, closed_late, late, close, due)
+    )
+
+
+def _told(
+    ctx: Context,
+    unclosed: list[dt.date],
+    closed_late: list[dt.date],
+    late: list[int],
+    close: dict[str, Any],
+    due: dict[str, Any],
+) -> tuple[str, dict[str, Any]]:
+    """The finding's message and evidence."""
+    parts, evidence = [], {"as_of": ctx.day.isoformat()}
     if unclosed:
         parts.append(f"{len(unclosed)}个月的党费收缴逾期未结账")
-    if late:
-        parts.append(f"{len(late)}名党员未申报{year}年党费基数")
-    evidence: dict[str, Any] = {"as_of": day.isoformat()}
-    if unclosed:
         evidence["unclosed_months"] = [f"{m.year}-{m.month:02d}" for m in unclosed]
+    if closed_late:
+        parts.append(f"{len(closed_late)}个月的党费收缴未按时结账")
+        evidence["late_closed_months"] = [f"{m.year}-{m.month:02d}" for m in closed_late]
+    if unclosed or closed_late:
         evidence["close_days_after"] = close["value"]
     if late:
+        parts.append(f"{len(late)}名党员未申报{ctx.period.start.year}年党费基数")
         evidence["undeclared_members"] = late
         evidence["declaration_due_month"] = due["value"]
-    entries = [e for e, used in ((close, unclosed), (due, late)) if used]
+    entries = [e for e, used in ((close, unclosed or closed_late), (due, late)) if used]
     evidence["policy"] = list(dict.fromkeys(e["policy"] for e in entries))
     evidence["source"] = list(dict.fromkeys(e["source"] for e in entries))
-    return Found(org["id"], ctx.period.label, "warning", "；".join(parts), evidence)
+    return "；".join(parts), evidence
