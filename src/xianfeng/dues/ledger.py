@@ -382,6 +382,16 @@ def refresh(year: int, members: list[int] | None = None) -> dict[str, int]:
     return counts
 
 
+def keep_line(member: Member, month: dt.date, org: int) -> Due:
+    """A line for a month the ledger does not owe that was paid all the same (restored: a
+    month paid ahead before the member left): owing 0, as `refresh` keeps such a line."""
+    last = add_months(month, 1) - dt.timedelta(days=1)
+    due = Due(member=member, month=month, org_id=org, kind=kind_on(member, last))
+    due.amount, due.paid, due.settled = Decimal(0), Decimal(0), True
+    due.save()
+    return due
+
+
 Pending = dict[int, set[int]]  # year → members whose lines are to be recomputed
 _PENDING: ContextVar[Pending | None] = ContextVar("dues_pending_refresh", default=None)
 PENDING_CHUNK = 5000  # members computed together by refresh_pending
