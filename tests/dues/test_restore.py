@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.dues.sheets import (
     ARRANGEMENTS,
@@ -22,12 +23,13 @@ from tests.dues.sheets import (
     month,
     xlsx,
 )
+from tests.factories import make_member
 from xianfeng.accounts.importers import moment_text
 from xianfeng.bench import roundtrip
 from xianfeng.core.exports import export, export_kinds
 from xianfeng.core.importing import ImportFailed, run_import
 from xianfeng.dues import ledger
-from xianfeng.dues.domain.declarations import declare_base
+from xianfeng.dues.domain.declarations import declare_base, set_dues_kind
 from xianfeng.dues.domain.payments import (
     close_month,
     record_extra,
@@ -511,3 +513,16 @@ def test_dues_01_arrangement_months_in_the_wrong_order_refused(tmp_path, tree):
     errors = refused(tmp_path, {"按季交纳": [ARRANGEMENTS, row]})
     assert errors == [("截止月份", "“截止月份”不能早于“起始月份”")]
     assert not Arrangement.objects.exists()
+
+
+def test_dues_01_member_self_employed_from_mid_quarter_declares_that_quarter(tmp_path, tree):
+    joined = dt.date(Y - 1, 5, 10)
+    member = make_member(tree.branch_a, code="MA8", name="周九", category="rural", joined_on=joined)
+    set_dues_kind(member=member, kind="self_employed", started_on=joined)
+
+    declare_base(member=member, period=f"{Y - 1}-Q2", monthly_base="4000")  # May on
+    declare_base(member=member, period=str(Y - 1), monthly_base="4000")
+
+    with pytest.raises(ValidationError, match="按季度申报仅适用于"):
+        declare_base(member=tree.member_a, period=f"{Y}-Q1", monthly_base="4000")
+    assert Due.objects.get(member=member, month=dt.date(Y - 1, 5, 1)).amount == M("40.00")

@@ -212,6 +212,18 @@ def kind_on(member: Member, day: dt.date) -> str:
     return _kind_on(_kinds([member.pk]).get(member.pk, []), day, member.category)
 
 
+def kinds_during(member: Member, first: dt.date, last: dt.date) -> list[str]:
+    """The member's dues kinds of the months from `first` to `last` (each month's kind is
+    the one in effect on its last day), in order, each once."""
+    kinds = _kinds([member.pk]).get(member.pk, [])
+    found: dict[str, None] = {}
+    month = first.replace(day=1)
+    while month <= last:
+        found[_kind_on(kinds, add_months(month, 1) - dt.timedelta(days=1), member.category)] = None
+        month = add_months(month, 1)
+    return list(found)
+
+
 def _kind_on(kinds: list[tuple[dt.date, str]], day: dt.date, category: str) -> str:
     found = default_kind(category)
     for started, kind in kinds:

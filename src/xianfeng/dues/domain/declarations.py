@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from xianfeng.lib.dates import today
+from xianfeng.lib.dates import add_months, today
 from xianfeng.members.models import Member
 
 from .. import ledger
@@ -43,6 +43,11 @@ def period_start(period: str) -> dt.date:
     )
 
 
+def period_end(period: str) -> dt.date:
+    """The first day of a declared period's last month."""
+    return add_months(period_start(period), 2 if "-Q" in period else 11)
+
+
 @transaction.atomic
 def declare_base(
     *,
@@ -54,18 +59,20 @@ def declare_base(
     by: Any = None,
 ) -> Declaration:
     """Record (or correct) a member's monthly base for a year or, for the self-employed,
-    a quarter; the ledger's lines from then on are recomputed."""
+    a quarter; the ledger's lines from then on are recomputed. A base is declared when a
+    month of the period is worked out from one (the kind on each month's last day: a
+    member admitted, retired or turned self-employed within the period declares for it)."""
     require_keep(by, member.org)
     period = parse_declared_period(period)
     base = parse_money(monthly_base, "monthly_base", "月缴费基数")
     declared_on = declared_on or today()
     if declared_on > today():
         raise ValidationError({"declared_on": "申报日期不能晚于今天"})
-    kind = ledger.kind_on(member, period_start(period))
-    if kind not in ledger.BASED_KINDS:
-        label = DuesKind(kind).label
+    kinds = ledger.kinds_during(member, period_start(period), period_end(period))
+    if not set(kinds) & set(ledger.BASED_KINDS):
+        label = DuesKind(kinds[0]).label
         raise ValidationError({"period": f"{label}党员按固定数额交纳党费，不需申报基数"})
-    if "-Q" in period and kind != DuesKind.SELF_EMPLOYED:
+    if "-Q" in period and DuesKind.SELF_EMPLOYED not in kinds:
         raise ValidationError(
             {"period": "按季度申报仅适用于个体经营等其他收入的党员，请按年度申报"}
         )
