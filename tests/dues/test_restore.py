@@ -519,6 +519,7 @@ def test_dues_01_member_self_employed_from_mid_quarter_declares_that_quarter(tmp
     joined = dt.date(Y - 1, 5, 10)
     member = make_member(tree.branch_a, code="MA8", name="周九", category="rural", joined_on=joined)
     set_dues_kind(member=member, kind="self_employed", started_on=joined)
+    ledger.refresh(Y - 1, [member.pk])  # last year's lines (the roster followed)
 
     declare_base(member=member, period=f"{Y - 1}-Q2", monthly_base="4000")  # May on
     declare_base(member=member, period=str(Y - 1), monthly_base="4000")
@@ -526,3 +527,15 @@ def test_dues_01_member_self_employed_from_mid_quarter_declares_that_quarter(tmp
     with pytest.raises(ValidationError, match="按季度申报仅适用于"):
         declare_base(member=tree.member_a, period=f"{Y}-Q1", monthly_base="4000")
     assert Due.objects.get(member=member, month=dt.date(Y - 1, 5, 1)).amount == M("40.00")
+
+
+def test_dues_01_kind_from_joining_recomputes_the_years_kept_not_every_year_since(tree):
+    member = tree.member_a  # joined 2010
+    ledger.refresh(Y - 1, [member.pk])
+
+    set_dues_kind(member=member, kind="retired", started_on=member.joined_on)
+    declare_base(member=member, period="2015", monthly_base="3000")
+
+    years = {day.year for day in Due.objects.filter(member=member).dates("month", "year")}
+    assert years == {Y - 1, Y}
+    assert set(Due.objects.filter(member=member).values_list("kind", flat=True)) == {"retired"}

@@ -13,15 +13,23 @@ from xianfeng.lib.dates import add_months, today
 from xianfeng.members.models import Member
 
 from .. import ledger
-from ..models import Declaration, DuesKind, KindSpell
+from ..models import Declaration, Due, DuesKind, KindSpell
 from .common import parse_money, require_keep, save
 
 _PERIOD = re.compile(r"^(\d{4})(-Q[1-4])?$")
 
 
-def ledger_years(first: int) -> range:
-    """The years whose lines a change from `first` on may alter (up to next year)."""
-    return range(first, today().year + 2)
+def ledger_years(member: Member, first: int) -> list[int]:
+    """The years whose lines a change from `first` on alters: those from `first` on the
+    ledger already keeps for the member, and this year. A kind recorded from the day the
+    member joined, decades ago, recomputes the years kept, not invents the ledger of
+    every year since (a year's lines come from the nightly refresh, the roster following,
+    a payment of the year or a restored year, `follow.fill_years`)."""
+    lines = Due.objects.filter(member=member, month__gte=dt.date(first, 1, 1))
+    years = {day.year for day in lines.dates("month", "year")}
+    if first <= today().year:
+        years.add(today().year)
+    return sorted(years)
 
 
 def parse_declared_period(value: Any, field: str = "period") -> str:
@@ -81,7 +89,7 @@ def declare_base(
     record.monthly_base, record.declared_on, record.note = base, declared_on, note.strip()
     record.entered_by = by if getattr(by, "pk", None) else None
     save(record, by)
-    ledger.refresh_member(member.pk, ledger_years(int(period[:4])))
+    ledger.refresh_member(member.pk, ledger_years(member, int(period[:4])))
     return record
 
 
@@ -102,5 +110,5 @@ def set_dues_kind(
     record.kind, record.note = kind, note.strip()
     record.entered_by = by if getattr(by, "pk", None) else None
     save(record, by)
-    ledger.refresh_member(member.pk, ledger_years(started_on.year))
+    ledger.refresh_member(member.pk, ledger_years(member, started_on.year))
     return record
