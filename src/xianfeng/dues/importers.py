@@ -47,7 +47,7 @@ from . import follow, ledger, permissions
 from .domain.common import policy_kept
 from .domain.declarations import declare_base, set_dues_kind
 from .domain.payments import record_extra, record_payment, reverse_payment
-from .domain.restore import restore_payment
+from .domain.restore import PastEntry, Refused, restore_payments, restore_reversal
 from .importers_columns import (
     DECLARATION_COLUMNS,
     KIND_COLUMNS,
@@ -259,14 +259,23 @@ class _Payments(DuesSheet):
         self.entries: dict[int, list[Entry]] = defaultdict(list)
         self.paid_rows: dict[tuple[int, dt.date], int] = {}  # dues rows of the file
         self.filled: set[int] = set()
+        self.batch: list[tuple[Record, Entry, PastEntry]] = []  # restored, not yet written
 
     def feed(self, records: list[Record]) -> None:
-        """The lines of the rows' years first, set-wise (`follow.fill_years`)."""
+        """The lines of the rows' years first, set-wise (`follow.fill_years`); the
+        restored entries of the chunk written together."""
         years = {r.values["month"].year for r in records if r.values.get("month")}
         if years - self.filled:
             follow.fill_years(years - self.filled, self.by)
             self.filled |= years
         super().feed(records)
+        with policy_kept():
+            self.flush()
+
+    def finish(self) -> dict[str, int]:
+        with policy_kept():
+            self.flush()
+        return super().finish()
 
     def load(self, members: list[int]) -> None:
         rows = Payment.objects.filter(member_id__in=members).order_by("pk")
@@ -295,6 +304,7 @@ class _Payments(DuesSheet):
                 return "unchanged"
         if v.get("entered_at") is not None:
             return self.restore(record, member, kind)
+        self.flush()  # a row typed by hand follows the restored rows before it
         if kind == PaymentKind.DUES:
             return self.pay(record, member)
         if kind == PaymentKind.EXTRA:
@@ -378,33 +388,67 @@ class _Payments(DuesSheet):
         return self.written(record, member, saved)
 
     def restore(self, record: Record, member: Member, kind: str) -> str:
-        """An exported entry (it carries its 录入时间) recorded as it was entered
-        (`domain.restore.restore_payment`): booked to its org, whatever its month owes now."""
+        """An exported entry (it carries its 录入时间) recorded as it was entered, whatever
+        its month owes now: payments and extras queued and written a chunk at a time
+        (`domain.restore.restore_payments`), a reversal at once (`restore_reversal`)."""
         v = record.values
         org = self.org(record, "org", scoped=False) if v.get("org") else None
         if v.get("org") and org is None:
             return "error"
-        target = self.target(member, record) if kind == PaymentKind.REVERSAL else None
-        if kind == PaymentKind.REVERSAL and target is None:
-            return self.reject(record, "month", NOTHING_TO_REVERSE)
-        if kind != PaymentKind.REVERSAL and v.get("amount") is None:
+        if kind == PaymentKind.REVERSAL:
+            return self.restore_reversal(record, member, org)
+        if v.get("amount") is None:
             return self.reject(record, "amount", "按原样恢复的记录（带录入时间）须填写金额")
+        month = v.get("month") or v["paid_on"].replace(day=1)
+        past = PastEntry(
+            member, month, kind, v["amount"], v["paid_on"], org, v["entered_at"], v.get("note", "")
+        )
+        entry = Entry(0, kind, month, v["amount"], v["paid_on"], matched=True)
+        self.entries[member.pk].append(entry)
+        self.after(record, member, kind, month)
+        self.batch.append((record, entry, past))
+        return "pending"
+
+    def restore_reversal(self, record: Record, member: Member, org: Org | None) -> str:
+        v = record.values
+        target = self.target(member, record)
+        if target is None:
+            return self.reject(record, "month", NOTHING_TO_REVERSE)
+        if not target.pk:  # restored in this chunk: written first
+            self.flush()
+            if not target.pk:
+                return "error"  # its own row was refused
         saved = self.write(
             record,
-            restore_payment,
-            member=member,
-            month=v.get("month") or v["paid_on"].replace(day=1),
-            kind=kind,
-            amount=v.get("amount"),
+            restore_reversal,
+            payment=Payment.objects.get(pk=target.pk),
             paid_on=v["paid_on"],
+            note=v.get("note", ""),
             org=org,
             entered_at=v["entered_at"],
-            reverses=Payment.objects.get(pk=target.pk) if target else None,
-            note=v.get("note", ""),
         )
-        if saved is not None and target is not None:
+        if saved is not None:
             target.reversed = True
         return self.written(record, member, saved)
+
+    def flush(self) -> None:
+        """Write the restored entries queued; a refusal is its row's error."""
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        try:
+            saved = restore_payments(entries=[past for _r, _e, past in batch], by=self.by)
+        except Refused as refused:
+            for number, error in refused.errors:
+                record = batch[number][0]
+                if isinstance(error, ValidationError):
+                    self.report(record, error)
+                else:
+                    self.fail(record, "member", str(error))
+            return
+        for (_record, entry, _past), payment in zip(batch, saved, strict=True):
+            entry.pk = payment.pk
+        self.outcomes["created"] += len(saved)
 
     def written(self, record: Record, member: Member, saved: Payment | None) -> str:
         if saved is None or not self.booked_as_given(record, saved):

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from xianfeng.accounts.scope import resolve_reference
-from xianfeng.compliance.policy import Resolver, resolver
+from xianfeng.compliance.policy import resolver
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
@@ -70,7 +70,7 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-_RESOLVERS: ContextVar[dict[dt.date, Resolver] | None] = ContextVar("dues_resolvers", default=None)
+_RESOLVERS: ContextVar[dict[Any, Any] | None] = ContextVar("dues_resolvers", default=None)
 
 
 def policy_value(key: str, org: Org, day: dt.date | None = None) -> Any:
@@ -78,15 +78,18 @@ def policy_value(key: str, org: Org, day: dt.date | None = None) -> Any:
     kept = _RESOLVERS.get()
     if kept is None:
         return resolver(day=day).value(key, org.path)
-    if day not in kept:
-        kept[day] = resolver(day=day)
-    return kept[day].value(key, org.path)
+    found = kept.get((day, key, org.path), kept)
+    if found is kept:
+        if day not in kept:
+            kept[day] = resolver(day=day)
+        found = kept[(day, key, org.path)] = kept[day].value(key, org.path)
+    return found
 
 
 @contextmanager
 def policy_kept() -> Iterator[None]:
-    """Within the block the policy is read once per day, not once per write (an import's
-    rows; the policies do not change meanwhile)."""
+    """Within the block the policy is read once per day and each value once per day and
+    org, not once per write (an import's rows; the policies do not change meanwhile)."""
     token = _RESOLVERS.set({})
     try:
         yield

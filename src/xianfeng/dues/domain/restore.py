@@ -18,133 +18,215 @@ day of writing (what the month owes now).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 
 from .. import ledger, permissions
-from ..models import Payment, PaymentKind, Reduction, ReductionState
+from ..models import Due, Payment, PaymentKind, Reduction, ReductionState
 from .common import actor, chinese_month, parse_money, require_keep, save
-from .payments import check_month_window, check_paid_on, claim, find_line, reverse_payment
+from .payments import check_month_window, check_paid_on, reverse_payment
 
 APPROVAL = "党费减免须由上级党委审批，提出减免的支部不能自行批准"
+CHUNK = 5000  # members whose lines are read at a time
+BATCH = 2000  # rows per statement
 
 
 # --------------------------------------------------------------------------- entries
 
 
+@dataclass(eq=False)
+class PastEntry:
+    """A payment (`PaymentKind.DUES`) or voluntary extra payment as it was entered: booked
+    to `org` (a payment: its month's line's org, an extra: the member's org, when None) at
+    `entered_at` (now when None)."""
+
+    member: Member
+    month: dt.date
+    kind: str
+    amount: Any
+    paid_on: dt.date
+    org: Org | None = None
+    entered_at: dt.datetime | None = None
+    note: str = ""
+
+
+class Refused(Exception):
+    """Entries refused (nothing written): (position in the batch, the error) each."""
+
+    def __init__(self, errors: list[tuple[int, ValidationError | PermissionDenied]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
 @transaction.atomic
-def restore_payment(
+def restore_payments(*, entries: Sequence[PastEntry], by: Any = None) -> list[Payment]:
+    """Payments and extra payments as they were entered, set-wise (a restore holds
+    millions): each month's line read or computed together, what each line was paid
+    added to it at once, the entries and their history rows written in the given order.
+    A payment is recorded whatever its month owes now (an overpaid month stays overpaid);
+    a month no longer owed is kept owing 0. All or nothing: `Refused` names every entry
+    refused."""
+    errors: list[tuple[int, ValidationError | PermissionDenied]] = []
+    for number, entry in enumerate(entries):
+        try:
+            _check_entry(entry, by)
+        except (ValidationError, PermissionDenied) as error:
+            errors.append((number, error))
+    failed = {number for number, _error in errors}
+    lines = _lines_of([e for e in entries if e.kind == PaymentKind.DUES])
+    for number, entry in enumerate(entries):
+        if number in failed:
+            continue
+        try:
+            entry.org = entry.org or _booked(entry, lines)
+            if entry.kind == PaymentKind.DUES:
+                check_month_window(entry.month, entry.paid_on, entry.org)
+        except ValidationError as error:
+            errors.append((number, error))
+    if errors:
+        raise Refused(sorted(errors, key=lambda pair: pair[0]))
+    _claim_all(entries, lines)
+    return _write(entries, by)
+
+
+def _check_entry(entry: PastEntry, by: Any) -> None:
+    """Every check that holds for a past entry (not what its month owes now)."""
+    require_keep(by, entry.member.org)
+    if entry.entered_at is not None and entry.entered_at > timezone.now():
+        raise ValidationError({"entered_at": "录入时间不能晚于现在"})
+    entry.paid_on = check_paid_on(entry.paid_on)
+    label = "交纳金额" if entry.kind == PaymentKind.DUES else "自愿多交金额"
+    entry.amount = parse_money(entry.amount, "amount", label, allow_zero=False)
+    if entry.kind == PaymentKind.EXTRA:
+        if entry.month != entry.paid_on.replace(day=1):
+            raise ValidationError({"month": "自愿多交党费的所属月份应为交纳日期所在月份"})
+    elif entry.kind != PaymentKind.DUES:
+        raise ValidationError({"kind": "冲正记录须逐笔恢复"})
+    elif entry.month < entry.member.joined_on.replace(day=1):
+        month = chinese_month(entry.month)
+        raise ValidationError({"month": f"{entry.member.name}{month}尚未入党，不需交纳党费"})
+
+
+Key = tuple[int, dt.date]
+
+
+def _lines_of(entries: list[PastEntry]) -> dict[Key, Due]:
+    """The lines of the entries' months (locked), a member's year computed first where it
+    has none (set-wise per year)."""
+    members = sorted({e.member.pk for e in entries})
+    if not members:
+        return {}
+    first = min(e.month for e in entries)
+    last = max(e.month for e in entries)
+    lines = _read_lines(members, first, last)
+    years_kept = {(member, month.year) for member, month in lines}
+    missing: ledger.Pending = {}
+    for entry in entries:
+        if (entry.member.pk, entry.month.year) not in years_kept:
+            missing.setdefault(entry.month.year, set()).add(entry.member.pk)
+    if missing:
+        ledger.refresh_pending(missing)
+        lines = _read_lines(members, first, last)
+    return lines
+
+
+def _read_lines(members: list[int], first: dt.date, last: dt.date) -> dict[Key, Due]:
+    found: dict[Key, Due] = {}
+    for start in range(0, len(members), CHUNK):
+        rows = Due.objects.select_for_update().filter(
+            member_id__in=members[start : start + CHUNK], month__gte=first, month__lte=last
+        )
+        found |= {(due.member_id, due.month): due for due in rows.order_by()}
+    return found
+
+
+def _booked(entry: PastEntry, lines: dict[Key, Due]) -> Org:
+    """The org an entry without one is booked to: its line's (a payment), else the
+    member's."""
+    due = lines.get((entry.member.pk, entry.month)) if entry.kind == PaymentKind.DUES else None
+    if due is None:
+        return entry.member.org
+    if due.org_id == entry.member.org_id:
+        return entry.member.org
+    return Org.objects.get(pk=due.org_id)
+
+
+def _claim_all(entries: Sequence[PastEntry], lines: dict[Key, Due]) -> None:
+    """Add what each line was paid to it (a month no longer owed kept owing 0)."""
+    paid: dict[Key, Decimal] = {}
+    for entry in entries:
+        if entry.kind == PaymentKind.DUES:
+            key = (entry.member.pk, entry.month)
+            paid[key] = paid.get(key, Decimal(0)) + entry.amount
+            if key not in lines:
+                assert entry.org is not None
+                lines[key] = ledger.keep_line(entry.member, entry.month, entry.org.pk)
+    changed = []
+    for key, amount in paid.items():
+        due = lines[key]
+        due.paid += amount
+        due.settled = ledger.settled(due.amount, due.paid)
+        changed.append(due)
+    Due.objects.bulk_update(changed, ["paid", "settled"], batch_size=BATCH)
+
+
+def _write(entries: Sequence[PastEntry], by: Any) -> list[Payment]:
+    payments = [
+        Payment(
+            member=entry.member,
+            month=entry.month,
+            kind=entry.kind,
+            amount=entry.amount,
+            paid_on=entry.paid_on,
+            org=entry.org,
+            note=entry.note.strip(),
+            entered_by=actor(by),
+        )
+        for entry in entries
+    ]
+    for payment in payments:  # the model's own checks, no query (references resolved)
+        payment.clean_fields(exclude=["member", "org", "reverses", "entered_at"])
+    saved = bulk_create_with_history(payments, Payment, batch_size=BATCH, default_user=actor(by))
+    entered = []
+    for payment, entry in zip(saved, entries, strict=True):
+        if entry.entered_at is not None:
+            payment.entered_at = entry.entered_at
+            entered.append(payment)
+    Payment.objects.bulk_update(entered, ["entered_at"], batch_size=BATCH)
+    return saved
+
+
+@transaction.atomic
+def restore_reversal(
     *,
-    member: Member,
-    month: dt.date,
-    kind: str,
-    amount: Any,
+    payment: Payment,
     paid_on: dt.date,
+    note: str,
     org: Org | None = None,
     entered_at: dt.datetime | None = None,
-    reverses: Payment | None = None,
-    note: str = "",
     by: Any = None,
 ) -> Payment:
-    """A ledger entry as it was entered: a payment of `month` (whatever the month owes
-    now), a voluntary extra payment, or a reversal of `reverses`; booked to `org` (for a
-    payment the month's line's org, for an extra the member's org, when left out) and
-    entered at `entered_at` (now when left out)."""
-    require_keep(by, member.org)
+    """A reversing entry as it was entered (`reverse_payment`'s checks), at `entered_at`."""
     if entered_at is not None and entered_at > timezone.now():
         raise ValidationError({"entered_at": "录入时间不能晚于现在"})
-    if kind == PaymentKind.REVERSAL:
-        saved = _reversal(reverses, org, paid_on, note, by)
-    elif kind == PaymentKind.EXTRA:
-        saved = _extra(member, month, amount, paid_on, org, note, by)
-    else:
-        saved = _payment(member, month, amount, paid_on, org, note, by)
+    if org is not None and org.pk != payment.org_id:
+        raise ValidationError({"org": "冲正记录应记在被冲正的交纳记录所在组织的台账上"})
+    saved = reverse_payment(payment=payment, note=note, on=paid_on, by=by)
     if entered_at is not None:
         Payment.objects.filter(pk=saved.pk).update(entered_at=entered_at)
         saved.entered_at = entered_at
     return saved
-
-
-def _payment(
-    member: Member,
-    month: dt.date,
-    amount: Any,
-    paid_on: dt.date,
-    org: Org | None,
-    note: str,
-    by: Any,
-) -> Payment:
-    paid_on = check_paid_on(paid_on)
-    value = parse_money(amount, "amount", "交纳金额", allow_zero=False)
-    if month < member.joined_on.replace(day=1):
-        raise ValidationError(
-            {"month": f"{member.name}{chinese_month(month)}尚未入党，不需交纳党费"}
-        )
-    due = find_line(member, month)
-    booked = org or (due.org if due is not None else member.org)
-    check_month_window(month, paid_on, booked)
-    if due is None:  # not owed now (the member left after paying ahead): kept owing 0
-        due = ledger.keep_line(member, month, booked.pk)
-    due.member = member
-    claim(due, value)
-    return save(_entry(member, month, PaymentKind.DUES, value, paid_on, booked, note, by), by)
-
-
-def _extra(
-    member: Member,
-    month: dt.date,
-    amount: Any,
-    paid_on: dt.date,
-    org: Org | None,
-    note: str,
-    by: Any,
-) -> Payment:
-    paid_on = check_paid_on(paid_on)
-    value = parse_money(amount, "amount", "自愿多交金额", allow_zero=False)
-    if month != paid_on.replace(day=1):
-        raise ValidationError({"month": "自愿多交党费的所属月份应为交纳日期所在月份"})
-    booked = org or member.org
-    return save(_entry(member, month, PaymentKind.EXTRA, value, paid_on, booked, note, by), by)
-
-
-def _reversal(
-    reverses: Payment | None, org: Org | None, paid_on: dt.date, note: str, by: Any
-) -> Payment:
-    if reverses is None:
-        raise ValidationError({"month": "没有找到可冲正的交纳记录（该月份、该金额）"})
-    if org is not None and org.pk != reverses.org_id:
-        raise ValidationError({"org": "冲正记录应记在被冲正的交纳记录所在组织的台账上"})
-    return reverse_payment(payment=reverses, note=note, on=paid_on, by=by)
-
-
-def _entry(
-    member: Member,
-    month: dt.date,
-    kind: str,
-    amount: Decimal,
-    paid_on: dt.date,
-    org: Org,
-    note: str,
-    by: Any,
-) -> Payment:
-    return Payment(
-        member=member,
-        month=month,
-        kind=kind,
-        amount=amount,
-        paid_on=paid_on,
-        org=org,
-        note=note.strip(),
-        entered_by=actor(by),
-    )
 
 
 # --------------------------------------------------------------------------- reductions
