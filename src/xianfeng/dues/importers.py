@@ -73,6 +73,7 @@ class DuesSheet(Sheet):
         super().__init__(errors, by)
         self.loaded: set[int] = set()
         self.pending: ledger.Pending = {}
+        self.policies: dict[Any, Any] = {}  # read once for the sheet (`policy_kept`)
 
     def feed(self, records: list[Record]) -> None:
         self._load_members(records)
@@ -81,7 +82,7 @@ class DuesSheet(Sheet):
             self.load(sorted(pks))
             self.loaded |= pks
         deferring = ledger.collecting(self.pending) if self.defers else nullcontext()
-        with policy_kept(), deferring:
+        with policy_kept(self.policies), deferring:
             for record in records:
                 self.outcomes[self.one(record)] += 1
 
@@ -269,11 +270,11 @@ class _Payments(DuesSheet):
             follow.fill_years(years - self.filled, self.by)
             self.filled |= years
         super().feed(records)
-        with policy_kept():
+        with policy_kept(self.policies):
             self.flush()
 
     def finish(self) -> dict[str, int]:
-        with policy_kept():
+        with policy_kept(self.policies):
             self.flush()
         return super().finish()
 

@@ -24,10 +24,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from xianfeng.core.history import history_reason
+from xianfeng.lib.bulk import insert_rows, reserve_ids
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
@@ -39,7 +40,6 @@ from .payments import check_month_window, check_paid_on, reverse_payment
 
 APPROVAL = "党费减免须由上级党委审批，提出减免的支部不能自行批准"
 CHUNK = 5000  # members whose lines are read at a time
-BATCH = 2000  # rows per statement
 
 
 # --------------------------------------------------------------------------- entries
@@ -106,6 +106,9 @@ def _check_entry(entry: PastEntry, by: Any) -> None:
     if entry.entered_at is not None and entry.entered_at > timezone.now():
         raise ValidationError({"entered_at": "录入时间不能晚于现在"})
     entry.paid_on = check_paid_on(entry.paid_on)
+    limit = Payment._meta.get_field("note").max_length or 0
+    if len(entry.note.strip()) > limit:  # the model's one check a cell may break
+        raise ValidationError({"note": f"说明最多{limit}字"})
     label = "交纳金额" if entry.kind == PaymentKind.DUES else "自愿多交金额"
     entry.amount = parse_money(entry.amount, "amount", label, allow_zero=False)
     if entry.kind == PaymentKind.EXTRA:
@@ -172,18 +175,42 @@ def _claim_all(entries: Sequence[PastEntry], lines: dict[Key, Due]) -> None:
             if key not in lines:
                 assert entry.org is not None
                 lines[key] = ledger.keep_line(entry.member, entry.month, entry.org.pk)
-    changed = []
+    rows = []
     for key, amount in paid.items():
         due = lines[key]
         due.paid += amount
         due.settled = ledger.settled(due.amount, due.paid)
-        changed.append(due)
-    Due.objects.bulk_update(changed, ["paid", "settled"], batch_size=BATCH)
+        rows.append((due.paid, due.settled, due.pk))
+    table, quote = Due._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:  # one statement for all (bulk_update: a CASE each)
+        cursor.executemany(
+            f"UPDATE {quote(table)} SET paid = %s, settled = %s WHERE id = %s",  # noqa: S608
+            rows,
+        )
+
+
+ENTRY_COLUMNS = (
+    "id",
+    "member_id",
+    "month",
+    "kind",
+    "amount",
+    "paid_on",
+    "org_id",
+    "reverses_id",
+    "note",
+    "entered_by_id",
+    "entered_at",
+)
+HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
 
 def _write(entries: Sequence[PastEntry], by: Any) -> list[Payment]:
+    """The entries and their "+" history rows, in the given order (ids reserved first)."""
+    now, user = timezone.now(), getattr(actor(by), "pk", None)
     payments = [
         Payment(
+            pk=pk,
             member=entry.member,
             month=entry.month,
             kind=entry.kind,
@@ -191,20 +218,17 @@ def _write(entries: Sequence[PastEntry], by: Any) -> list[Payment]:
             paid_on=entry.paid_on,
             org=entry.org,
             note=entry.note.strip(),
-            entered_by=actor(by),
+            entered_by_id=user,
+            entered_at=entry.entered_at or now,
         )
-        for entry in entries
+        for pk, entry in zip(reserve_ids(Payment, len(entries)), entries, strict=True)
     ]
-    for payment in payments:  # the model's own checks, no query (references resolved)
-        payment.clean_fields(exclude=["member", "org", "reverses", "entered_at"])
-    saved = bulk_create_with_history(payments, Payment, batch_size=BATCH, default_user=actor(by))
-    entered = []
-    for payment, entry in zip(saved, entries, strict=True):
-        if entry.entered_at is not None:
-            payment.entered_at = entry.entered_at
-            entered.append(payment)
-    Payment.objects.bulk_update(entered, ["entered_at"], batch_size=BATCH)
-    return saved
+    values = [[getattr(p, column) for column in ENTRY_COLUMNS] for p in payments]
+    insert_rows(Payment._meta.db_table, ENTRY_COLUMNS, values)
+    history = Payment.history.model._meta.db_table  # type: ignore[attr-defined]
+    tail = [now, history_reason(), "+", user]
+    insert_rows(history, ENTRY_COLUMNS + HISTORY_COLUMNS, (row + tail for row in values))
+    return payments
 
 
 @transaction.atomic
