@@ -2,7 +2,8 @@
 through the members' own writes (model signals) recomputes their lines of last year and
 this year once the write commits; an import (bulk writes, no model signals) recomputes
 this year's lines of everyone in one pass. A failure here is logged, never undoes the
-write that was made."""
+write that was made. A dues import restoring a year's payments or closed months computes
+the lines of that year for everyone who has none yet, inside the import (`fill_years`)."""
 
 from __future__ import annotations
 
