@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from tests.dues.sheets import LAST, THIS, rows_of
+from tests.dues.sheets import EXPORTED_PAYMENTS, LAST, THIS, rows_of
 from tests.factories import make_member
+from xianfeng.accounts.importers import moment_text
 from xianfeng.core.exports import export, export_kinds
 from xianfeng.core.importing import ImportFailed, run_import
+from xianfeng.dues import ledger
 from xianfeng.dues.domain.declarations import declare_base, set_dues_kind
 from xianfeng.dues.domain.payments import record_extra, record_payment, reverse_payment
 from xianfeng.dues.exports import ledger_rows, write_ledger
@@ -24,7 +26,16 @@ from xianfeng.orgs.models import Org
 pytestmark = pytest.mark.django_db
 M = Decimal
 Y = THIS.year
-KINDS = ["dues_kinds", "dues_declarations", "dues_payments", "dues_ledger"]
+KINDS = [
+    "dues_kinds",
+    "dues_declarations",
+    "dues_reductions",
+    "dues_arrangements",
+    "dues_payments",
+    "dues_closes",
+    "dues_remittances",
+    "dues_ledger",
+]
 
 
 def _ledger_of_the_county(tree):
@@ -45,6 +56,8 @@ def _ledger_of_the_county(tree):
     record_payment(member=retired, month=THIS, paid_on=today())
     student = make_member(tree.branch_a, code="MA5", name="钱七", category="student")
     record_payment(member=student, month=THIS, paid_on=today())
+    for year in sorted({LAST.year, Y}):  # the nightly refresh: everyone's lines
+        ledger.refresh(year)
 
 
 def _ledger_snapshot() -> dict[str, set]:
@@ -95,10 +108,10 @@ def test_dues_01_export_import_round_trip_gives_the_same_ledger(tmp_path, tree):
     results = [run_import(path, filename=path.name).counts for path in files]
 
     assert _ledger_snapshot() == before
-    assert results[2]["dues_payments"]["created"] == 7
-    assert results[3]["dues_ledger"]["unchanged"] == len(member_years)
+    assert results[KINDS.index("dues_payments")]["dues_payments"]["created"] == 7
+    assert results[-1]["dues_ledger"]["unchanged"] == len(member_years)
     again = [run_import(path, filename=path.name).counts for path in files]
-    assert [c["created"] + c["updated"] for r in again for c in r.values()] == [0, 0, 0, 0]
+    assert not any(c["created"] + c["updated"] for r in again for c in r.values())
     assert _ledger_snapshot() == before
 
 
@@ -107,7 +120,7 @@ def test_dues_01_payments_export_in_the_sheet_columns(tmp_path, tree):
     path = tmp_path / "payments.xlsx"
     export(kind="dues_payments", target=path, user=tree.users["secretary"])
     rows = rows_of(path)
-    assert rows[0] == ["党员编号", "姓名", "所属月份", "金额（元）", "交纳日期", "类别", "说明"]
+    assert rows[0] == EXPORTED_PAYMENTS
     mine = [row for row in rows[1:] if row[0] == "MA1"]
     label = f"{LAST.year}-{LAST.month:02d}"
     assert [(r[2], r[3], r[5], r[6]) for r in mine[:3]] == [
@@ -115,6 +128,9 @@ def test_dues_01_payments_export_in_the_sheet_columns(tmp_path, tree):
         (label, -15, "冲正", "录错月份"),
         (label, 15, "党费", None),
     ]
+    assert {row[7] for row in mine} == {tree.branch_a.code}  # the ledger it was booked to
+    entered = Payment.objects.filter(member=tree.member_a).order_by("pk")[0].entered_at
+    assert mine[0][8] == moment_text(entered)  # restored as entered
     assert {row[0] for row in rows[1:]} == {"MA1", "MA5"}  # 李四 is in another branch
 
 
@@ -165,7 +181,7 @@ def test_dues_01_ledger_reimport_names_the_month_that_differs(tmp_path, tree):
     path = tmp_path / "ledger.xlsx"
     export(kind="dues_ledger", target=path, user=tree.users["secretary"])
     counts = run_import(path, filename="ledger.xlsx").counts["dues_ledger"]
-    assert counts == {"created": 0, "updated": 0, "unchanged": 2}  # this year and next
+    assert counts == {"created": 0, "updated": 0, "unchanged": 1}  # this year
     book = load_workbook(path)
     book.active.cell(row=2, column=4 + THIS.month, value=99)
     book.save(path)

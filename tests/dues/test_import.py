@@ -11,10 +11,15 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.dues.sheets import (
+    ARRANGEMENTS,
     BASES,
+    CLOSES,
+    EXPORTED_PAYMENTS,
     KINDS,
     LAST,
     PAYMENTS,
+    REDUCTIONS,
+    REMITTANCES,
     THIS,
     declare_both_years,
     month,
@@ -231,13 +236,16 @@ def test_dues_01_template_offers_the_dues_sheets(tmp_path, db):
     target = tmp_path / "template.xlsx"
     write_template(target)
     book = load_workbook(target)
-    headers = {
-        name: [cell.value for cell in book[name][1]]
-        for name in ("党费类别", "党费基数申报", "党费交纳记录", "党费台账")
-    }
+    names = ("党费类别", "党费基数申报", "党费减免", "按季交纳", "党费交纳记录", "党费结账")
+    names += ("党费上缴", "党费台账")
+    headers = {name: [cell.value for cell in book[name][1]] for name in names}
     assert headers["党费类别"] == KINDS
     assert headers["党费基数申报"] == BASES
-    assert headers["党费交纳记录"] == PAYMENTS
+    assert headers["党费减免"] == REDUCTIONS
+    assert headers["按季交纳"] == ARRANGEMENTS
+    assert headers["党费交纳记录"] == EXPORTED_PAYMENTS
+    assert headers["党费结账"] == CLOSES
+    assert headers["党费上缴"] == REMITTANCES
     assert headers["党费台账"][:4] == ["党组织", "党员编号", "姓名", "年度"]
     assert headers["党费台账"][4:16] == [f"{m}月" for m in range(1, 13)]
     notes = [row[1] for row in book["填写说明"].iter_rows(values_only=True) if row[0] == "党费类别"]

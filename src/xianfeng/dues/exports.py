@@ -1,9 +1,12 @@
 """What dues exports (PLAT-03 with DUES-01), listed in settings.EXPORTS in import order,
 each in its import sheet's columns so that it re-imports as it is:
 
-- 党费类别, 党费基数申报, 党费交纳记录: the members' kinds, declared bases and every
-  ledger entry (payments, reversing entries, voluntary extra payments) — exported,
-  emptied and imported again they give the same ledger;
+- 党费类别, 党费基数申报, 党费减免, 按季交纳, 党费交纳记录, 党费结账, 党费上缴: the
+  members' kinds, declared bases, reductions (with their decision) and quarterly
+  arrangements, every ledger entry (payments, reversing entries, voluntary extra
+  payments, each with the org it was booked to and its 录入时间, so that it is restored
+  as it was entered), the closed months and the remittances (`exports_records`) —
+  exported, emptied and imported again they give the same ledger;
 - 党费台账: the layout treasurers file, one row per member and year with 1月 … 12月 paid,
   应交合计, 已交合计 and 欠交 (re-imported it only checks, see `importers_ledger`).
 
@@ -24,12 +27,25 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
+from xianfeng.accounts.importers import moment_text
 from xianfeng.accounts.permissions import can_view_identifiers
 from xianfeng.core.exports import Export, ExportScope
 from xianfeng.core.workbooks import write_sheets
 from xianfeng.lib.dates import today
 from xianfeng.orgs.models import Org
 
+from .exports_records import (
+    count_arrangements,
+    count_closes,
+    count_reductions,
+    count_remittances,
+    month_label,
+    of_members,
+    write_arrangements,
+    write_closes,
+    write_reductions,
+    write_remittances,
+)
 from .importers import DeclarationImporter, KindImporter, PaymentImporter
 from .importers_columns import MASKED
 from .importers_ledger import LedgerImporter
@@ -40,17 +56,12 @@ ZERO = Decimal("0.00")
 _BY_MEMBER = ("member__org__path", "member__code")
 
 
-def month_label(month: dt.date) -> str:
-    return f"{month.year}-{month.month:02d}"
-
-
 def shows_bases(scope: ExportScope) -> bool:
     """Declared bases in full: the command line and users with the identifier right."""
     return scope.user is None or bool(can_view_identifiers(scope.user))
 
 
-def _of(model: Any, orgs: QuerySet[Org]) -> QuerySet[Any]:
-    return model.objects.filter(member__org__in=orgs)
+_of = of_members
 
 
 # --------------------------------------------------------------------------- rows
@@ -89,8 +100,10 @@ def payment_rows(orgs: QuerySet[Org]) -> Iterator[dict[str, Any]]:
     after the payment it undoes), so that the file re-imports in that order."""
     labels = {code: str(label) for code, label in PaymentKind.choices}
     rows = _of(Payment, orgs).order_by(*_BY_MEMBER, "month", "pk")
-    fields = ("member__code", "member__name", "month", "amount", "paid_on", "kind", "note")
-    for code, name, month, amount, paid_on, kind, note in rows.values_list(*fields).iterator(CHUNK):
+    fields: tuple[str, ...] = ("member__code", "member__name", "month", "amount", "paid_on")
+    fields += ("kind", "note", "org__code", "entered_at")
+    for row in rows.values_list(*fields).iterator(CHUNK):
+        code, name, month, amount, paid_on, kind, note, org, entered_at = row
         yield {
             "member": code,
             "name": name,
@@ -99,6 +112,8 @@ def payment_rows(orgs: QuerySet[Org]) -> Iterator[dict[str, Any]]:
             "paid_on": paid_on,
             "kind": labels[kind],
             "note": note,
+            "org": org,
+            "entered_at": moment_text(entered_at),
         }
 
 
@@ -215,6 +230,10 @@ def _counter(model: Any) -> Any:
 EXPORTS = (
     Export("dues_kinds", "党费类别", _kinds, _counter(KindSpell)),
     Export("dues_declarations", "党费基数申报", _declarations, _counter(Declaration)),
+    Export("dues_reductions", "党费减免", write_reductions, count_reductions),
+    Export("dues_arrangements", "按季交纳", write_arrangements, count_arrangements),
     Export("dues_payments", "党费交纳记录", _payments, _counter(Payment)),
+    Export("dues_closes", "党费结账", write_closes, count_closes),
+    Export("dues_remittances", "党费上缴", write_remittances, count_remittances),
     Export("dues_ledger", "党费台账", _ledger),
 )

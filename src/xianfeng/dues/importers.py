@@ -13,7 +13,15 @@ A row equal to what is stored writes nothing, so an export re-imports unchanged:
 by member and start, a declaration by member and period (a masked base *** matches the
 stored one), a payment by member, kind, month, day and amount, each row one stored entry
 (two equal entries are two rows). Payment rows are applied in file order, so a reversal
-follows the payment it undoes and the payment that replaces it follows the reversal.
+follows the payment it undoes and the payment that replaces it follows the reversal; a
+month may be paid in parts (each row at most what it still owes), not twice.
+
+An exported entry carries its 录入时间 (and the org it was booked to, 记账党组织): such a
+row is restored as it was entered (`domain.restore.restore_payment`), with every check
+that holds for a past entry but not against what its month owes now — a month paid
+before its base was lowered or a waiver approved comes back overpaid, as it was. Before
+a chunk's rows, the lines of their years are computed for everyone in the user's scope
+who has none yet (`follow.fill_years`), so a restored year has its whole ledger.
 Members are named by member code (or ID number, masked in every error) and resolved in
 the importing user's scope; rows may only write for members whose org the user keeps.
 """
@@ -33,20 +41,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xianfeng.core.importing import Errors, Record
 from xianfeng.members.models import Member
 from xianfeng.orgs.importers_support import Sheet, SheetImporter, comparable
+from xianfeng.orgs.models import Org
 
-from . import ledger, permissions
+from . import follow, ledger, permissions
 from .domain.common import policy_kept
 from .domain.declarations import declare_base, set_dues_kind
 from .domain.payments import record_extra, record_payment, reverse_payment
+from .domain.restore import PastEntry, Refused, restore_payments, restore_reversal
 from .importers_columns import (
     DECLARATION_COLUMNS,
     KIND_COLUMNS,
     MASKED,
     PAYMENT_COLUMNS,
 )
-from .models import Declaration, KindSpell, Payment, PaymentKind
+from .models import Declaration, Due, KindSpell, Payment, PaymentKind
 
 ORDER = 120  # after the members (and recruitment, which may make members)
+NOTHING_TO_REVERSE = "没有找到可冲正的交纳记录（该月份、该金额）"
 
 
 class DuesSheet(Sheet):
@@ -55,13 +66,14 @@ class DuesSheet(Sheet):
     read once per day of the rows; with `defers`, the ledger lines the rows change are
     recomputed together when the sheet is finished (no row of it reads them)."""
 
-    member_keys = ("member",)
+    member_keys: tuple[str, ...] = ("member",)
     defers = False
 
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
         self.loaded: set[int] = set()
         self.pending: ledger.Pending = {}
+        self.policies: dict[Any, Any] = {}  # read once for the sheet (`policy_kept`)
 
     def feed(self, records: list[Record]) -> None:
         self._load_members(records)
@@ -70,7 +82,7 @@ class DuesSheet(Sheet):
             self.load(sorted(pks))
             self.loaded |= pks
         deferring = ledger.collecting(self.pending) if self.defers else nullcontext()
-        with policy_kept(), deferring:
+        with policy_kept(self.policies), deferring:
             for record in records:
                 self.outcomes[self.one(record)] += 1
 
@@ -90,14 +102,17 @@ class DuesSheet(Sheet):
             return self.fail(record, "member", f"您对“{member.org.name}”只有查看权限")
         return member
 
-    def write(self, record: Record, action: Callable[..., Any], **kwargs: Any) -> Any:
-        """Run a dues domain function; its refusal becomes this row's error (None)."""
+    def write(
+        self, record: Record, action: Callable[..., Any], *, column: str = "member", **kwargs: Any
+    ) -> Any:
+        """Run a dues domain function; its refusal becomes this row's error (None), a
+        refused right in `column`."""
         try:
             return action(by=self.by, **kwargs)
         except ValidationError as error:
             self.report(record, error)
         except PermissionDenied as error:
-            self.fail(record, "member", str(error))
+            self.fail(record, column, str(error))
         return None
 
 
@@ -244,6 +259,24 @@ class _Payments(DuesSheet):
         super().__init__(errors, by)
         self.entries: dict[int, list[Entry]] = defaultdict(list)
         self.paid_rows: dict[tuple[int, dt.date], int] = {}  # dues rows of the file
+        self.filled: set[int] = set()
+        self.batch: list[tuple[Record, Entry, PastEntry]] = []  # restored, not yet written
+
+    def feed(self, records: list[Record]) -> None:
+        """The lines of the rows' years first, set-wise (`follow.fill_years`); the
+        restored entries of the chunk written together."""
+        years = {r.values["month"].year for r in records if r.values.get("month")}
+        if years - self.filled:
+            follow.fill_years(years - self.filled, self.by)
+            self.filled |= years
+        super().feed(records)
+        with policy_kept(self.policies):
+            self.flush()
+
+    def finish(self) -> dict[str, int]:
+        with policy_kept(self.policies):
+            self.flush()
+        return super().finish()
 
     def load(self, members: list[int]) -> None:
         rows = Payment.objects.filter(member_id__in=members).order_by("pk")
@@ -270,6 +303,9 @@ class _Payments(DuesSheet):
                 entry.matched = True
                 self.after(record, member, kind, entry.month)
                 return "unchanged"
+        if v.get("entered_at") is not None:
+            return self.restore(record, member, kind)
+        self.flush()  # a row typed by hand follows the restored rows before it
         if kind == PaymentKind.DUES:
             return self.pay(record, member)
         if kind == PaymentKind.EXTRA:
@@ -286,7 +322,10 @@ class _Payments(DuesSheet):
     def pay(self, record: Record, member: Member) -> str:
         v = record.values
         first = self.paid_rows.get((member.pk, v["month"]))
-        if first is not None:
+        if (
+            first is not None
+            and Due.objects.filter(member=member, month=v["month"], settled=True).exists()
+        ):  # a month may be paid in parts, not twice
             return self.reject(
                 record, "month", f"与第 {first} 行重复：同一党员同一月份的党费只交纳一次"
             )
@@ -318,8 +357,9 @@ class _Payments(DuesSheet):
         )
         return self.written(record, member, saved)
 
-    def reverse(self, record: Record, member: Member) -> str:
-        """Undo the month's latest payment not yet undone (of the row's amount, if given)."""
+    def target(self, member: Member, record: Record) -> Entry | None:
+        """The entry a reversal row undoes: the month's latest not yet undone (of the
+        row's amount, if given)."""
         v = record.values
         amount = v.get("amount")
         targets = [
@@ -330,22 +370,89 @@ class _Payments(DuesSheet):
             and not entry.reversed
             and (amount is None or entry.amount == abs(amount))
         ]
-        if not targets:
-            return self.reject(record, "month", "没有找到可冲正的交纳记录（该月份、该金额）")
-        target = Payment.objects.get(pk=targets[-1].pk)
+        return targets[-1] if targets else None
+
+    def reverse(self, record: Record, member: Member) -> str:
+        v = record.values
+        target = self.target(member, record)
+        if target is None:
+            return self.reject(record, "month", NOTHING_TO_REVERSE)
         saved = self.write(
             record,
             reverse_payment,
-            payment=target,
+            payment=Payment.objects.get(pk=target.pk),
             note=v.get("note", ""),
             on=v["paid_on"],
         )
         if saved is not None:
-            targets[-1].reversed = True
+            target.reversed = True
         return self.written(record, member, saved)
 
+    def restore(self, record: Record, member: Member, kind: str) -> str:
+        """An exported entry (it carries its 录入时间) recorded as it was entered, whatever
+        its month owes now: payments and extras queued and written a chunk at a time
+        (`domain.restore.restore_payments`), a reversal at once (`restore_reversal`)."""
+        v = record.values
+        org = self.org(record, "org", scoped=False) if v.get("org") else None
+        if v.get("org") and org is None:
+            return "error"
+        if kind == PaymentKind.REVERSAL:
+            return self.restore_reversal(record, member, org)
+        if v.get("amount") is None:
+            return self.reject(record, "amount", "按原样恢复的记录（带录入时间）须填写金额")
+        month = v.get("month") or v["paid_on"].replace(day=1)
+        past = PastEntry(
+            member, month, kind, v["amount"], v["paid_on"], org, v["entered_at"], v.get("note", "")
+        )
+        entry = Entry(0, kind, month, v["amount"], v["paid_on"], matched=True)
+        self.entries[member.pk].append(entry)
+        self.after(record, member, kind, month)
+        self.batch.append((record, entry, past))
+        return "pending"
+
+    def restore_reversal(self, record: Record, member: Member, org: Org | None) -> str:
+        v = record.values
+        target = self.target(member, record)
+        if target is None:
+            return self.reject(record, "month", NOTHING_TO_REVERSE)
+        if not target.pk:  # restored in this chunk: written first
+            self.flush()
+            if not target.pk:
+                return "error"  # its own row was refused
+        saved = self.write(
+            record,
+            restore_reversal,
+            payment=Payment.objects.get(pk=target.pk),
+            paid_on=v["paid_on"],
+            note=v.get("note", ""),
+            org=org,
+            entered_at=v["entered_at"],
+        )
+        if saved is not None:
+            target.reversed = True
+        return self.written(record, member, saved)
+
+    def flush(self) -> None:
+        """Write the restored entries queued; a refusal is its row's error."""
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        try:
+            saved = restore_payments(entries=[past for _r, _e, past in batch], by=self.by)
+        except Refused as refused:
+            for number, error in refused.errors:
+                record = batch[number][0]
+                if isinstance(error, ValidationError):
+                    self.report(record, error)
+                else:
+                    self.fail(record, "member", str(error))
+            return
+        for (_record, entry, _past), payment in zip(batch, saved, strict=True):
+            entry.pk = payment.pk
+        self.outcomes["created"] += len(saved)
+
     def written(self, record: Record, member: Member, saved: Payment | None) -> str:
-        if saved is None:
+        if saved is None or not self.booked_as_given(record, saved):
             return "error"
         entry = Entry(saved.pk, saved.kind, saved.month, saved.amount, saved.paid_on)
         entry.matched = True
@@ -353,11 +460,24 @@ class _Payments(DuesSheet):
         self.after(record, member, saved.kind, saved.month)
         return "created"
 
+    def booked_as_given(self, record: Record, saved: Payment) -> bool:
+        """A row naming the org of the ledger it goes to: the org it was booked to."""
+        if not record.values.get("org"):
+            return True
+        org = self.org(record, "org", scoped=False)
+        if org is None:
+            return False
+        if org.pk != saved.org_id:
+            booked = Org.objects.get(pk=saved.org_id)
+            message = f"该笔应记在“{booked.name}”（{booked.code}）的台账上，与填写的不一致"
+            return bool(self.fail(record, "org", message))
+        return True
+
 
 class PaymentImporter(SheetImporter):
     kind = "dues_payments"
     title = "党费交纳记录"
     sheet_names = ("党费交纳", "交纳记录", "党费收缴记录", "dues_payments")
     columns = PAYMENT_COLUMNS
-    order = ORDER + 2
+    order = ORDER + 4  # after the reductions: they change what a month owes
     sheet = _Payments

@@ -1,7 +1,8 @@
 """The columns of the dues import sheets (PLAT-03 with DUES-01) and their cell cleaners:
-党费类别 (dues kinds from a date), 党费基数申报 (declared bases), 党费交纳记录 (payments,
-reversals and voluntary extra payments) and 党费台账 (the treasurer's yearly ledger,
-read to check it against the recorded payments)."""
+党费类别 (dues kinds from a date), 党费基数申报 (declared bases), 党费减免 (reductions and
+waivers), 按季交纳 (quarterly arrangements), 党费交纳记录 (payments, reversals and
+voluntary extra payments), 党费结账 (closed months), 党费上缴 (remittances) and 党费台账
+(the treasurer's yearly ledger, read to check it against the recorded payments)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from xianfeng.accounts.importers import clean_moment
 from xianfeng.core.importing import Column
 from xianfeng.lib.cells import CellError, choice_cleaner, clean_date, clean_decimal, clean_text
+from xianfeng.lib.dates import parse_period
 from xianfeng.orgs.importers_support import (
     MEMBER_NOTE,
     MONEY_LIMIT,
@@ -21,7 +24,7 @@ from xianfeng.orgs.importers_support import (
     clean_year,
 )
 
-from .models import DuesKind, PaymentKind
+from .models import DuesKind, PaymentKind, ReductionState
 
 MASKED = "***"  # a base in an export for a user without the identifier right
 MONTHS = tuple(range(1, 13))
@@ -88,6 +91,17 @@ def clean_signed_money(value: Any) -> Decimal | None:
     return number.quantize(_CENT)
 
 
+def clean_remittance_period(value: Any) -> str:
+    """A remittance's period: 2025, 2025-H1, 2025-Q1 or 2025-06 (its label)."""
+    text = clean_text(value).upper().replace(" ", "")
+    if not text:
+        return ""
+    try:
+        return parse_period(text).label
+    except ValueError as error:
+        raise CellError(str(error)) from None
+
+
 def clean_month(value: Any) -> Any:
     """A month written 2025-06 (or any date: its month) as the month's first day."""
     day = clean_date(value)
@@ -112,6 +126,16 @@ def name_column() -> Column:
 
 def note_column() -> Column:
     return Column("note", "说明", clean_long_text, ("备注",))
+
+
+def month_column(key: str, label: str, aliases: tuple[str, ...] = (), **options: Any) -> Column:
+    return Column(key, label, clean_month, aliases, text=True, **options)
+
+
+def org_ref(key: str, label: str, aliases: tuple[str, ...] = (), **options: Any) -> Column:
+    """An org by code or full name path (`Sheet.org`)."""
+    options.setdefault("note", "填组织编码，或完整名称路径")
+    return Column(key, label, aliases=aliases, text=True, **options)
 
 
 KIND_COLUMNS = (
@@ -186,6 +210,20 @@ PAYMENT_COLUMNS = (
         choices=[str(label) for label in PaymentKind.labels],
     ),
     note_column(),
+    Column(
+        "org",
+        "记账党组织",
+        aliases=("记账组织",),
+        note="该笔记在哪个党组织的台账上（组织编码）；导出文件带出，手工填写可留空",
+        text=True,
+    ),
+    Column(
+        "entered_at",
+        "录入时间",
+        clean_moment,
+        note="导出文件带出，手工填写请留空：带录入时间的行是按原样恢复的历史记录"
+        "（不再与当前应交金额比较）",
+    ),
 )
 LEDGER_COLUMNS = (
     Column("org", "党组织", aliases=("所在党组织",), note="仅供阅读，核对时不使用"),
@@ -203,4 +241,68 @@ LEDGER_COLUMNS = (
     Column("paid_total", "已交合计", clean_signed_money, note="仅供阅读"),
     Column("owing", "欠交", clean_signed_money, note="仅供阅读"),
     Column("note", "说明", aliases=("备注",), note="仅供阅读"),
+)
+REDUCTION_STATE_ALIASES = {
+    "待批": ReductionState.PROPOSED,
+    "已提出": ReductionState.PROPOSED,
+    "批准": ReductionState.APPROVED,
+    "同意": ReductionState.APPROVED,
+    "不批准": ReductionState.REFUSED,
+    "不同意": ReductionState.REFUSED,
+}
+REDUCTION_COLUMNS = (
+    member_column(),
+    name_column(),
+    month_column("first_month", "起始月份", ("减免起始月份",), required=True, note="写作 2025-03"),
+    month_column("last_month", "截止月份", ("减免截止月份",), required=True),
+    Column(
+        "monthly_amount",
+        "减免后每月应交（元）",
+        clean_money,
+        ("每月应交（元）", "减免后应交"),
+        required=True,
+        note="免交填 0",
+    ),
+    Column("reason", "理由", clean_long_text, ("减免理由",), required=True),
+    org_ref("proposed_by_org", "提出组织", ("提出支部",), note="组织编码；留空为党员所在组织"),
+    Column("proposed_on", "提出日期", clean_date, note="留空为今天"),
+    Column(
+        "state",
+        "状态",
+        choice_cleaner(ReductionState.choices, aliases=REDUCTION_STATE_ALIASES),
+        ("审批状态",),
+        note="留空为待审批；已批准、未批准的须填审批组织和审批日期（只有上级党委可以审批）",
+        choices=[str(label) for label in ReductionState.labels],
+    ),
+    org_ref("decided_by_org", "审批组织", ("审批党委",), note="提出组织的上级党组织编码"),
+    Column("decided_on", "审批日期", clean_date),
+    Column("decision_note", "审批意见", clean_long_text),
+)
+ARRANGEMENT_COLUMNS = (
+    member_column(),
+    name_column(),
+    month_column("first_month", "起始月份", required=True, note="自该月起按季交纳，写作 2025-01"),
+    month_column("last_month", "截止月份", note="留空为长期"),
+    Column("agreed_on", "支部同意日期", clean_date, ("同意日期",), required=True),
+    note_column(),
+)
+CLOSE_COLUMNS = (
+    org_ref("org", "党组织", ("党支部", "组织编码"), required=True),
+    month_column("month", "月份", ("结账月份",), required=True, note="写作 2025-06"),
+    Column("closed_on", "结账日期", clean_date, note="留空为今天"),
+)
+REMITTANCE_COLUMNS = (
+    org_ref("org", "党组织", ("上缴组织", "组织编码"), required=True),
+    Column(
+        "period",
+        "期间",
+        clean_remittance_period,
+        ("上缴期间",),
+        required=True,
+        note="全年 2025、半年 2025-H1、季度 2025-Q1 或月 2025-06",
+        text=True,
+    ),
+    Column("amount", "上缴金额（元）", clean_money, ("上缴金额", "金额"), required=True),
+    Column("remitted_on", "上缴日期", clean_date, note="留空为今天"),
+    note_column(),
 )

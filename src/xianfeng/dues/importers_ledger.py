@@ -61,5 +61,5 @@ class LedgerImporter(SheetImporter):
     title = "党费台账"
     sheet_names = ("党费收缴台账", "党费台账核对", "dues_ledger")
     columns = LEDGER_COLUMNS
-    order = ORDER + 3
+    order = ORDER + 7  # the last dues sheet: it checks what the others wrote
     sheet = _Ledger

@@ -209,6 +209,18 @@ def kind_on(member: Member, day: dt.date) -> str:
     return _kind_on(_kinds([member.pk]).get(member.pk, []), day, member.category)
 
 
+def kinds_during(member: Member, first: dt.date, last: dt.date) -> list[str]:
+    """The member's dues kinds of the months from `first` to `last` (each month's kind is
+    the one in effect on its last day), in order, each once."""
+    kinds = _kinds([member.pk]).get(member.pk, [])
+    found: dict[str, None] = {}
+    month = first.replace(day=1)
+    while month <= last:
+        found[_kind_on(kinds, add_months(month, 1) - dt.timedelta(days=1), member.category)] = None
+        month = add_months(month, 1)
+    return list(found)
+
+
 def _kind_on(kinds: list[tuple[dt.date, str]], day: dt.date, category: str) -> str:
     found = default_kind(category)
     for started, kind in kinds:
@@ -417,6 +429,16 @@ def _refresh(year: int, members: list[int] | None) -> dict[str, int]:
     counts["added"] += len(new)
     counts["changed"] = len(changed) + len(kept)
     return counts
+
+
+def keep_line(member: Member, month: dt.date, org: int) -> Due:
+    """A line for a month the ledger does not owe that was paid all the same (restored: a
+    month paid ahead before the member left): owing 0, as `refresh` keeps such a line."""
+    last = add_months(month, 1) - dt.timedelta(days=1)
+    due = Due(member=member, month=month, org_id=org, kind=kind_on(member, last))
+    due.amount, due.paid, due.settled = Decimal(0), Decimal(0), True
+    due.save()
+    return due
 
 
 Pending = dict[int, set[int]]  # year → members whose lines are to be recomputed

@@ -70,7 +70,7 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-_RESOLVERS: ContextVar[dict[dt.date, Resolver] | None] = ContextVar("dues_resolvers", default=None)
+_RESOLVERS: ContextVar[dict[Any, Any] | None] = ContextVar("dues_resolvers", default=None)
 
 
 def policy_value(key: str, org: Org, day: dt.date | None = None) -> Any:
@@ -78,16 +78,31 @@ def policy_value(key: str, org: Org, day: dt.date | None = None) -> Any:
     kept = _RESOLVERS.get()
     if kept is None:
         return resolver(day=day).value(key, org.path)
-    if day not in kept:
-        kept[day] = resolver(day=day)
-    return kept[day].value(key, org.path)
+    found = kept.get((day, key, org.path), kept)
+    if found is kept:
+        if day not in kept:
+            kept[day] = _resolver_on(kept, day)
+        found = kept[(day, key, org.path)] = kept[day].value(key, org.path)
+    return found
+
+
+def _resolver_on(kept: dict[Any, Any], day: dt.date) -> Resolver:
+    """The policies on `day`: read once per block, then the same layers on each day."""
+    read = kept.get("read")
+    if read is None:
+        read = kept["read"] = resolver(day=day)
+        return read
+    return Resolver(
+        layers=read.layers, day=day, overrides=read.overrides, preferences=read.preferences
+    )
 
 
 @contextmanager
-def policy_kept() -> Iterator[None]:
-    """Within the block the policy is read once per day, not once per write (an import's
-    rows; the policies do not change meanwhile)."""
-    token = _RESOLVERS.set({})
+def policy_kept(kept: dict[Any, Any] | None = None) -> Iterator[None]:
+    """Within the block the policies are read once and each value once per day and org,
+    not once per write (an import's rows; the policies do not change meanwhile); `kept`
+    carries what was read from one block to the next (an import's chunks)."""
+    token = _RESOLVERS.set({} if kept is None else kept)
     try:
         yield
     finally:

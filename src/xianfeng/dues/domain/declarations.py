@@ -9,19 +9,27 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from xianfeng.lib.dates import today
+from xianfeng.lib.dates import add_months, today
 from xianfeng.members.models import Member
 
 from .. import ledger
-from ..models import Declaration, DuesKind, KindSpell
+from ..models import Declaration, Due, DuesKind, KindSpell
 from .common import parse_money, require_keep, save
 
 _PERIOD = re.compile(r"^(\d{4})(-Q[1-4])?$")
 
 
-def ledger_years(first: int) -> range:
-    """The years whose lines a change from `first` on may alter (up to next year)."""
-    return range(first, today().year + 2)
+def ledger_years(member: Member, first: int) -> list[int]:
+    """The years whose lines a change from `first` on alters: those from `first` on the
+    ledger already keeps for the member, and this year. A kind recorded from the day the
+    member joined, decades ago, recomputes the years kept, not invents the ledger of
+    every year since (a year's lines come from the nightly refresh, the roster following,
+    a payment of the year or a restored year, `follow.fill_years`)."""
+    lines = Due.objects.filter(member=member, month__gte=dt.date(first, 1, 1))
+    years = {day.year for day in lines.dates("month", "year")}
+    if first <= today().year:
+        years.add(today().year)
+    return sorted(years)
 
 
 def parse_declared_period(value: Any, field: str = "period") -> str:
@@ -43,6 +51,11 @@ def period_start(period: str) -> dt.date:
     )
 
 
+def period_end(period: str) -> dt.date:
+    """The first day of a declared period's last month."""
+    return add_months(period_start(period), 2 if "-Q" in period else 11)
+
+
 @transaction.atomic
 def declare_base(
     *,
@@ -54,18 +67,20 @@ def declare_base(
     by: Any = None,
 ) -> Declaration:
     """Record (or correct) a member's monthly base for a year or, for the self-employed,
-    a quarter; the ledger's lines from then on are recomputed."""
+    a quarter; the ledger's lines from then on are recomputed. A base is declared when a
+    month of the period is worked out from one (the kind on each month's last day: a
+    member admitted, retired or turned self-employed within the period declares for it)."""
     require_keep(by, member.org)
     period = parse_declared_period(period)
     base = parse_money(monthly_base, "monthly_base", "月缴费基数")
     declared_on = declared_on or today()
     if declared_on > today():
         raise ValidationError({"declared_on": "申报日期不能晚于今天"})
-    kind = ledger.kind_on(member, period_start(period))
-    if kind not in ledger.BASED_KINDS:
-        label = DuesKind(kind).label
+    kinds = ledger.kinds_during(member, period_start(period), period_end(period))
+    if not set(kinds) & set(ledger.BASED_KINDS):
+        label = DuesKind(kinds[0]).label
         raise ValidationError({"period": f"{label}党员按固定数额交纳党费，不需申报基数"})
-    if "-Q" in period and kind != DuesKind.SELF_EMPLOYED:
+    if "-Q" in period and DuesKind.SELF_EMPLOYED not in kinds:
         raise ValidationError(
             {"period": "按季度申报仅适用于个体经营等其他收入的党员，请按年度申报"}
         )
@@ -74,7 +89,7 @@ def declare_base(
     record.monthly_base, record.declared_on, record.note = base, declared_on, note.strip()
     record.entered_by = by if getattr(by, "pk", None) else None
     save(record, by)
-    ledger.refresh_member(member.pk, ledger_years(int(period[:4])))
+    ledger.refresh_member(member.pk, ledger_years(member, int(period[:4])))
     return record
 
 
@@ -95,5 +110,5 @@ def set_dues_kind(
     record.kind, record.note = kind, note.strip()
     record.entered_by = by if getattr(by, "pk", None) else None
     save(record, by)
-    ledger.refresh_member(member.pk, ledger_years(started_on.year))
+    ledger.refresh_member(member.pk, ledger_years(member, started_on.year))
     return record

@@ -34,12 +34,19 @@ from .common import (
 )
 
 
-def line_of(member: Member, month: dt.date, field: str = "month") -> Due:
-    """The member's line for `month` (computed first when its year was not yet)."""
+def find_line(member: Member, month: dt.date) -> Due | None:
+    """The member's line for `month` (computed first when its year was not yet), or None
+    when the month is not owed."""
     due = Due.objects.filter(member=member, month=month).select_related("org").first()
     if due is None and not Due.objects.filter(member=member, month__year=month.year).exists():
         ledger.refresh(month.year, [member.pk])
         due = Due.objects.filter(member=member, month=month).select_related("org").first()
+    return due
+
+
+def line_of(member: Member, month: dt.date, field: str = "month") -> Due:
+    """The member's line for `month`; a month not owed is the field's error."""
+    due = find_line(member, month)
     if due is None:
         raise ValidationError(
             {
@@ -251,13 +258,21 @@ def record_extra(
 
 
 @transaction.atomic
-def close_month(*, org: Org, month: dt.date, by: Any = None) -> MonthClose:
-    """The branch officer's closing of a month's collection (payments recorded)."""
+def close_month(
+    *, org: Org, month: dt.date, on: dt.date | None = None, by: Any = None
+) -> MonthClose:
+    """The branch officer's closing of a month's collection (payments recorded), dated `on`
+    (today when left out; an import restores the day it was closed)."""
     require_keep(by, org)
     if not org.holds_members:
         raise ValidationError({"org": f"“{org.name}”不是党支部，党费按支部结账"})
     if month > today().replace(day=1):
         raise ValidationError({"month": "不能结账尚未开始的月份"})
+    on = on or today()
+    if on > today():
+        raise ValidationError({"closed_on": "结账日期不能晚于今天"})
+    if on < month:
+        raise ValidationError({"closed_on": f"结账日期不能早于{chinese_month(month)}开始"})
     if MonthClose.objects.filter(org=org, month=month).exists():
         raise ValidationError({"month": f"{chinese_month(month)}已经结账"})
-    return save(MonthClose(org=org, month=month, closed_on=today(), closed_by=actor(by)), by)
+    return save(MonthClose(org=org, month=month, closed_on=on, closed_by=actor(by)), by)
