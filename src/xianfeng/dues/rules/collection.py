@@ -142,7 +142,8 @@ def _told(
     due: dict[str, Any],
 ) -> tuple[str, dict[str, Any]]:
     """The finding's message and evidence."""
-    parts, evidence = [], {"as_of": ctx.day.isoformat()}
+    parts: list[str] = []
+    evidence: dict[str, Any] = {"as_of": ctx.day.isoformat()}
     if unclosed:
         parts.append(f"{len(unclosed)}个月的党费收缴逾期未结账")
         evidence["unclosed_months"] = [f"{m.year}-{m.month:02d}" for m in unclosed]
