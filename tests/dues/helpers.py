@@ -26,3 +26,30 @@ def with_ledgers(tree) -> None:
     for year in (Y - 1, Y):
         declare_base(member=tree.member_a, period=str(year), monthly_base="3000")
         ledger.refresh(year)
+
+
+def kept_totals_mismatches() -> list[tuple]:
+    """(org, month, kept, from the lines) wherever the kept sums (`MonthTotal`) differ from
+    the lines' own sums; empty when they agree."""
+    from xianfeng.dues.models import Due, MonthTotal
+
+    summed: dict[tuple[int, dt.date], list] = {}
+    for org, month, amount, paid, settled in Due.objects.values_list(
+        "org_id", "month", "amount", "paid", "settled"
+    ):
+        row = summed.setdefault((org, month), [M(0), M(0), M(0), 0, 0, 0])
+        row[0] += amount or 0
+        row[1] += paid
+        row[2] += 0 if settled or amount is None else amount - paid
+        row[3] += amount is None
+        row[4] += not settled
+        row[5] += 1
+    kept = {
+        (t.org_id, t.month): [t.due, t.paid, t.owed, t.undeclared, t.unsettled, t.lines]
+        for t in MonthTotal.objects.all()
+    }
+    return [
+        (org, month, kept.get((org, month)), summed.get((org, month)))
+        for org, month in sorted(set(summed) | set(kept))
+        if kept.get((org, month)) != summed.get((org, month))
+    ]

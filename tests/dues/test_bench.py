@@ -36,6 +36,7 @@ def test_bench_dues_reports_the_computation_and_keeps_the_lines(db, capsys):
     assert report["refresh_from_empty"]["emptied"] == len(lines)
     assert report["refresh_from_empty"]["rows"] == len(lines)
     assert sorted(Due.objects.values_list("member_id", "month", "amount")) == lines
+    assert report["totals"]["lines"] == len(lines) and report["totals"]["children"] == 1
 
 
 def test_dues_bench_floor_runs_for_dues_rules(db):

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import shared_demo
+from tests.dues.helpers import kept_totals_mismatches
 from xianfeng.dues import ledger
 from xianfeng.dues.demo.payments import FAR
 from xianfeng.dues.models import (
@@ -21,6 +22,7 @@ from xianfeng.dues.models import (
     DuesKind,
     KindSpell,
     MonthClose,
+    MonthTotal,
     Payment,
     PaymentKind,
     Reduction,
@@ -66,6 +68,11 @@ def test_dues_01_lines_paid_as_their_payments_add_up(town, db):
     assert not payments  # no payment without its line
     assert Payment.objects.filter(kind=PaymentKind.DUES).count() > 0.7 * lines.count()
     assert Payment.objects.filter(paid_on__gt=AS_OF).count() == 0
+
+
+def test_dues_01_kept_totals_are_the_lines_sums(town, db):
+    assert MonthTotal.objects.count() > 100
+    assert kept_totals_mismatches() == []
 
 
 def test_dues_01_reversals_undo_a_payment_of_the_same_month(town, db):

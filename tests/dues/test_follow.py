@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from tests.dues.helpers import kept_totals_mismatches
 from tests.factories import make_member, make_org, make_user
 from xianfeng.dues import ledger
-from xianfeng.dues.models import Due, MonthClose
+from xianfeng.dues.models import Due, MonthClose, MonthTotal
 from xianfeng.dues.reminders import dues_reminders
 from xianfeng.lib.dates import add_months, today
-from xianfeng.members.domain import set_member_status
+from xianfeng.members.domain import receive_transfer, send_transfer, set_member_status
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,6 +27,22 @@ def test_dues_01_lines_follow_a_new_member_and_a_status_change() -> None:
     assert Due.objects.get(member=member, month=month).amount == Decimal("0.20")
     set_member_status(member=member, status="suspended", on=month, note="停止党籍", reason="")
     assert not Due.objects.filter(member=member, month__gt=month).exists()
+    assert kept_totals_mismatches() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dues_01_lines_and_kept_totals_follow_a_transfer() -> None:
+    town = make_org(None, kind="party_committee", level="town")
+    branch, other = make_org(town, kind="branch"), make_org(town, kind="branch")
+    member = make_member(branch, category="student", joined_on=dt.date(2010, 7, 1))
+    make_member(other, category="student", joined_on=dt.date(2010, 7, 1))
+    day = today().replace(day=1)
+    sent = send_transfer(member=member, to_org=other, sent_on=day)
+    receive_transfer(transfer=sent, received_on=day)
+    assert Due.objects.get(member=member, month=day).org == other
+    assert MonthTotal.objects.get(org=other, month=day).lines == 2
+    assert not MonthTotal.objects.filter(org=branch, month=day).exists()
+    assert kept_totals_mismatches() == []
 
 
 @pytest.mark.django_db

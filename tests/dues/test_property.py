@@ -1,5 +1,6 @@
 """DUES-01: the ledger adds up — after any sequence of payments and reversals, each line's
-paid is the sum of its month's entries, and the sums agree at every level of the tree."""
+paid is the sum of its month's entries, the sums agree at every level of the tree, and the
+sums kept per org and month for the totals tables are the lines' own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.dues.helpers import kept_totals_mismatches
 from tests.factories import make_member
 from xianfeng.dues.domain.declarations import declare_base
 from xianfeng.dues.domain.payments import record_payment, reverse_payment
@@ -72,3 +74,4 @@ def test_dues_01_ledger_sums_equal_payment_sums(ledger_members, actions) -> None
         assert {k: v for k, v in by_lines.items() if v} == {
             k: v for k, v in by_entries.items() if v
         }
+    assert kept_totals_mismatches() == []  # the totals tables' sums, kept per org and month

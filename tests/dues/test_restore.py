@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.dues.helpers import kept_totals_mismatches
 from tests.dues.sheets import (
     ARRANGEMENTS,
     CLOSES,
@@ -44,6 +45,7 @@ from xianfeng.dues.models import (
     Due,
     KindSpell,
     MonthClose,
+    MonthTotal,
     Payment,
     Reduction,
     Remittance,
@@ -79,7 +81,16 @@ def backup(tmp_path) -> list:
 
 def empty_the_dues() -> None:
     Payment.objects.filter(reverses__isnull=False).delete()
-    for model in (Payment, Due, MonthClose, Reduction, Arrangement, Declaration, KindSpell):
+    for model in (
+        Payment,
+        MonthTotal,
+        Due,
+        MonthClose,
+        Reduction,
+        Arrangement,
+        Declaration,
+        KindSpell,
+    ):
         model.objects.all().delete()
     Remittance.objects.all().delete()
 
@@ -159,6 +170,7 @@ def test_dues_01_every_record_kind_restores_as_it_was(tmp_path, tree):
     assert created["dues_arrangements"] == created["dues_closes"] == 1
     assert created["dues_remittances"] == 1
     assert created["dues_payments"] == 5
+    assert kept_totals_mismatches() == []
     again = restore(files)
     assert not any(c["created"] + c["updated"] for r in again for c in r.values())
     assert roundtrip.diff(before, dues_snapshot()) == {}

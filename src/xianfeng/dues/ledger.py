@@ -36,6 +36,7 @@ from xianfeng.members.models import Category, Member, Placement, StatusSpell
 from xianfeng.members.queries import ACTIVE, FEW
 from xianfeng.orgs.models import Org, OrgPreference
 
+from . import kept_totals
 from .models import BASED_KINDS, Declaration, Due, DuesKind, KindSpell, Reduction, ReductionState
 
 FEN = Decimal("0.01")
@@ -404,10 +405,13 @@ def _refresh(year: int, members: list[int] | None) -> dict[str, int]:
     names = ["member_id", "month", *STORED, "paid", "settled"]
     new: list[tuple] = []
     changed = []
+    touched: set[tuple[int, dt.date]] = set()  # (org, month) of the lines written
     for line in computed:
         old = stored.pop((line.member, line.month), None) if stored else None
         if old is None:
             new.append((*line, ZERO, settled(line.amount, ZERO)))
+            if members is not None:  # a whole year is retotalled whole
+                touched.add((line.org, line.month))
             if len(new) == WRITE_BATCH:
                 insert.rows(Due, names, new)
                 counts["added"] += len(new)
@@ -415,6 +419,8 @@ def _refresh(year: int, members: list[int] | None) -> dict[str, int]:
         elif tuple(old[2:]) != line[2:]:
             changed.append(Due(pk=old[0], **dict(zip(STORED, line[2:], strict=True))))
             changed[-1].settled = settled(line.amount, old[1])
+            touched |= {(line.org, line.month), (old[2], line.month)}
+    touched |= {(old[2], month) for (_member, month), old in stored.items()}
     gone_unpaid = [old[0] for old in stored.values() if old[1] == 0]
     for pks in _chunks(gone_unpaid):
         counts["removed"] += Due.objects.filter(pk__in=pks).delete()[0]
@@ -428,6 +434,10 @@ def _refresh(year: int, members: list[int] | None) -> dict[str, int]:
     insert.rows(Due, names, new)
     counts["added"] += len(new)
     counts["changed"] = len(changed) + len(kept)
+    if members is None:
+        kept_totals.touch_year(year)
+    else:
+        kept_totals.touch_pairs(touched)
     return counts
 
 
@@ -438,6 +448,7 @@ def keep_line(member: Member, month: dt.date, org: int) -> Due:
     due = Due(member=member, month=month, org_id=org, kind=kind_on(member, last))
     due.amount, due.paid, due.settled = Decimal(0), Decimal(0), True
     due.save()
+    kept_totals.touch(month, [org])
     return due
 
 

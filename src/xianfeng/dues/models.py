@@ -109,6 +109,27 @@ class Due(models.Model):
         ]
 
 
+class MonthTotal(models.Model):
+    """The sums of one org's ledger lines for one month, kept by `dues.kept_totals` in the
+    same transaction as every write to the lines: the totals tables read these (a city's
+    year is 120,000 of them instead of 3.6 M lines)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="dues_totals")
+    month = models.DateField(_("月份"))
+    due = models.DecimalField(_("应交（元）"), default=0, max_digits=14, decimal_places=2)
+    paid = models.DecimalField(_("已交（元）"), default=0, max_digits=14, decimal_places=2)
+    owed = models.DecimalField(_("未交（元）"), default=0, max_digits=14, decimal_places=2)
+    undeclared = models.IntegerField(_("未申报基数"), default=0)
+    unsettled = models.IntegerField(_("未交清"), default=0)
+    lines = models.IntegerField(_("应交人月"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "month"], name="dues_total_org_month")
+        ]
+        indexes = [models.Index(fields=["month", "org"], name="dues_total_month_org")]
+
+
 class PaymentKind(models.TextChoices):
     DUES = "dues", _("党费")
     REVERSAL = "reversal", _("冲正")

@@ -31,13 +31,14 @@ from xianfeng.core.demo import DemoContext
 from xianfeng.lib.sql import indexes_set_aside
 from xianfeng.orgs.models import Org
 
-from .. import ledger
+from .. import kept_totals, ledger
 from ..models import (
     Arrangement,
     Declaration,
     Due,
     KindSpell,
     MonthClose,
+    MonthTotal,
     Payment,
     Reduction,
     Remittance,
@@ -54,7 +55,17 @@ LOADED = [
     Payment.history.model._meta.db_table,  # type: ignore[attr-defined]
 ]
 # in deleting order
-DEMO_MODELS = (Due, Payment, MonthClose, Reduction, Arrangement, Declaration, KindSpell, Remittance)
+DEMO_MODELS = (
+    MonthTotal,
+    Due,
+    Payment,
+    MonthClose,
+    Reduction,
+    Arrangement,
+    Declaration,
+    KindSpell,
+    Remittance,
+)
 
 
 def save_dues(ctx: DemoContext, root: Org) -> dict[str, Any]:
@@ -63,7 +74,8 @@ def save_dues(ctx: DemoContext, root: Org) -> dict[str, Any]:
     rng = ctx.stream("dues")
     world = load_world(root, ctx.as_of)
     plan = RecordsBuilder(ctx, rng, world).build()
-    with indexes_set_aside(LOADED):
+    # the kept sums once, after the payments, with the indexes back
+    with kept_totals.deferred(), indexes_set_aside(LOADED):
         lines = sum(ledger.refresh(year)["added"] for year in world.years)
         payments = PaymentsBuilder(ctx, rng, world, plan)
         counts = payments.build()

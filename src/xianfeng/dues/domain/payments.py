@@ -20,7 +20,7 @@ from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 
-from .. import ledger
+from .. import kept_totals, ledger
 from ..models import Due, MonthClose, Payment, PaymentKind
 from .common import (
     REGULATION,
@@ -97,6 +97,7 @@ def claim(due: Due, amount: Decimal) -> None:
             }
         )
     due.paid = paid
+    kept_totals.touch(due.month, [due.org_id])
 
 
 def _pay(due: Due, amount: Any, paid_on: dt.date, note: str, by: Any) -> Payment:
@@ -163,10 +164,11 @@ def record_months(
 ) -> list[Payment]:
     """Several months of one member at once (advance or back payments): each month's
     outstanding amount; all or nothing."""
-    return [
-        record_payment(member=member, month=month, paid_on=paid_on, note=note, by=by)
-        for month in sorted(set(months))
-    ]
+    with kept_totals.deferred():
+        return [
+            record_payment(member=member, month=month, paid_on=paid_on, note=note, by=by)
+            for month in sorted(set(months))
+        ]
 
 
 @transaction.atomic
@@ -194,7 +196,8 @@ def record_month(
         raise ValidationError(
             {"members": f"没有找到党员“{missing[0]}”的{chinese_month(month)}党费"}
         )
-    return [_pay(found[pk], None, paid_on, "", by) for pk in wanted]
+    with kept_totals.deferred():
+        return [_pay(found[pk], None, paid_on, "", by) for pk in wanted]
 
 
 @transaction.atomic

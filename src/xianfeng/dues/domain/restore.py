@@ -33,7 +33,7 @@ from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.orgs.models import Org
 
-from .. import ledger, permissions
+from .. import kept_totals, ledger, permissions
 from ..models import Due, Payment, PaymentKind, Reduction, ReductionState
 from .common import actor, chinese_month, parse_money, require_keep, save
 from .payments import check_month_window, check_paid_on, reverse_payment
@@ -187,6 +187,7 @@ def _claim_all(entries: Sequence[PastEntry], lines: dict[Key, Due]) -> None:
             f"UPDATE {quote(table)} SET paid = %s, settled = %s WHERE id = %s",  # noqa: S608
             rows,
         )
+    kept_totals.touch_pairs((lines[key].org_id, key[1]) for key in paid)
 
 
 ENTRY_COLUMNS = (

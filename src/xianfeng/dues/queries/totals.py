@@ -2,9 +2,10 @@
 child org for the year or one month — due, paid, outstanding, lines without a declared
 base, and members in arrears (with an unpaid line in a month already ended).
 
-Read set-wise: one grouped query over the subtree's lines by org path and month, rolled up
-in Python to the months and the children; members in arrears over a year are counted once
-each from the unpaid lines only (few), so a member transferred mid-year counts once.
+Read set-wise from the sums kept per org and month (`MonthTotal`, see `kept_totals`): one
+query grouped by child org and month, rolled up in Python to the months; members in
+arrears over a year are counted once each from the unpaid lines only (few, and indexed),
+so a member transferred mid-year counts once.
 """
 
 from __future__ import annotations
@@ -14,19 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Sum
+from django.db.models.functions import Substr
 
 from xianfeng.lib.dates import today
 from xianfeng.orgs.models import Org
 
-from ..models import Due
+from ..models import Due, MonthTotal
 from .lines import ZERO
-
-OWED = Case(
-    When(settled=False, amount__isnull=False, then=F("amount") - F("paid")),
-    default=Value(ZERO),
-    output_field=DecimalField(max_digits=12, decimal_places=2),
-)
 
 
 @dataclass
@@ -63,31 +59,39 @@ def this_month() -> dt.date:
 
 
 def _grouped(org: Org, year: int) -> list[tuple[str, dt.date, Sums]]:
-    """(org path, month, sums) of the subtree's lines of `year`."""
+    """(head, month, sums) of the subtree's kept sums of `year`, where the head is the path
+    of the org's child holding them, or the org's own path for its own lines."""
+    cut = len(org.path) + Org.steplen
     rows = (
-        Due.objects.filter(org__path__startswith=org.path, month__year=year)
-        .values("org__path", "month")
+        MonthTotal.objects.filter(
+            org__path__startswith=org.path,
+            month__gte=dt.date(year, 1, 1),
+            month__lte=dt.date(year, 12, 1),
+        )
+        .annotate(head=Substr("org__path", 1, cut))
+        .values("head", "month")
         .annotate(
-            due=Sum("amount"),
+            due_sum=Sum("due"),
             paid_sum=Sum("paid"),
-            owed=Sum(OWED),
-            undeclared=Count("pk", filter=Q(amount__isnull=True)),
-            arrears=Count("pk", filter=Q(settled=False, month__lt=this_month())),
-            lines=Count("pk"),
+            owed_sum=Sum("owed"),
+            undeclared_sum=Sum("undeclared"),
+            unsettled_sum=Sum("unsettled"),
+            lines_sum=Sum("lines"),
         )
         .order_by()
     )
+    ended = this_month()
     return [
         (
-            row["org__path"],
+            row["head"],
             row["month"],
             Sums(
-                row["due"] or ZERO,
+                row["due_sum"] or ZERO,
                 row["paid_sum"] or ZERO,
-                row["owed"] or ZERO,
-                row["undeclared"],
-                row["arrears"],
-                row["lines"],
+                row["owed_sum"] or ZERO,
+                row["undeclared_sum"] or 0,
+                (row["unsettled_sum"] or 0) if row["month"] < ended else 0,
+                row["lines_sum"] or 0,
             ),
         )
         for row in rows
