@@ -147,3 +147,29 @@ def test_english_member_talents_discipline_and_birthdays(tree, client_for):
     assert "Political birthdays" in birthdays
     dual = client.get("/members/orgs/CA-T1-B1/dual-lead/").content.decode()
     assert "Share of dual-lead members" in dual
+
+
+def test_english_dues_pages(tree, client_for):
+    from tests.dues.helpers import THIS, label, with_ledgers
+
+    with_ledgers(tree)
+    client = _english(client_for(tree.users["city_admin"]))
+    pages = {
+        "/dues/members/MA1/": [
+            "Month by month",
+            "Base 3000.00 yuan × 0.5% = 15.00 yuan",
+            "Salaried (wage income)",
+            "Record a payment (one month, or several in advance or in arrears)",
+            "Monthly dues base (yuan)",  # the declaration form's label (forms.py)
+        ],
+        "/dues/orgs/CA-T1-B1/": ["Monthly totals (this organization and below)", "Arrears list"],
+        "/dues/orgs/CA-T1-B1/arrears/": ["Dues arrears list", "Consecutive months"],
+        f"/dues/orgs/CA-T1-B1/month/{label(THIS)}/": ["Save: the ticked members paid", "Paid on"],
+        "/dues/reductions/": ["Dues reductions awaiting decision"],
+    }
+    for path, english in pages.items():
+        body = client.get(path).content.decode()
+        for text in english:
+            assert text in body, (path, text)
+        for chinese in ("党费收缴", "欠交", "应交", "缴费基数"):
+            assert f">{chinese}<" not in body, (path, chinese)

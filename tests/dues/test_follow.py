@@ -11,11 +11,14 @@ from django.core.management import call_command
 
 from tests.dues.helpers import kept_totals_mismatches
 from tests.factories import make_member, make_org, make_user
+from xianfeng.compliance.domain import save_policy
+from xianfeng.compliance.models import Policy
 from xianfeng.dues import ledger
 from xianfeng.dues.models import Due, MonthClose, MonthTotal
 from xianfeng.dues.reminders import dues_reminders
 from xianfeng.lib.dates import add_months, today
 from xianfeng.members.domain import receive_transfer, send_transfer, set_member_status
+from xianfeng.orgs.preferences import set_preference
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,3 +75,24 @@ def test_dues_01_reminders_pay_day_and_unclosed_month(tree) -> None:
         assert f"dues:close:{tree.branch_a.pk}:{last.isoformat()}" not in {
             r.key for r in dues_reminders(month.replace(day=16))
         }
+
+
+@pytest.mark.django_db
+def test_dues_01_pay_day_is_the_policys_unless_the_branch_set_one(tree) -> None:
+    make_user("treasurer", org=tree.branch_a, role="officer")
+    ledger.refresh(today().year, [tree.member_a.pk])
+    month = today().replace(day=1)
+    key = f"dues:pay:{tree.branch_a.pk}:{month.isoformat()}"
+
+    def pay_day(day: int) -> dt.date | None:
+        found = {r.key: r.due for r in dues_reminders(month.replace(day=day))}
+        return found.get(key)
+
+    national = Policy.objects.get(code="national")
+    save_policy(
+        text=national.text.replace("default_day = { value = 10,", "default_day = { value = 20,")
+    )
+    assert pay_day(16) is None
+    assert pay_day(17) == month.replace(day=20)
+    set_preference(org=tree.branch_a, key="dues.payment_day", value=5)
+    assert pay_day(2) == month.replace(day=5)

@@ -11,11 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from tests.dues.sheets import THIS
+from xianfeng.dues import ledger
 from xianfeng.dues.disclosure import disclosure
 from xianfeng.dues.disclosure_pdf import render_disclosure
 from xianfeng.dues.domain.declarations import declare_base
 from xianfeng.dues.domain.payments import record_extra, record_payment
 from xianfeng.dues.domain.remittances import record_remittance
+from xianfeng.dues.queries.lines import ledger_span
 from xianfeng.dues.receipt_pdf import capital_yuan
 from xianfeng.lib.dates import today
 
@@ -79,6 +81,16 @@ def test_dues_01_receipt_only_for_the_member_and_their_officers(client_for, tree
 def test_dues_01_receipt_year_out_of_range_is_missing(client_for, tree):
     client = client_for(tree.users["secretary"])
     assert client.get("/dues/members/MA1/receipt/1999.pdf").status_code == 404
+
+
+def test_dues_01_pdf_years_are_the_ledgers(client_for, tree):
+    ledger.refresh(Y - 2, [tree.member_a.pk])
+    client = client_for(tree.users["secretary"])
+    assert ledger_span() == (Y - 2, Y)
+    assert client.get(f"/dues/members/MA1/receipt/{Y - 2}.pdf").status_code == 200
+    assert client.get(f"/dues/members/MA1/receipt/{Y - 3}.pdf").status_code == 404
+    assert client.get(f"/dues/orgs/CA-T1-B1/disclosure/{Y + 1}.pdf").status_code == 404
+    assert client.get("/dues/orgs/CA-T1-B1/disclosure/99999.pdf").status_code == 404
 
 
 def test_dues_01_disclosure_pdf_for_posting(client_for, tree):

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from xianfeng.bench import check
 from xianfeng.lib.dates import parse_period, today
 
 TARGET_COMPUTE_S = 60.0
@@ -81,36 +82,11 @@ def dues_rules() -> list[str]:
 
 def time_rules(year: int) -> dict[str, Any]:
     """The dues rules over every root for `year`, the better of two."""
-    from xianfeng.compliance.engine import evaluate
-    from xianfeng.orgs.models import Org
-
     rules = dues_rules()
     if not rules:
         return {"skipped": "尚未登记党费规则（DUES-…）"}
-    roots = list(Org.objects.get_root_nodes())
     period = parse_period(str(year))
-    best: tuple[float, dict[str, float], int] | None = None
-    for _ in range(2):
-        timings: dict[str, float] = {}
-        start = time.perf_counter()
-        pairs, _orgs = evaluate(
-            roots=roots, period=period, as_of=today(), rule_ids=rules, timings=timings
-        )
-        seconds = time.perf_counter() - start
-        if best is None or seconds < best[0]:
-            best = (seconds, timings, len(pairs))
-    assert best is not None
-    seconds, timings, found = best
-    return {
-        "rules": rules,
-        "period": period.label,
-        "findings": found,
-        "seconds": round(seconds, 3),
-        "rule_s": {rule: round(s, 3) for rule, s in timings.items()},
-        "target_s": TARGET_RULES_S,
-        "ratio": round(seconds / TARGET_RULES_S, 2),
-        "met": seconds <= TARGET_RULES_S,
-    }
+    return check.time_rules(rules, period=period, as_of=today(), target_s=TARGET_RULES_S)
 
 
 def time_totals(year: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from xianfeng.bench import check
 from xianfeng.lib.dates import parse_period, today
 
 TARGET_RULES_S = 3.0
@@ -30,34 +31,10 @@ def recruitment_rules() -> list[str]:
 
 def time_rules(year: int) -> dict[str, Any]:
     """The recruitment rules over every root for `year`, the better of two."""
-    from xianfeng.compliance.engine import evaluate
-    from xianfeng.orgs.models import Org
-
-    rules = recruitment_rules()
-    roots = list(Org.objects.get_root_nodes())
     period = parse_period(str(year))
-    best: tuple[float, dict[str, float], int] | None = None
-    for _ in range(2):
-        timings: dict[str, float] = {}
-        start = time.perf_counter()
-        pairs, _orgs = evaluate(
-            roots=roots, period=period, as_of=today(), rule_ids=rules, timings=timings
-        )
-        seconds = time.perf_counter() - start
-        if best is None or seconds < best[0]:
-            best = (seconds, timings, len(pairs))
-    assert best is not None
-    seconds, timings, found = best
-    return {
-        "rules": rules,
-        "period": period.label,
-        "findings": found,
-        "seconds": round(seconds, 3),
-        "rule_s": {rule: round(s, 3) for rule, s in timings.items()},
-        "target_s": TARGET_RULES_S,
-        "ratio": round(seconds / TARGET_RULES_S, 2),
-        "met": seconds <= TARGET_RULES_S,
-    }
+    return check.time_rules(
+        recruitment_rules(), period=period, as_of=today(), target_s=TARGET_RULES_S
+    )
 
 
 def time_table(year: int) -> dict[str, Any]:

@@ -15,13 +15,12 @@ from xianfeng.core.importing import Column
 from xianfeng.lib.cells import CellError, choice_cleaner, clean_date, clean_decimal, clean_text
 from xianfeng.lib.dates import parse_period
 from xianfeng.orgs.importers_support import (
-    MEMBER_NOTE,
     MONEY_LIMIT,
     NAME_NOTE,
     clean_long_text,
-    clean_member_ref,
     clean_money,
     clean_year,
+    member_column,
 )
 
 from .models import DuesKind, PaymentKind, ReductionState
@@ -29,6 +28,7 @@ from .models import DuesKind, PaymentKind, ReductionState
 MASKED = "***"  # a base in an export for a user without the identifier right
 MONTHS = tuple(range(1, 13))
 _CENT = Decimal("0.01")
+MEMBER_ALIASES = ("党员", "身份证号", "党员编号或身份证号")
 _PERIOD = re.compile(r"^(\d{4})(?:年)?(?:-?(Q[1-4]))?$")
 
 KIND_ALIASES = {
@@ -108,18 +108,6 @@ def clean_month(value: Any) -> Any:
     return day.replace(day=1) if day else None
 
 
-def member_column() -> Column:
-    return Column(
-        "member",
-        "党员编号",
-        clean_member_ref,
-        ("党员", "身份证号", "党员编号或身份证号"),
-        required=True,
-        note=MEMBER_NOTE,
-        text=True,
-    )
-
-
 def name_column() -> Column:
     return Column("name", "姓名", aliases=("党员姓名",), note=NAME_NOTE)
 
@@ -139,7 +127,7 @@ def org_ref(key: str, label: str, aliases: tuple[str, ...] = (), **options: Any)
 
 
 KIND_COLUMNS = (
-    member_column(),
+    member_column("member", "党员编号", MEMBER_ALIASES),
     name_column(),
     Column(
         "kind",
@@ -160,7 +148,7 @@ KIND_COLUMNS = (
     note_column(),
 )
 DECLARATION_COLUMNS = (
-    member_column(),
+    member_column("member", "党员编号", MEMBER_ALIASES),
     name_column(),
     Column(
         "period",
@@ -183,7 +171,7 @@ DECLARATION_COLUMNS = (
     note_column(),
 )
 PAYMENT_COLUMNS = (
-    member_column(),
+    member_column("member", "党员编号", MEMBER_ALIASES),
     name_column(),
     Column(
         "month",
@@ -227,7 +215,7 @@ PAYMENT_COLUMNS = (
 )
 LEDGER_COLUMNS = (
     Column("org", "党组织", aliases=("所在党组织",), note="仅供阅读，核对时不使用"),
-    member_column(),
+    member_column("member", "党员编号", MEMBER_ALIASES),
     name_column(),
     Column(
         "year",
@@ -251,7 +239,7 @@ REDUCTION_STATE_ALIASES = {
     "不同意": ReductionState.REFUSED,
 }
 REDUCTION_COLUMNS = (
-    member_column(),
+    member_column("member", "党员编号", MEMBER_ALIASES),
     name_column(),
     month_column("first_month", "起始月份", ("减免起始月份",), required=True, note="写作 2025-03"),
     month_column("last_month", "截止月份", ("减免截止月份",), required=True),
@@ -279,7 +267,7 @@ REDUCTION_COLUMNS = (
     Column("decision_note", "审批意见", clean_long_text),
 )
 ARRANGEMENT_COLUMNS = (
-    member_column(),
+    member_column("member", "党员编号", MEMBER_ALIASES),
     name_column(),
     month_column("first_month", "起始月份", required=True, note="自该月起按季交纳，写作 2025-01"),
     month_column("last_month", "截止月份", note="留空为长期"),

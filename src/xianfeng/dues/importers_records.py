@@ -16,12 +16,12 @@ also be an org above the proposing one.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from xianfeng.accounts.scope import is_within_scope
 from xianfeng.core.importing import Errors, Record
+from xianfeng.members.models import Member
 from xianfeng.orgs.importers_support import SheetImporter, clean_long_text, comparable
 from xianfeng.orgs.models import Org
 from xianfeng.orgs.naming import name_path_key
@@ -62,15 +62,65 @@ class RecordSheet(DuesSheet):
             )
         return ok
 
+    def member_of(self, record: Record) -> Member | None:
+        """The member a row of months is about (kept by the user), its months in order."""
+        member = self.kept_member(record)
+        if member is None or not self.in_order(record, "first_month", "last_month"):
+            return None
+        return member
+
+    def org_named(self, ref: str) -> Org | None:
+        """The org a cell names by code or full name path, whatever the scope."""
+        return self.org_by_code.get(ref) or self.org_by_name.get(name_path_key(ref))
+
     def org_above(self, record: Record, key: str, below: Org) -> Org | None:
         """An org a cell names that is in the user's scope or above `below`."""
         ref = record.values[key]
-        org = self.org_by_code.get(ref) or self.org_by_name.get(name_path_key(ref))
+        org = self.org_named(ref)
         if org is None or not (
             is_within_scope(self.by, org.path) or below.path.startswith(org.path)
         ):
             return self.fail(record, key, f"找不到党组织“{ref}”（请填编码或完整名称路径）")
         return org
+
+
+class KeyedSheet(RecordSheet):
+    """A sheet whose row is the stored record of its owner (a member, an org) and the
+    row's `field`: a row agreeing with it is unchanged, a new one written."""
+
+    field = ""
+
+    def __init__(self, errors: Errors, by: Any):
+        super().__init__(errors, by)
+        self.records: dict[tuple[int, Any], Any] = {}
+
+    def one(self, record: Record) -> str:
+        owner = self.owner(record)
+        if owner is None:
+            return "error"
+        key = (owner.pk, record.values[self.field])
+        if not self.unique(record, key, self.field):
+            return "error"
+        stored = self.records.get(key)
+        if stored is not None:
+            return "unchanged" if self.agrees(record, self.compared(record, stored)) else "error"
+        saved = self.create(record, owner)
+        if saved is None:
+            return "error"
+        self.records[key] = saved
+        return "created"
+
+    def owner(self, record: Record) -> Any:
+        """The member or org the row is about; None (an error) when not found."""
+        raise NotImplementedError
+
+    def compared(self, record: Record, stored: Any) -> dict[str, tuple[Any, ...]]:
+        """The pairs `agrees` compares the row with its stored record on."""
+        raise NotImplementedError
+
+    def create(self, record: Record, owner: Any) -> Any:
+        """Write the row's record through the domain; None when refused."""
+        raise NotImplementedError
 
 
 def _as_cell(value: Any, stored: Any) -> Any:
@@ -105,8 +155,8 @@ class _Reductions(RecordSheet):
 
     def one(self, record: Record) -> str:
         v = record.values
-        member = self.kept_member(record)
-        if member is None or not self.in_order(record, "first_month", "last_month"):
+        member = self.member_of(record)
+        if member is None:
             return "error"
         state = v.get("state") or ReductionState.PROPOSED
         key = (member.pk, v["first_month"], v["last_month"], v.get("proposed_on"), state)
@@ -201,46 +251,36 @@ class ReductionImporter(SheetImporter):
 # --------------------------------------------------------------------------- 按季交纳
 
 
-class _Arrangements(RecordSheet):
+class _Arrangements(KeyedSheet):
     columns = ARRANGEMENT_COLUMNS
-
-    def __init__(self, errors: Errors, by: Any):
-        super().__init__(errors, by)
-        self.arrangements: dict[tuple[int, dt.date], Arrangement] = {}
+    field = "first_month"
 
     def load(self, members: list[int]) -> None:
         for arrangement in Arrangement.objects.filter(member_id__in=members):
-            self.arrangements[(arrangement.member_id, arrangement.first_month)] = arrangement
+            self.records[(arrangement.member_id, arrangement.first_month)] = arrangement
 
-    def one(self, record: Record) -> str:
+    def owner(self, record: Record) -> Member | None:
+        return self.member_of(record)
+
+    def compared(self, record: Record, stored: Arrangement) -> dict[str, tuple[Any, ...]]:
         v = record.values
-        member = self.kept_member(record)
-        if member is None or not self.in_order(record, "first_month", "last_month"):
-            return "error"
-        key = (member.pk, v["first_month"])
-        if not self.unique(record, key, "first_month"):
-            return "error"
-        stored = self.arrangements.get(key)
-        if stored is not None:
-            pairs = {
-                "last_month": (v.get("last_month"), stored.last_month),
-                "agreed_on": (v.get("agreed_on"), stored.agreed_on),
-                "note": (v.get("note"), stored.note),
-            }
-            return "unchanged" if self.agrees(record, pairs) else "error"
-        saved = self.write(
+        return {
+            "last_month": (v.get("last_month"), stored.last_month),
+            "agreed_on": (v.get("agreed_on"), stored.agreed_on),
+            "note": (v.get("note"), stored.note),
+        }
+
+    def create(self, record: Record, owner: Member) -> Arrangement | None:
+        v = record.values
+        return self.write(
             record,
             arrange_quarterly,
-            member=member,
+            member=owner,
             first_month=v["first_month"],
             last_month=v.get("last_month"),
             agreed_on=v["agreed_on"],
             note=v.get("note", ""),
         )
-        if saved is None:
-            return "error"
-        self.arrangements[key] = saved
-        return "created"
 
 
 class ArrangementImporter(SheetImporter):
@@ -255,7 +295,7 @@ class ArrangementImporter(SheetImporter):
 # --------------------------------------------------------------------------- by org
 
 
-class OrgRecordSheet(RecordSheet):
+class OrgRecordSheet(KeyedSheet):
     """A sheet of orgs' records: the stored records of each chunk's orgs read in one
     query (`model`, keyed by `key_of`)."""
 
@@ -264,14 +304,12 @@ class OrgRecordSheet(RecordSheet):
 
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
-        self.records: dict[tuple[int, Any], Any] = {}
         self.orgs_read: set[int] = set()
 
     def feed(self, records: list[Record]) -> None:
         orgs = set()
         for record in records:
-            ref = record.values.get("org") or ""
-            org = self.org_by_code.get(ref) or self.org_by_name.get(name_path_key(ref))
+            org = self.org_named(record.values.get("org") or "")
             if org is not None:
                 orgs.add(org.pk)
         orgs -= self.orgs_read
@@ -287,10 +325,14 @@ class OrgRecordSheet(RecordSheet):
     def key_of(self, row: Any) -> tuple[int, Any]:
         raise NotImplementedError
 
+    def owner(self, record: Record) -> Org | None:
+        return self.org(record, "org", scoped=False)
+
 
 class _Closes(OrgRecordSheet):
     columns = CLOSE_COLUMNS
     model = MonthClose
+    field = "month"
 
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
@@ -304,26 +346,17 @@ class _Closes(OrgRecordSheet):
     def key_of(self, row: MonthClose) -> tuple[int, Any]:
         return (row.org_id, row.month)
 
-    def one(self, record: Record) -> str:
+    def compared(self, record: Record, stored: MonthClose) -> dict[str, tuple[Any, ...]]:
+        return {"closed_on": (record.values.get("closed_on"), stored.closed_on)}
+
+    def create(self, record: Record, owner: Org) -> MonthClose | None:
         v = record.values
-        org = self.org(record, "org", scoped=False)
-        if org is None:
-            return "error"
-        key = (org.pk, v["month"])
-        if not self.unique(record, key, "month"):
-            return "error"
-        stored = self.records.get(key)
-        if stored is not None:
-            pairs = {"closed_on": (v.get("closed_on"), stored.closed_on)}
-            return "unchanged" if self.agrees(record, pairs) else "error"
         saved = self.write(
-            record, close_month, column="org", org=org, month=v["month"], on=v.get("closed_on")
+            record, close_month, column="org", org=owner, month=v["month"], on=v.get("closed_on")
         )
-        if saved is None:
-            return "error"
-        self.records[key] = saved
-        self.years.add(saved.month.year)
-        return "created"
+        if saved is not None:
+            self.years.add(saved.month.year)
+        return saved
 
 
 class CloseImporter(SheetImporter):
@@ -338,40 +371,31 @@ class CloseImporter(SheetImporter):
 class _Remittances(OrgRecordSheet):
     columns = REMITTANCE_COLUMNS
     model = Remittance
+    field = "period"
 
     def key_of(self, row: Remittance) -> tuple[int, Any]:
         return (row.org_id, row.period)
 
-    def one(self, record: Record) -> str:
+    def compared(self, record: Record, stored: Remittance) -> dict[str, tuple[Any, ...]]:
         v = record.values
-        org = self.org(record, "org", scoped=False)
-        if org is None:
-            return "error"
-        key = (org.pk, v["period"])
-        if not self.unique(record, key, "period"):
-            return "error"
-        stored = self.records.get(key)
-        if stored is not None:
-            pairs = {
-                "amount": (v.get("amount"), stored.amount),
-                "remitted_on": (v.get("remitted_on"), stored.remitted_on),
-                "note": (v.get("note"), stored.note),
-            }
-            return "unchanged" if self.agrees(record, pairs) else "error"
-        saved = self.write(
+        return {
+            "amount": (v.get("amount"), stored.amount),
+            "remitted_on": (v.get("remitted_on"), stored.remitted_on),
+            "note": (v.get("note"), stored.note),
+        }
+
+    def create(self, record: Record, owner: Org) -> Remittance | None:
+        v = record.values
+        return self.write(
             record,
             record_remittance,
             column="org",
-            org=org,
+            org=owner,
             period=v["period"],
             amount=v["amount"],
             remitted_on=v.get("remitted_on"),
             note=v.get("note", ""),
         )
-        if saved is None:
-            return "error"
-        self.records[key] = saved
-        return "created"
 
 
 class RemittanceImporter(SheetImporter):

@@ -256,7 +256,6 @@ class Computation:
 
     def __init__(self, year: int, members: list[int] | None = None):
         self.year = year
-        self.members = members
         self.statuses = _spans(StatusSpell, year, members, Q(status__in=ACTIVE))
         self.placements = _spans(Placement, year, members, Q(), "org_id")
         categories = Member.objects.filter(_member_filter(members, "pk")).order_by()

@@ -2,7 +2,8 @@
 told to the admins and officers in charge of each branch (`officers_in_charge`):
 
 - due: from DAYS_BEFORE days before the branch's payment day of the month (the org's own
-  setting 党费集中交纳日, seed 003 §4.4; DEFAULT_PAYMENT_DAY where it set none), how many
+  setting 党费集中交纳日, seed 003 §4.4; the policy's dues.payment.default_day where it
+  set none), how many
   of its members have not yet paid this month;
 - overdue: last month still not closed after its closing deadline (dues.close.days_after
   of this month, DUES-01).
@@ -28,7 +29,6 @@ from .models import Due, MonthClose
 from .rules.collection import close_deadline
 
 DAYS_BEFORE = 3
-DEFAULT_PAYMENT_DAY = 10  # where a branch set none: the house's default, not a policy
 CATEGORY = "党费收缴"
 
 
@@ -68,17 +68,17 @@ def dues_reminders(as_of: dt.date) -> list[Reminder]:
 
 def _due(as_of: dt.date, month: dt.date) -> list[Reminder]:
     rows = _unpaid(month)
-    days = _payment_days(row[0] for row in rows)
-    soon = [
-        r
-        for r in rows
-        if as_of
-        >= month.replace(day=days.get(r[0], DEFAULT_PAYMENT_DAY)) - dt.timedelta(days=DAYS_BEFORE)
-    ]
+    set_days = _payment_days(row[0] for row in rows)
+    policy = resolver(day=as_of)
+    days = {
+        org: month.replace(day=set_days.get(org) or policy.value("dues.payment.default_day", path))
+        for org, _code, _name, path, _n in rows
+    }
+    soon = [r for r in rows if as_of >= days[r[0]] - dt.timedelta(days=DAYS_BEFORE)]
     people = officers_in_charge([r[3] for r in soon])
     found = []
     for org, code, name, path, n in soon:
-        day = month.replace(day=days.get(org, DEFAULT_PAYMENT_DAY))
+        day = days[org]
         if not people.get(path):
             continue
         found.append(

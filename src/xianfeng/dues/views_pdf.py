@@ -16,19 +16,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 from xianfeng.members.queries import get_member_for_user
 from xianfeng.orgs.models import Org
 from xianfeng.orgs.queries import orgs_for_user
 
 from . import permissions
-
-FIRST_YEAR = 2000
+from .queries.lines import ledger_span
 
 
 def check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= today().year + 1:
+    """A year the ledger holds (from its first year to its last, this year included);
+    any other is missing."""
+    first, last = ledger_span()
+    if not first <= year <= last:
         raise Http404("没有该年度的党费")
     return year
 

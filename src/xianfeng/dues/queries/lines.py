@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from xianfeng.lib.dates import today
@@ -205,6 +206,15 @@ def _entries(member: Member, year: int) -> tuple[dict[dt.date, list[Entry]], lis
         entry = Entry(payment, reversals.get(payment.pk))
         (extras if payment.kind == PaymentKind.EXTRA else by_month[payment.month]).append(entry)
     return by_month, extras
+
+
+def ledger_span() -> tuple[int, int]:
+    """The first and last years the ledger holds lines for, this year included (two
+    look-ups of the month index)."""
+    found = Due.objects.aggregate(first=Min("month"), last=Max("month"))
+    this = today().year
+    first, last = found["first"], found["last"]
+    return (min(first.year, this) if first else this, max(last.year, this) if last else this)
 
 
 def ledger_years(member: Member) -> list[int]:

@@ -101,13 +101,14 @@ def _done(request: HttpRequest, member: Member, text: str, year: int) -> HttpRes
 
 
 def _write(
-    request: HttpRequest, code: str, name: str, action: Callable[[Member, dict], Any], text: str
+    request: HttpRequest, code: str, name: str, action: Callable[..., Any], text: str
 ) -> HttpResponse:
-    """Validate the form `name` and run `action(member, data)`; the page again with the
-    form's errors (400) when it refuses, else back to the member's page."""
+    """Validate the form `name` and run the domain function `action(member=, by=, **data)`;
+    the page again with the form's errors (400) when it refuses, else back to the member's
+    page with `text`."""
     member = get_kept_member(request.user, code)
     form = FORMS[name](request.POST)
-    done = apply_form(form, lambda data: action(member, data))
+    done = apply_form(form, lambda data: action(member=member, by=request.user, **data))
     if done is None:
         return _page(request, member, 400, **{name: form})
     return _done(request, member, text, _year_of(done))
@@ -122,68 +123,55 @@ def _year_of(record: Any) -> int:
     return int(str(getattr(record, "period", ""))[:4] or today().year)
 
 
+def _record_payments(
+    *, member: Member, by: Any, month: dt.date, through: dt.date | None, **data: Any
+) -> Any:
+    """One month, or several months at once (advance or back payments): the first one."""
+    if not through or through == month:
+        return payments.record_payment(member=member, month=month, by=by, **data)
+    data.pop("amount")
+    months = [month]
+    while months[-1] < through:
+        months.append(add_months(months[-1], 1))
+    return payments.record_months(member=member, months=months, by=by, **data)[0]
+
+
 @login_required
 @require_POST
 def declare(request: HttpRequest, code: str) -> HttpResponse:
-    def action(member: Member, data: dict) -> Any:
-        return declarations.declare_base(member=member, by=request.user, **data)
-
-    return _write(request, code, "declare_form", action, _("缴费基数已申报"))
+    return _write(request, code, "declare_form", declarations.declare_base, _("缴费基数已申报"))
 
 
 @login_required
 @require_POST
 def set_kind(request: HttpRequest, code: str) -> HttpResponse:
-    def action(member: Member, data: dict) -> Any:
-        return declarations.set_dues_kind(member=member, by=request.user, **data)
-
-    return _write(request, code, "kind_form", action, _("党费类别已保存"))
+    return _write(request, code, "kind_form", declarations.set_dues_kind, _("党费类别已保存"))
 
 
 @login_required
 @require_POST
 def pay(request: HttpRequest, code: str) -> HttpResponse:
-    """One month, or several months at once (advance or back payments)."""
-
-    def action(member: Member, data: dict) -> Any:
-        first, last = data.pop("month"), data.pop("through") or None
-        if last is None or last == first:
-            return payments.record_payment(member=member, month=first, by=request.user, **data)
-        data.pop("amount")
-        months = [first]
-        while months[-1] < last:
-            months.append(add_months(months[-1], 1))
-        done = payments.record_months(member=member, months=months, by=request.user, **data)
-        return done[0]
-
-    return _write(request, code, "pay_form", action, _("党费已登记"))
+    return _write(request, code, "pay_form", _record_payments, _("党费已登记"))
 
 
 @login_required
 @require_POST
 def extra(request: HttpRequest, code: str) -> HttpResponse:
-    def action(member: Member, data: dict) -> Any:
-        return payments.record_extra(member=member, by=request.user, **data)
-
-    return _write(request, code, "extra_form", action, _("自愿多交党费已登记"))
+    return _write(request, code, "extra_form", payments.record_extra, _("自愿多交党费已登记"))
 
 
 @login_required
 @require_POST
 def propose(request: HttpRequest, code: str) -> HttpResponse:
-    def action(member: Member, data: dict) -> Any:
-        return reductions.propose_reduction(member=member, by=request.user, **data)
-
-    return _write(request, code, "reduction_form", action, _("减免申请已提交上级党委审批"))
+    text = _("减免申请已提交上级党委审批")
+    return _write(request, code, "reduction_form", reductions.propose_reduction, text)
 
 
 @login_required
 @require_POST
 def quarterly(request: HttpRequest, code: str) -> HttpResponse:
-    def action(member: Member, data: dict) -> Any:
-        return reductions.arrange_quarterly(member=member, by=request.user, **data)
-
-    return _write(request, code, "quarterly_form", action, _("按季交纳已登记"))
+    text = _("按季交纳已登记")
+    return _write(request, code, "quarterly_form", reductions.arrange_quarterly, text)
 
 
 @login_required
