@@ -215,6 +215,20 @@ COLLECTION = [
         D(2025, 8, 5),
         {"undeclared_members": 1},
     ),
+    (
+        "month_declared_holds_from_its_month",
+        months((2024, 12), (2025, 6)),
+        {"declared": ["2024", "2025-06"]},
+        D(2025, 7, 20),
+        None,
+    ),
+    (
+        "month_declared_later_leaves_the_months_before",
+        months((2024, 12), (2025, 6)),
+        {"declared": ["2024", "2025-08"]},
+        D(2025, 7, 20),
+        {"undeclared_members": 1},
+    ),
 ]
 
 

@@ -36,7 +36,7 @@ from xianfeng.members.models import Category, Member, Placement, StatusSpell
 from xianfeng.members.queries import ACTIVE, FEW
 from xianfeng.orgs.models import Org, OrgPreference
 
-from . import kept_totals
+from . import kept_totals, periods
 from .models import BASED_KINDS, Declaration, Due, DuesKind, KindSpell, Reduction, ReductionState
 
 FEN = Decimal("0.01")
@@ -210,14 +210,21 @@ def kind_on(member: Member, day: dt.date) -> str:
     return _kind_on(_kinds([member.pk]).get(member.pk, []), day, member.category)
 
 
-def kinds_during(member: Member, first: dt.date, last: dt.date) -> list[str]:
-    """The member's dues kinds of the months from `first` to `last` (each month's kind is
-    the one in effect on its last day), in order, each once."""
-    kinds = _kinds([member.pk]).get(member.pk, [])
+def kind_spells(members: list[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    """{member: [(started on, kind)]} of `members`' recorded dues kinds, oldest first."""
+    return _kinds(members)
+
+
+def kinds_between(
+    spells: list[tuple[dt.date, str]], category: str, first: dt.date, last: dt.date
+) -> list[str]:
+    """The dues kinds of the months from `first` to `last` of a member whose recorded
+    kinds (`kind_spells`) are `spells` (each month's kind is the one in effect on its last
+    day), in order, each once."""
     found: dict[str, None] = {}
     month = first.replace(day=1)
     while month <= last:
-        found[_kind_on(kinds, add_months(month, 1) - dt.timedelta(days=1), member.category)] = None
+        found[_kind_on(spells, add_months(month, 1) - dt.timedelta(days=1), category)] = None
         month = add_months(month, 1)
     return list(found)
 
@@ -234,21 +241,32 @@ def _kind_on(kinds: list[tuple[dt.date, str]], day: dt.date, category: str) -> s
 def _base_for(
     declared: list[tuple[str, Decimal]], kind: str, month: dt.date
 ) -> tuple[Decimal | None, str]:
-    """The base a month's dues are worked out from and the declaration it comes from:
-    the quarter's (self-employed) or the year's declaration, else the latest one before
-    (carried over)."""
+    """The base a month's dues are worked out from and the declaration it comes from: the
+    latest month's declaration of the year up to this month (it holds to the year's end),
+    else the quarter's (self-employed) or the year's declaration, else the latest one
+    before this quarter (self-employed) or year (carried over)."""
+    by_period = dict(declared)
+    for number in range(month.month, 0, -1):
+        period = f"{month.year}-{number:02d}"
+        if period in by_period:
+            return by_period[period], period
     year, quarter = str(month.year), quarter_of(month)
     wanted = (quarter, year) if kind == DuesKind.SELF_EMPLOYED else (year,)
-    by_period = dict(declared)
     for period in wanted:
         if period in by_period:
             return by_period[period], period
-    limit = quarter if kind == DuesKind.SELF_EMPLOYED else year
-    earlier = [(p, b) for p, b in declared if p < limit and p not in wanted]
+    limit = periods.start(quarter if kind == DuesKind.SELF_EMPLOYED else year)
+    earlier = [p for p in by_period if periods.start(p) < limit]
     if earlier:
-        period, base = earlier[-1]
-        return base, period
+        period = max(earlier, key=periods.order)
+        return by_period[period], period
     return None, ""
+
+
+def _month_declarations(declared: list[tuple[str, Decimal]], year: int) -> list[str]:
+    """The months of `year` a base was declared from, in order."""
+    first, last = f"{year}-01", f"{year}-12"
+    return [period for period, _base in declared if first <= period <= last]
 
 
 class Computation:
@@ -295,6 +313,7 @@ class Computation:
         kinds = self.kinds.get(member)
         usual = default_kind(category)
         bases: dict[tuple[str, str], tuple[Decimal | None, str]] = {}
+        monthly = _month_declarations(self.declarations.get(member, []), self.year)
         for first, last in months:
             if not any(s[0] <= last and (s[1] is None or s[1] > first) for s in statuses):
                 continue
@@ -306,7 +325,7 @@ class Computation:
             if since is None:
                 continue
             kind = _kind_on(kinds, last, category) if kinds else usual
-            yield self._line(member, first, org, kind, bases)
+            yield self._line(member, first, org, kind, bases, monthly)
 
     def _line(
         self,
@@ -315,13 +334,19 @@ class Computation:
         org: int,
         kind: str,
         bases: dict[tuple[str, str], tuple[Decimal | None, str]],
+        monthly: list[str],
     ) -> Line:
         tariff = self.tariff(org)
         base: Decimal | None = None
         period, rate, amount = "", None, None
         brackets = tariff.brackets.get(kind)
         if brackets is not None:
+            # the months sharing a key share a base: looked up once, not once a month
             key = (kind, quarter_of(month) if kind == DuesKind.SELF_EMPLOYED else "")
+            if monthly:
+                label = periods.month_period(month)
+                applies = [period for period in monthly if period <= label]
+                key = (kind, applies[-1]) if applies else key
             found = bases.get(key)
             if found is None:
                 found = bases[key] = _base_for(self.declarations.get(member, []), kind, month)

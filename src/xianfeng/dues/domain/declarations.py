@@ -1,22 +1,27 @@
-"""A member's dues kind from a date and their declared monthly base (DUES-01)."""
+"""A member's dues kind from a date and their declared monthly base (DUES-01): for a year
+(`2025`), a quarter for the self-employed (`2025-Q1`), or from a month to the end of its
+year (`2025-07`: a member retired in July declares the pension from July)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from xianfeng.lib.dates import add_months, today
+from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 
-from .. import ledger
+from .. import ledger, periods
 from ..models import Declaration, Due, DuesKind, KindSpell
 from .common import parse_money, require_keep, save
 
-_PERIOD = re.compile(r"^(\d{4})(-Q[1-4])?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{1,2}))?$")
+PERIOD_FORMS = "2025（全年）、2025-Q1（个体经营等按季）或 2025-07（自该月起至年底）"
 
 
 def ledger_years(member: Member, first: int) -> list[int]:
@@ -33,27 +38,68 @@ def ledger_years(member: Member, first: int) -> list[int]:
 
 
 def parse_declared_period(value: Any, field: str = "period") -> str:
+    """A declared period as stored: `2025`, `2025-Q1` or `2025-07` (`2025-7` too)."""
     text = str(value or "").strip().upper()
     match = _PERIOD.match(text)
     if not match:
-        raise ValidationError(
-            {field: f"申报期间应写作 2025（全年）或 2025-Q1（季度），收到“{value}”"}
-        )
-    if int(match[1]) > today().year + 1:
+        raise ValidationError({field: f"申报期间应写作 {PERIOD_FORMS}，收到“{value}”"})
+    year, part = match[1], match[2]
+    if part is not None and not part.startswith("Q"):
+        if not 1 <= int(part) <= 12:
+            raise ValidationError({field: f"申报期间的月份应为 01–12，收到“{value}”"})
+        part = f"{int(part):02d}"
+    if int(year) > today().year + 1:
         raise ValidationError({field: "不能申报明年以后的基数"})
-    return text
+    return f"{year}-{part}" if part else year
 
 
-def period_start(period: str) -> dt.date:
-    year = int(period[:4])
-    return (
-        dt.date(year, 3 * (int(period[-1]) - 1) + 1, 1) if "-Q" in period else dt.date(year, 1, 1)
-    )
+@dataclass(frozen=True)
+class Checked:
+    """A declaration as it is to be stored."""
+
+    period: str
+    monthly_base: Decimal
+    declared_on: dt.date
+    note: str
 
 
-def period_end(period: str) -> dt.date:
-    """The first day of a declared period's last month."""
-    return add_months(period_start(period), 2 if "-Q" in period else 11)
+def check_declaration(
+    *,
+    member: Member,
+    period: Any,
+    monthly_base: Any,
+    declared_on: dt.date | None,
+    note: str,
+    spells: list[tuple[dt.date, str]],
+) -> Checked:
+    """Every check of a declaration, given the member's dues kinds (`ledger.kind_spells`).
+    A base is declared when a month of the period is worked out from one (the kind on each
+    month's last day: a member admitted, retired or turned self-employed within the period
+    declares for it); a quarter only for the self-employed; a month from the month the
+    member joined on."""
+    period = parse_declared_period(period)
+    base = parse_money(monthly_base, "monthly_base", "月缴费基数")
+    declared_on = declared_on or today()
+    if declared_on > today():
+        raise ValidationError({"declared_on": "申报日期不能晚于今天"})
+    first = periods.start(period)
+    joined = member.joined_on.replace(day=1)
+    if periods.is_month(period) and first < joined:
+        raise ValidationError(
+            {"period": f"申报起始月份不能早于入党的月份（{joined.year}年{joined.month}月）"}
+        )
+    kinds = ledger.kinds_between(spells, member.category, first, periods.last_month(period))
+    if not set(kinds) & set(ledger.BASED_KINDS):
+        label = DuesKind(kinds[0]).label
+        raise ValidationError({"period": f"{label}党员按固定数额交纳党费，不需申报基数"})
+    if periods.shape(period) == periods.QUARTER and DuesKind.SELF_EMPLOYED not in kinds:
+        raise ValidationError(
+            {"period": "按季度申报仅适用于个体经营等其他收入的党员，请按年度或自某月起申报"}
+        )
+    limit = Declaration._meta.get_field("note").max_length or 0
+    if len(note.strip()) > limit:
+        raise ValidationError({"note": f"说明最多{limit}字"})
+    return Checked(period, base, declared_on, note.strip())
 
 
 @transaction.atomic
@@ -66,30 +112,27 @@ def declare_base(
     note: str = "",
     by: Any = None,
 ) -> Declaration:
-    """Record (or correct) a member's monthly base for a year or, for the self-employed,
-    a quarter; the ledger's lines from then on are recomputed. A base is declared when a
-    month of the period is worked out from one (the kind on each month's last day: a
-    member admitted, retired or turned self-employed within the period declares for it)."""
+    """Record (or correct) a member's monthly base for a year, for the self-employed a
+    quarter, or from a month to the end of its year (a retirement, a lost job: the new
+    base from that month; a later month's declaration takes over from its month). Checked
+    by `check_declaration`; the ledger's lines from the period's year on are recomputed."""
     require_keep(by, member.org)
-    period = parse_declared_period(period)
-    base = parse_money(monthly_base, "monthly_base", "月缴费基数")
-    declared_on = declared_on or today()
-    if declared_on > today():
-        raise ValidationError({"declared_on": "申报日期不能晚于今天"})
-    kinds = ledger.kinds_during(member, period_start(period), period_end(period))
-    if not set(kinds) & set(ledger.BASED_KINDS):
-        label = DuesKind(kinds[0]).label
-        raise ValidationError({"period": f"{label}党员按固定数额交纳党费，不需申报基数"})
-    if "-Q" in period and DuesKind.SELF_EMPLOYED not in kinds:
-        raise ValidationError(
-            {"period": "按季度申报仅适用于个体经营等其他收入的党员，请按年度申报"}
-        )
-    found = Declaration.objects.filter(member=member, period=period).first()
-    record = found or Declaration(member=member, period=period)
-    record.monthly_base, record.declared_on, record.note = base, declared_on, note.strip()
+    spells = ledger.kind_spells([member.pk]).get(member.pk, [])
+    checked = check_declaration(
+        member=member,
+        period=period,
+        monthly_base=monthly_base,
+        declared_on=declared_on,
+        note=note,
+        spells=spells,
+    )
+    found = Declaration.objects.filter(member=member, period=checked.period).first()
+    record = found or Declaration(member=member, period=checked.period)
+    record.monthly_base, record.declared_on = checked.monthly_base, checked.declared_on
+    record.note = checked.note
     record.entered_by = by if getattr(by, "pk", None) else None
     save(record, by)
-    ledger.refresh_member(member.pk, ledger_years(member, int(period[:4])))
+    ledger.refresh_member(member.pk, ledger_years(member, int(checked.period[:4])))
     return record
 
 

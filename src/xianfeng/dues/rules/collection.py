@@ -6,9 +6,9 @@ the quarter, by the end of its first month).
 Judged for the branches (党支部、联合党支部) of the subtree on `day`: the months of the
 period's year whose closing deadline (dues.close.days_after of the next month) has passed
 by `day` and that had lines of the branch but no `MonthClose` by then, or one
-dated after the deadline (closed late); the lines of the month of
-`day` whose base comes from no declaration of the year (or quarter), once the declaration
-deadline has passed. One read of the branches' months with lines, one of the closings,
+dated after the deadline (closed late); the lines of the month of `day` whose base comes
+from no declaration of the year (its quarter, or one of its months up to then), once the
+declaration deadline has passed. One read of the branches' months with lines, one of the closings,
 one of the lines of the month of `day` lacking a declaration.
 """
 
@@ -63,9 +63,11 @@ def closed_months(
 
 def undeclared(ctx: Context, month: dt.date) -> dict[int, list[tuple[int, str]]]:
     """{org: [(member, kind)]} of the month's lines of based kinds whose base comes from
-    no declaration of the month's year (for the self-employed: of its quarter either)."""
+    no declaration of the month's year (for the self-employed: of its quarter either), nor
+    from one of a month of the year (a month's declaration holds from then on)."""
     year, quarter = str(month.year), f"{month.year}-Q{(month.month - 1) // 3 + 1}"
     declared = Q(base_period=year) | Q(kind=DuesKind.SELF_EMPLOYED, base_period=quarter)
+    declared |= Q(base_period__gte=f"{year}-01", base_period__lte=f"{year}-12")
     rows = Due.objects.filter(ctx.path_q("org__path"), month=month, kind__in=BASED_KINDS)
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for org, member, kind in (
