@@ -85,7 +85,10 @@ class DeclareForm(forms.Form):
     period = forms.CharField(
         label=_("申报期间"),
         max_length=7,
-        help_text=_("全年写 2025；个体经营等按季申报写 2025-Q1"),
+        help_text=_(
+            "全年写 2025；个体经营等按季申报写 2025-Q1；"
+            "自某月起至年底（如退休后的离退休费）写 2025-07"
+        ),
     )
     monthly_base = money(_("月缴费基数（元）"), help_text=_("税后月收入，最多两位小数"))
     declared_on = forms.DateField(label=_("申报日期"), required=False, widget=DATE)

@@ -1,6 +1,6 @@
 """Importing dues as treasurers keep them in Excel (PLAT-03 with DUES-01): 党费类别 (a
-member's dues kind from a date), 党费基数申报 (monthly bases by year or quarter) and
-党费交纳记录 (payments, reversing entries and voluntary extra payments).
+member's dues kind from a date), 党费基数申报 (monthly bases by year, quarter or from a
+month on) and 党费交纳记录 (payments, reversing entries and voluntary extra payments).
 
 Every row is written through the dues domain (`set_dues_kind`, `declare_base`,
 `record_payment`, `reverse_payment`, `record_extra`), so an import is refused on exactly

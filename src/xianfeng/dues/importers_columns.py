@@ -6,6 +6,7 @@ voluntary extra payments), 党费结账 (closed months), 党费上缴 (remittanc
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,8 @@ MONTHS = tuple(range(1, 13))
 _CENT = Decimal("0.01")
 MEMBER_ALIASES = ("党员", "身份证号", "党员编号或身份证号")
 _PERIOD = re.compile(r"^(\d{4})(?:年)?(?:-?(Q[1-4]))?$")
+_MONTH_PERIOD = re.compile(r"^(\d{4})(?:[-./]|年)(\d{1,2})(?:月)?(?:起)?$")
+PERIOD_FORMS = "2025（全年）、2025-Q1（季度）或 2025-07（自该月起至年底）"
 
 KIND_ALIASES = {
     "在职": DuesKind.SALARIED,
@@ -61,14 +64,23 @@ PAYMENT_ALIASES = {
 
 
 def clean_declared_period(value: Any) -> str:
-    """A declaration's period: 2025 (the year) or 2025-Q1 (a quarter; 2025Q1, 2025年 too)."""
+    """A declaration's period: 2025 (the year), 2025-Q1 (a quarter; 2025Q1, 2025年 too) or
+    2025-07 (from that month to the year's end; 2025-7, 2025年7月, 2025年7月起, or a date
+    cell: its month)."""
+    if isinstance(value, dt.date):  # Excel turns a typed 2025-07 into a date
+        return f"{value.year}-{value.month:02d}"
     text = clean_text(value).upper().replace(" ", "")
     if not text:
         return ""
     match = _PERIOD.match(text)
-    if not match:
-        raise CellError(f"申报期间应写作 2025（全年）或 2025-Q1（季度），实际为“{text}”")
-    return f"{match[1]}-{match[2]}" if match[2] else match[1]
+    if match:
+        return f"{match[1]}-{match[2]}" if match[2] else match[1]
+    month = _MONTH_PERIOD.match(text)
+    if not month:
+        raise CellError(f"申报期间应写作 {PERIOD_FORMS}，实际为“{text}”")
+    if not 1 <= int(month[2]) <= 12:
+        raise CellError(f"申报期间应写作 {PERIOD_FORMS}，月份应为 01–12，实际为“{text}”")
+    return f"{month[1]}-{int(month[2]):02d}"
 
 
 def clean_base(value: Any) -> Decimal | str | None:
@@ -156,7 +168,8 @@ DECLARATION_COLUMNS = (
         clean_declared_period,
         ("年度", "申报年度", "期间"),
         required=True,
-        note="全年写 2025；个体经营等其他收入的党员可按季度写 2025-Q1",
+        note="全年写 2025；个体经营等其他收入的党员可按季度写 2025-Q1；"
+        "自某月起至年底（如退休后的离退休费）写 2025-07",
         text=True,
     ),
     Column(

@@ -1,6 +1,7 @@
-"""A member's records through the API (DUES-01): the declared base of a year or quarter,
-the dues kind from a date, a hardship reduction proposed by the branch and decided by
-the committee above, a quarterly arrangement. Every write goes through `dues.domain`."""
+"""A member's records through the API (DUES-01): the declared base of a year, a quarter or
+from a month on, the dues kind from a date, a hardship reduction proposed by the branch
+and decided by the committee above, a quarterly arrangement. Every write goes through
+`dues.domain`."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,9 +11,10 @@ from ninja import Field, Router, Schema, Status
 
 from xianfeng.lib.api import Code, Money, PathId, responses
 
+from .. import periods
 from ..domain import declarations, reductions
 from ..domain.common import month_label, parse_month
-from ..models import Arrangement, DuesKind, KindSpell
+from ..models import Arrangement, Declaration, DuesKind, KindSpell
 from ..queries.access import get_decidable_reduction, get_kept_member
 from .schemas import MonthText, Note, ReductionOut
 
@@ -20,7 +22,10 @@ router = Router(tags=["党费"])
 
 
 class DeclarationIn(Schema):
-    period: str = Field(max_length=7, description="2025（全年）或 2025-Q1（个体经营等按季）")
+    period: str = Field(
+        max_length=7,
+        description="2025（全年）、2025-Q1（个体经营等按季）或 2025-07（自该月起至年底）",
+    )
     monthly_base: Money = Field(description="月缴费基数（元），最多两位小数")
     declared_on: dt.date | None = Field(None, description="申报日期，默认今天")
     note: Note = ""
@@ -29,9 +34,14 @@ class DeclarationIn(Schema):
 class DeclarationOut(Schema):
     member: str = Field(alias="member.code")
     period: str
+    period_name: str = Field(description="如“2025年”“2025年第1季度”“自2025年7月起”")
     monthly_base: Decimal
     declared_on: dt.date
     note: str
+
+    @staticmethod
+    def resolve_period_name(declaration: Declaration) -> str:
+        return periods.name(declaration.period)
 
 
 class KindIn(Schema):
@@ -85,8 +95,8 @@ class ArrangementOut(Schema):
 
 @router.post("/members/{code}/declarations", response=responses({201: DeclarationOut}))
 def dues_declare_base(request: HttpRequest, code: Code, payload: DeclarationIn):  # type: ignore[no-untyped-def]
-    """Declare (or correct) a member's monthly base for a year or quarter; the ledger's
-    lines from then on are recomputed."""
+    """Declare (or correct) a member's monthly base for a year, a quarter or from a month
+    to the end of its year; the ledger's lines from then on are recomputed."""
     member = get_kept_member(request.user, code)
     found = declarations.declare_base(member=member, by=request.user, **payload.dict())
     return Status(201, found)

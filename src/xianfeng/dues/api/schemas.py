@@ -56,7 +56,8 @@ class MonthLineOut(LineOut):
 
 
 class DeclarationOut(Schema):
-    period: str
+    period: str = Field(description="2025（全年）、2025-Q1（按季）或 2025-07（自该月起至年底）")
+    period_name: str = Field(description="如“2025年”“2025年第1季度”“自2025年7月起”")
     monthly_base: Decimal
     declared_on: dt.date
     note: str

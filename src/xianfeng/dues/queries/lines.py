@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 
+from .. import periods
 from ..domain.common import month_label
-from ..ledger import quarter_of
+from ..ledger import default_kind, quarter_of
 from ..models import (
     BASED_KINDS,
     Arrangement,
@@ -67,9 +68,17 @@ def explain(due: Due, visible: bool = True) -> str:
     text = _("基数{base}元 × {rate}% = {amount}元").format(
         base=due.base, rate=percent(due.rate or ZERO), amount=due.amount
     )
-    if due.base_period and due.base_period not in (str(due.month.year), quarter_of(due.month)):
-        text += _("（沿用{period}申报的基数）").format(period=due.base_period)
-    return text
+    return text + _base_source(due)
+
+
+def _base_source(due: Due) -> str:
+    """Where a line's base comes from, when not simply its year's or quarter's declaration."""
+    period = due.base_period
+    if not period or period in (str(due.month.year), quarter_of(due.month)):
+        return ""
+    if periods.is_month(period) and period[:4] == str(due.month.year):
+        return _("（{period}申报的基数）").format(period=periods.name(period))
+    return _("（沿用{period}申报的基数）").format(period=periods.name(period))
 
 
 def status_of(due: Due, day: dt.date | None = None) -> tuple[str, str]:
@@ -167,6 +176,7 @@ class MemberYear:
     kinds: list[KindSpell]
     reductions: list[Reduction]
     arrangements: list[Arrangement]
+    declare_from: str = ""  # a kind changed mid-year: the month to declare the new base from
 
     @property
     def due(self) -> Decimal | None:
@@ -179,6 +189,10 @@ class MemberYear:
     @property
     def outstanding(self) -> Decimal | None:
         return _sum(line.outstanding for line in self.lines)
+
+    @property
+    def declare_from_name(self) -> str:
+        return periods.name(self.declare_from)
 
     @property
     def extra(self) -> Decimal:
@@ -233,6 +247,10 @@ def member_year(member: Member, year: int, *, visible: bool) -> MemberYear:
         line = line_of(due, visible)
         line.payments = by_month.get(due.month, [])
         lines.append(line)
+    declarations = list(member.dues_declarations.order_by("-period")) if visible else []
+    for declaration in declarations:
+        declaration.period_name = periods.name(declaration.period)  # type: ignore[attr-defined]
+    kinds = list(member.dues_kinds.order_by("-started_on"))
     return MemberYear(
         member=member,
         year=year,
@@ -240,8 +258,37 @@ def member_year(member: Member, year: int, *, visible: bool) -> MemberYear:
         lines=lines,
         extras=extras,
         years=ledger_years(member),
-        declarations=list(member.dues_declarations.order_by("-period")) if visible else [],
-        kinds=list(member.dues_kinds.order_by("-started_on")),
+        declarations=declarations,
+        kinds=kinds,
         reductions=list(member.dues_reductions.order_by("-first_month")),
         arrangements=list(member.dues_arrangements.order_by("-first_month")),
+        declare_from=declare_from(member, year, kinds, declarations) if visible else "",
     )
+
+
+def declare_from(
+    member: Member, year: int, kinds: list[KindSpell], declarations: list[Declaration]
+) -> str:
+    """The month (`2026-07`) from which a base is still to be declared: that of the
+    latest change within `year`, after January, to a kind paying from a base, unless a
+    base was declared from then on (a retirement in July: the pension from July). ""
+    when there is none."""
+    found, previous = "", default_kind(member.category)
+    for spell in sorted(kinds, key=lambda spell: spell.started_on):
+        day, changed = spell.started_on, spell.kind != previous
+        if day.year == year and day.month > 1 and changed and spell.kind in BASED_KINDS:
+            found = periods.month_period(day)
+        previous = spell.kind
+    if found and any(_declares_from(d.period, found) for d in declarations):
+        return ""
+    return found
+
+
+def _declares_from(period: str, month: str) -> bool:
+    """A declaration giving a base from `month` on: one of a month from then on in its
+    year, or a quarter of its year ending then or later."""
+    if period[:4] != month[:4] or periods.shape(period) == periods.YEAR:
+        return False
+    if periods.is_month(period):
+        return period >= month
+    return periods.last_month(period) >= periods.start(month)

@@ -86,6 +86,8 @@ def _page(
         context.update({name: forms.get(name) or form() for name, form in FORMS.items()})
         context["pay_open"] = wanted is not None
         context["pay_form"].initial.setdefault("month", wanted or _pay_month(year))
+        if context["ledger"].declare_from and not context["declare_form"].is_bound:
+            context["declare_form"].initial["period"] = context["ledger"].declare_from
     return render(request, "dues/member.html", context, status=status)
 
 
