@@ -250,3 +250,63 @@ def test_dues_01_template_offers_the_dues_sheets(tmp_path, db):
     assert headers["党费台账"][4:16] == [f"{m}月" for m in range(1, 13)]
     notes = [row[1] for row in book["填写说明"].iter_rows(values_only=True) if row[0] == "党费类别"]
     assert "党费类别" in notes
+
+
+def _declaration_rows(members, base: str) -> list[list]:
+    return [[m.code, "", str(Y), base, "", "工资"] for m in members]
+
+
+def test_dues_01_declarations_written_set_wise_whatever_the_rows(tmp_path, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 2, 6):  # the first warms what is read once per user
+        members = [make_member(tree.branch_a) for _ in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            sheets = {"党费基数申报": [BASES, *_declaration_rows(members, "3000")]}
+            run(tmp_path, sheets, by=tree.users["secretary"], name=f"{size}.xlsx")
+        counts.append(len(queries))
+    assert counts[1] == counts[2], counts
+    assert Declaration.objects.count() == 9
+    assert Due.objects.get(member=members[-1], month=THIS).amount == M("15.00")
+
+
+def test_dues_01_declarations_import_writes_history_as_the_page_does(tmp_path, tree):
+    secretary = tree.users["secretary"]
+    members = [tree.member_a, make_member(tree.branch_a)]
+    run(tmp_path, {"党费基数申报": [BASES, *_declaration_rows(members, "3000")]}, by=secretary)
+    changed = [BASES, *_declaration_rows(members[:1], "5000.01")]
+    result = run(tmp_path, {"党费基数申报": changed}, by=secretary, name="again.xlsx")
+
+    assert result.counts["dues_declarations"] == {"created": 0, "updated": 1, "unchanged": 0}
+    fields = ("member__code", "period", "monthly_base", "note", "entered_by", "declared_on")
+    history = Declaration.history.order_by("history_id").values_list(
+        *fields, "history_type", "history_user"
+    )
+    rows = [(m.code, str(Y), M("3000.00"), "工资", secretary.pk, today()) for m in members]
+    assert list(history) == [
+        (*rows[0], "+", secretary.pk),
+        (*rows[1], "+", secretary.pk),
+        (*rows[0][:2], M("5000.01"), *rows[0][3:], "~", secretary.pk),
+    ]
+    stored = Declaration.objects.get(member=tree.member_a)
+    assert (stored.monthly_base, stored.entered_by) == (M("5000.01"), secretary)
+    assert Due.objects.get(member=tree.member_a, month=THIS).amount == M("75.00")
+
+
+def test_dues_01_every_refused_declaration_named_nothing_written(tmp_path, tree):
+    farmer = make_member(tree.branch_a, category="rural", name="赵农")
+    sheets = {
+        "党费基数申报": [
+            BASES,
+            ["MA1", "", str(Y), "3000", "", ""],
+            [farmer.code, "", str(Y), "3000", "", ""],
+            ["MA1", "", f"{Y}-Q2", "3000", "", ""],
+            ["MA1", "", f"{Y}-07", "4000", "", ""],
+        ]
+    }
+    errors = refused(tmp_path, sheets)
+    assert [column for column, _message in errors] == ["申报期间", "申报期间"]
+    assert "农民党员按固定数额交纳党费" in errors[0][1] and "按季度申报仅适用于" in errors[1][1]
+    assert nothing_written()

@@ -2,11 +2,13 @@
 member's dues kind from a date), 党费基数申报 (monthly bases by year, quarter or from a
 month on) and 党费交纳记录 (payments, reversing entries and voluntary extra payments).
 
-Every row is written through the dues domain (`set_dues_kind`, `declare_base`,
+Every row is written through the dues domain (`set_dues_kind`, `declare_bases`,
 `record_payment`, `reverse_payment`, `record_extra`), so an import is refused on exactly
 what a treasurer's screen refuses: a negative or non-numeric base, more than two
 decimals, a month before joining or after leaving, the same month paid twice, a back
-payment beyond the policy's limit. A refusal is that row's error in the column it is
+payment beyond the policy's limit. Declarations are written a chunk at a time
+(`declare_bases` checks each as `declare_base` does, then writes them and their history
+rows in a few statements). A refusal is that row's error in the column it is
 about, and, the import being all or nothing, nothing is written.
 
 A row equal to what is stored writes nothing, so an export re-imports unchanged: a kind
@@ -45,7 +47,7 @@ from xianfeng.orgs.models import Org
 
 from . import follow, ledger, permissions
 from .domain.common import policy_kept
-from .domain.declarations import declare_base, set_dues_kind
+from .domain.declarations import Declared, declare_bases, set_dues_kind
 from .domain.payments import record_extra, record_payment, reverse_payment
 from .domain.restore import PastEntry, Refused, restore_payments, restore_reversal
 from .importers_columns import (
@@ -171,6 +173,10 @@ class KindImporter(SheetImporter):
 
 
 class _Declarations(DuesSheet):
+    """Rows compared with what is stored, the others declared a chunk at a time
+    (`declare_bases`: a few statements for the chunk, history rows included), the lines
+    of their members recomputed once a year when the sheet is finished."""
+
     columns = DECLARATION_COLUMNS
     defers = True
     fields = {"monthly_base": "base"}
@@ -178,6 +184,12 @@ class _Declarations(DuesSheet):
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
         self.declared: dict[tuple[int, str], tuple[Decimal, dt.date, str]] = {}
+        self.batch: list[tuple[Record, Declared, bool]] = []  # (row, to declare, stored)
+
+    def feed(self, records: list[Record]) -> None:
+        super().feed(records)
+        with ledger.collecting(self.pending):
+            self.flush()
 
     def load(self, members: list[int]) -> None:
         rows = Declaration.objects.filter(member_id__in=members).order_by()
@@ -205,19 +217,27 @@ class _Declarations(DuesSheet):
         note = v.get("note") or (stored[2] if stored else "")
         if stored == (v["base"], day, note):
             return "unchanged"
-        saved = self.write(
-            record,
-            declare_base,
-            member=member,
-            period=v["period"],
-            monthly_base=v["base"],
-            declared_on=day,
-            note=note,
-        )
-        if saved is None:
-            return "error"
-        self.declared[key] = (saved.monthly_base, saved.declared_on, note)  # type: ignore[index]
-        return "created" if stored is None else "updated"
+        declared = Declared(member, v["period"], v["base"], day, note)
+        self.batch.append((record, declared, stored is not None))
+        return "pending"
+
+    def flush(self) -> None:
+        """Declare the rows queued; a refusal is its row's error (nothing written)."""
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        try:
+            declare_bases(declarations=[declared for _r, declared, _s in batch], by=self.by)
+        except Refused as refused:
+            for number, error in refused.errors:
+                record = batch[number][0]
+                if isinstance(error, ValidationError):
+                    self.report(record, error)
+                else:
+                    self.fail(record, "member", str(error))
+            return
+        for _record, _declared, stored in batch:
+            self.outcomes["updated" if stored else "created"] += 1
 
 
 class DeclarationImporter(SheetImporter):

@@ -504,6 +504,17 @@ def collecting(pending: Pending) -> Iterator[None]:
         _PENDING.reset(token)
 
 
+def refresh_years(pending: Pending) -> None:
+    """Recompute the members of each year (after a set-wise write); inside `collecting`,
+    only note them."""
+    collected = _PENDING.get()
+    if collected is None:
+        refresh_pending(pending)
+        return
+    for year, members in pending.items():
+        collected.setdefault(year, set()).update(members)
+
+
 def refresh_pending(pending: Pending) -> None:
     for year in sorted(pending):
         members = sorted(pending[year])

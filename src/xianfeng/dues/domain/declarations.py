@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
+from xianfeng.core.history import history_reason, history_user
+from xianfeng.lib import bulk
 from xianfeng.lib.dates import today
 from xianfeng.members.models import Member
 
 from .. import ledger, periods
 from ..models import Declaration, Due, DuesKind, KindSpell
-from .common import parse_money, require_keep, save
+from .common import actor, parse_money, require_keep, save
+from .restore import Refused
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{1,2}))?$")
 PERIOD_FORMS = "2025（全年）、2025-Q1（个体经营等按季）或 2025-07（自该月起至年底）"
@@ -30,11 +36,7 @@ def ledger_years(member: Member, first: int) -> list[int]:
     member joined, decades ago, recomputes the years kept, not invents the ledger of
     every year since (a year's lines come from the nightly refresh, the roster following,
     a payment of the year or a restored year, `follow.fill_years`)."""
-    lines = Due.objects.filter(member=member, month__gte=dt.date(first, 1, 1))
-    years = {day.year for day in lines.dates("month", "year")}
-    if first <= today().year:
-        years.add(today().year)
-    return sorted(years)
+    return sorted(ledger_years_of({member.pk: first}))
 
 
 def parse_declared_period(value: Any, field: str = "period") -> str:
@@ -134,6 +136,155 @@ def declare_base(
     save(record, by)
     ledger.refresh_member(member.pk, ledger_years(member, int(checked.period[:4])))
     return record
+
+
+@dataclass(eq=False)
+class Declared:
+    """One base to declare among many (`declare_bases`): `declare_base`'s arguments."""
+
+    member: Member
+    period: Any
+    monthly_base: Any
+    declared_on: dt.date | None = None
+    note: str = ""
+
+
+COLUMNS = tuple(bulk.column_names(Declaration))
+HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
+CHUNK = 5000  # members read at a time
+
+
+@transaction.atomic
+def declare_bases(*, declarations: Sequence[Declared], by: Any = None) -> list[Declaration]:
+    """Many declarations at once (an import), each checked as `declare_base` checks it:
+    the members' dues kinds and stored declarations read in one query per chunk of
+    members, the new ones inserted and the changed ones updated in one statement each,
+    with their history rows ("+" and "~", the actor and channel as `save` records them),
+    then the lines of the years each change alters recomputed set-wise, one refresh per
+    year (noted only inside `ledger.collecting`). All or nothing: `Refused` names every
+    declaration refused, by its position."""
+    if not declarations:
+        return []
+    members = sorted({d.member.pk for d in declarations})
+    spells: dict[int, list[tuple[dt.date, str]]] = {}
+    for start in range(0, len(members), CHUNK):
+        spells |= ledger.kind_spells(members[start : start + CHUNK])
+    checked = _check_all(declarations, spells, by)
+    stored = _stored(members, {c.period for c in checked})
+    now = timezone.now()
+    saved = []
+    for d, c in zip(declarations, checked, strict=True):
+        pk, entered_at = stored.get((d.member.pk, c.period), (None, now))
+        record = Declaration(pk=pk, member=d.member, period=c.period, entered_at=entered_at)
+        record.monthly_base, record.declared_on, record.note = c.monthly_base, c.declared_on, c.note
+        record.entered_by = actor(by)
+        saved.append(record)
+    _write(saved, now, _history_user(by))
+    firsts: dict[int, int] = {}
+    for record in saved:
+        year = int(record.period[:4])
+        firsts[record.member_id] = min(year, firsts.get(record.member_id, year))
+    ledger.refresh_years(ledger_years_of(firsts))
+    return saved
+
+
+def _check_all(
+    declarations: Sequence[Declared], spells: dict[int, list[tuple[dt.date, str]]], by: Any
+) -> list[Checked]:
+    found: list[Checked] = []
+    errors: list[tuple[int, ValidationError | PermissionDenied]] = []
+    seen: set[tuple[int, str]] = set()
+    for number, d in enumerate(declarations):
+        try:
+            require_keep(by, d.member.org)
+            one = check_declaration(
+                member=d.member,
+                period=d.period,
+                monthly_base=d.monthly_base,
+                declared_on=d.declared_on,
+                note=d.note,
+                spells=spells.get(d.member.pk, []),
+            )
+            if (d.member.pk, one.period) in seen:
+                raise ValidationError({"period": "同一党员同一申报期间只能申报一次"})
+            seen.add((d.member.pk, one.period))
+            found.append(one)
+        except (ValidationError, PermissionDenied) as error:
+            errors.append((number, error))
+    if errors:
+        raise Refused(errors)
+    return found
+
+
+def _stored(members: list[int], wanted: set[str]) -> dict[tuple[int, str], tuple[int, Any]]:
+    """{(member, period): (id, entered at)} of the stored declarations of the periods."""
+    found: dict[tuple[int, str], tuple[int, Any]] = {}
+    for start in range(0, len(members), CHUNK):
+        rows = Declaration.objects.filter(
+            member_id__in=members[start : start + CHUNK], period__in=sorted(wanted)
+        )
+        for pk, member, period, entered_at in rows.order_by().values_list(
+            "pk", "member_id", "period", "entered_at"
+        ):
+            found[(member, period)] = (pk, entered_at)
+    return found
+
+
+def _history_user(by: Any) -> int | None:
+    """The history's actor as `save` records it: `by`, else the one acting (the command
+    line run as a user)."""
+    return getattr(actor(by) or history_user(), "pk", None)
+
+
+def _write(records: list[Declaration], now: dt.datetime, user: int | None) -> None:
+    """Insert the new records (ids reserved) and update the stored ones, one statement
+    each, and all their history rows in one more."""
+    kinds = ["~" if record.pk else "+" for record in records]
+    new = [record for record, kind in zip(records, kinds, strict=True) if kind == "+"]
+    for pk, record in zip(bulk.reserve_ids(Declaration, len(new)), new, strict=True):
+        record.pk = pk
+    rows = [[getattr(r, f.attname) for f in Declaration._meta.concrete_fields] for r in records]
+    table = Declaration._meta.db_table
+    inserted = (row for row, kind in zip(rows, kinds, strict=True) if kind == "+")
+    bulk.insert_rows(table, COLUMNS, inserted)
+    changed = [
+        (r.monthly_base, r.declared_on, r.note, r.entered_by_id, r.pk)
+        for r, kind in zip(records, kinds, strict=True)
+        if kind == "~"
+    ]
+    if changed:
+        sql = (
+            f"UPDATE {connection.ops.quote_name(table)} SET monthly_base = %s, "  # noqa: S608
+            "declared_on = %s, note = %s, entered_by_id = %s WHERE id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, changed)
+    history = Declaration.history.model._meta.db_table  # type: ignore[attr-defined]
+    reason = history_reason()
+    tailed = (row + [now, reason, kind, user] for row, kind in zip(rows, kinds, strict=True))
+    bulk.insert_rows(history, COLUMNS + HISTORY_COLUMNS, tailed)
+
+
+def ledger_years_of(firsts: dict[int, int]) -> ledger.Pending:
+    """`ledger_years` of many members at once, {member: first year} given: {year: members
+    whose lines that year a change from their first year on alters} (one read per chunk
+    of members)."""
+    pending: ledger.Pending = {}
+    members = sorted(firsts)
+    if not members:
+        return pending
+    first = dt.date(min(firsts.values()), 1, 1)
+    for start in range(0, len(members), CHUNK):
+        lines = Due.objects.filter(member_id__in=members[start : start + CHUNK], month__gte=first)
+        rows = lines.annotate(year=ExtractYear("month")).order_by().values_list("member_id", "year")
+        for member, year in rows.distinct():
+            if year >= firsts[member]:
+                pending.setdefault(year, set()).add(member)
+    this = today().year
+    for member, year in firsts.items():
+        if year <= this:
+            pending.setdefault(this, set()).add(member)
+    return pending
 
 
 @transaction.atomic
