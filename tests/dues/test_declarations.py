@@ -276,3 +276,16 @@ def test_dues_01_member_joined_mid_year_declares_from_the_joining_month(tree):
     declare_base(member=member, period=f"{Y}-03", monthly_base="3000")
     amounts = dict(Due.objects.filter(member=member).values_list("month", "amount"))
     assert amounts[D(Y, 3, 1)] == M("15.00") and D(Y, 2, 1) not in amounts
+
+
+def test_dues_01_month_period_in_english(client_for, tree):
+    from django.conf import settings
+
+    _retired_in_july(tree)
+    client = client_for(tree.users["secretary"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(f"/dues/members/MA1/?year={Y}").content.decode()
+    assert f"Dues kind changed from {Y}-07: declare the monthly dues base from {Y}-07" in body
+    declare_base(member=tree.member_a, period=f"{Y}-08", monthly_base="4000")
+    body = client.get(f"/dues/members/MA1/?year={Y}").content.decode()
+    assert f"(base declared from {Y}-08)" in body and f"<td>from {Y}-08</td>" in body
