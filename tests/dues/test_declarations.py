@@ -280,12 +280,15 @@ def test_dues_01_member_joined_mid_year_declares_from_the_joining_month(tree):
 
 def test_dues_01_month_period_in_english(client_for, tree):
     from django.conf import settings
+    from django.utils import translation
 
     _retired_in_july(tree)
     client = client_for(tree.users["secretary"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    body = client.get(f"/dues/members/MA1/?year={Y}").content.decode()
-    assert f"Dues kind changed from {Y}-07: declare the monthly dues base from {Y}-07" in body
-    declare_base(member=tree.member_a, period=f"{Y}-08", monthly_base="4000")
-    body = client.get(f"/dues/members/MA1/?year={Y}").content.decode()
+    page = f"/dues/members/MA1/?year={Y}"
+    with translation.override(settings.LANGUAGE_CODE):  # the request's English stays inside
+        body = client.get(page).content.decode()
+        assert f"Dues kind changed from {Y}-07: declare the monthly dues base from {Y}-07" in body
+        declare_base(member=tree.member_a, period=f"{Y}-08", monthly_base="4000")
+        body = client.get(page).content.decode()
     assert f"(base declared from {Y}-08)" in body and f"<td>from {Y}-08</td>" in body
