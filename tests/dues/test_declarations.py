@@ -92,14 +92,20 @@ MONTH_DECLARATIONS = [
         _segments(
             (1, 3, "self_employed", "{Y}-Q1", "15.00"),
             (4, 4, "self_employed", "{Y}-Q2", "40.00"),
-            (5, 12, "self_employed", "{Y}-05", "90.00"),  # the month's holds to December
+            (5, 6, "self_employed", "{Y}-05", "90.00"),
+            (7, 9, "self_employed", "{Y}-Q3", "10.00"),  # the one that started last
+            (10, 12, "self_employed", "{Y}-05", "90.00"),  # the month's holds to December
         ),
     ),
     (
         "self_employed_month_before_the_quarters",
         [("self_employed", D(2010, 7, 1))],
         [("{Y}-01", "3000"), ("{Y}-Q3", "2000")],
-        _segments((1, 12, "self_employed", "{Y}-01", "15.00")),
+        _segments(
+            (1, 6, "self_employed", "{Y}-01", "15.00"),
+            (7, 9, "self_employed", "{Y}-Q3", "10.00"),
+            (10, 12, "self_employed", "{Y}-01", "15.00"),
+        ),
     ),
     (
         "last_years_month_carried_over",

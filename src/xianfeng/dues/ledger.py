@@ -241,20 +241,20 @@ def _kind_on(kinds: list[tuple[dt.date, str]], day: dt.date, category: str) -> s
 def _base_for(
     declared: list[tuple[str, Decimal]], kind: str, month: dt.date
 ) -> tuple[Decimal | None, str]:
-    """The base a month's dues are worked out from and the declaration it comes from: the
-    latest month's declaration of the year up to this month (it holds to the year's end),
-    else the quarter's (self-employed) or the year's declaration, else the latest one
-    before this quarter (self-employed) or year (carried over)."""
+    """The base a month's dues are worked out from and the declaration it comes from: of
+    the year's declarations that hold in this month — the year's, the quarter's
+    (self-employed), a month's from that month to December — the one that started last;
+    else the latest one before this quarter (self-employed) or year (carried over)."""
     by_period = dict(declared)
-    for number in range(month.month, 0, -1):
-        period = f"{month.year}-{number:02d}"
-        if period in by_period:
-            return by_period[period], period
     year, quarter = str(month.year), quarter_of(month)
-    wanted = (quarter, year) if kind == DuesKind.SELF_EMPLOYED else (year,)
-    for period in wanted:
-        if period in by_period:
-            return by_period[period], period
+    own = (quarter, year) if kind == DuesKind.SELF_EMPLOYED else (year,)
+    holding = [p for p in own if p in by_period]
+    holding += [
+        p for p in by_period if periods.is_month(p) and p[:4] == year and periods.start(p) <= month
+    ]
+    if holding:
+        period = max(holding, key=periods.order)
+        return by_period[period], period
     limit = periods.start(quarter if kind == DuesKind.SELF_EMPLOYED else year)
     earlier = [p for p in by_period if periods.start(p) < limit]
     if earlier:
@@ -312,7 +312,7 @@ class Computation:
         category = self.categories.get(member, "")
         kinds = self.kinds.get(member)
         usual = default_kind(category)
-        bases: dict[tuple[str, str], tuple[Decimal | None, str]] = {}
+        bases: dict[tuple[str, str, str], tuple[Decimal | None, str]] = {}
         monthly = _month_declarations(self.declarations.get(member, []), self.year)
         for first, last in months:
             if not any(s[0] <= last and (s[1] is None or s[1] > first) for s in statuses):
@@ -333,7 +333,7 @@ class Computation:
         month: dt.date,
         org: int,
         kind: str,
-        bases: dict[tuple[str, str], tuple[Decimal | None, str]],
+        bases: dict[tuple[str, str, str], tuple[Decimal | None, str]],
         monthly: list[str],
     ) -> Line:
         tariff = self.tariff(org)
@@ -342,11 +342,12 @@ class Computation:
         brackets = tariff.brackets.get(kind)
         if brackets is not None:
             # the months sharing a key share a base: looked up once, not once a month
-            key = (kind, quarter_of(month) if kind == DuesKind.SELF_EMPLOYED else "")
+            # (kind, quarter for the self-employed, the month declaration holding)
+            key = (kind, quarter_of(month) if kind == DuesKind.SELF_EMPLOYED else "", "")
             if monthly:
                 label = periods.month_period(month)
                 applies = [period for period in monthly if period <= label]
-                key = (kind, applies[-1]) if applies else key
+                key = (*key[:2], applies[-1]) if applies else key
             found = bases.get(key)
             if found is None:
                 found = bases[key] = _base_for(self.declarations.get(member, []), kind, month)

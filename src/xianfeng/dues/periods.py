@@ -1,6 +1,6 @@
 """The periods a monthly base is declared for (DUES-01): a year (`2025`), a quarter for the
 self-employed (`2025-Q1`), or a month (`2025-07`): the base from that month to the end of
-its year, until a later month's declaration — the pension declared from the month a
+its year, unless a declaration starting later holds — the pension declared from the month a
 member retires, the allowance from the month they lose their job.
 
 Periods are compared by where they start and, starting together, the narrower one last
