@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import shared_demo
 from xianfeng.compliance.calendar import Calendar
 from xianfeng.compliance.engine import evaluate
+from xianfeng.compliance.evaluation import context
 from xianfeng.core.demo import add_years
 from xianfeng.lib.dates import parse_period
 from xianfeng.members.models import Placement, Status, StatusSpell
@@ -144,3 +145,39 @@ def test_dev_rules_same_findings_reading_by_id_or_whole(town, db, monkeypatch, p
     by_id, whole = findings(10**6), findings(0)
     assert by_id == whole
     assert {row[0] for row in whole} >= {"DEV-01", "DEV-05"}
+
+
+@pytest.mark.parametrize("period", ["2025", "2026"])
+@pytest.mark.parametrize("few", [10**6, 0])
+def test_dev_02_mem_03_same_findings_alone_or_after_the_day_facts(
+    town, db, monkeypatch, period, few
+):
+    """Run alone, DEV-02 reads its mentors' statuses (by id, or the open mentors as a
+    subquery) and MEM-03 counts each day in one grouped read; after a rule that has read
+    the day's shared facts (ORG-03) both take those: the same findings either way."""
+    from xianfeng.recruitment.rules import dual_lead as dual_lead_rules
+
+    for module in (pipeline_rules, dual_lead_rules):
+        monkeypatch.setattr(module, "FEW", few)
+    roots = list(Org.objects.filter(depth=1))
+
+    def findings(rule_ids: list[str]) -> list[tuple]:
+        pairs, _ = evaluate(
+            roots=roots, period=parse_period(period), as_of=AS_OF, rule_ids=rule_ids
+        )
+        return sorted(
+            (rule.id, f.org_id, f.message, json.dumps(f.evidence, sort_keys=True, default=str))
+            for rule, f in pairs
+            if rule is not None and rule.id in ("DEV-02", "MEM-03")
+        )
+
+    alone = findings(["DEV-02", "MEM-03"])
+    assert alone == findings(["ORG-03", "DEV-02", "MEM-03"])
+    assert "DEV-02" in {row[0] for row in alone}
+    # the town has no MEM-03 finding: its counts compared directly, on both days
+    ctx = context(roots=roots, period=parse_period(period), as_of=AS_OF)
+    year = ctx.period.start.year
+    for day, of_year in ((ctx.day, year), (dt.date(year - 1, 12, 31), year - 1)):
+        grouped = dual_lead_rules._counts_grouped(ctx, day, of_year)
+        assert grouped == dual_lead_rules._counts_from_fact(ctx, day, of_year)
+        assert sum(grouped[0].values()) > sum(grouped[1].values()) > 0

@@ -101,6 +101,13 @@ class Context:
             self._memo[key] = facts.provider(name)(self, **params)
         return self._memo[key]
 
+    def fact_if_read(self, name: str, **params: Any) -> Any | None:
+        """The shared fact `name` for `params` when a rule of this run has already asked
+        for it, else None (nothing computed): a rule that can read a small part of it by
+        itself does so when no other rule shares the whole read (e.g. the statuses of
+        a day's mentors only, when the recruitment rules run alone)."""
+        return self._memo.get(facts.fact_key(name, params))
+
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value several rules read (e.g. member counts on a day), computed once."""
         if key not in self._memo:

@@ -313,3 +313,42 @@ def counts_by_org_on(day: dt.date, orgs_q: Q) -> dict[int, dict[str, int]]:
     for org_id, status, n in rows:
         counts.setdefault(org_id, {})[status] = n
     return counts
+
+
+ACTIVE_COUNTS_SQL = """
+SELECT p.org_id, COUNT(*), COUNT(*) FILTER (WHERE p.member_id IN ({marked}))
+FROM members_placement p
+WHERE p.started_on <= %s AND (p.ended_on IS NULL OR p.ended_on > %s)
+  AND p.org_id IN ({orgs})
+  AND +p.member_id IN (
+    SELECT s.member_id FROM members_statusspell s
+    WHERE s.status IN (%s, %s) AND s.started_on <= %s AND (s.ended_on IS NULL OR s.ended_on > %s)
+  )
+GROUP BY p.org_id
+"""
+
+
+def active_counts_by_org(
+    day: dt.date, orgs_q: Q, marked: QuerySet[Any]
+) -> dict[int, tuple[int, int]]:
+    """Per org of the subtree (`orgs_q` on `org__path` or `org__id`), its placements on
+    `day` of members full or probationary then, and those of them among `marked` (a
+    query of member ids: dual-lead records of a year, talent tags open on a day): {org:
+    (members, marked)}, orgs with none left out. One read grouped by org, the status
+    spells and `marked` as subqueries.
+
+    Plain SQL as `counts_by_org_on`: the orgs as a subquery of ids, and the placements'
+    member column kept from its index (`+`), so that SQLite walks the placements' (org,
+    started_on, ended_on, member) index in org order and groups without sorting, rather
+    than probing the placements member by member from the status index and sorting the
+    groups."""
+    orgs_sql, orgs_params = (
+        Org.objects.filter(_without_prefix(orgs_q, "org__")).values("id").query.sql_with_params()
+    )
+    marked_sql, marked_params = marked.query.sql_with_params()
+    value = connection.ops.adapt_datefield_value(day)
+    params = [*marked_params, value, value, *orgs_params, *map(str, ACTIVE), value, value]
+    sql = ACTIVE_COUNTS_SQL.format(orgs=orgs_sql, marked=marked_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {org_id: (n, marked_n) for org_id, n, marked_n in cursor.fetchall()}

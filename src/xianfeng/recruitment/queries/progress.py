@@ -21,12 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from xianfeng.compliance.policy import resolver
 from xianfeng.lib.dates import today
-from xianfeng.members.models import MemberTag, Placement, StatusSpell, TagKind
-from xianfeng.members.queries import ACTIVE, covering
+from xianfeng.members.models import MemberTag, TagKind
+from xianfeng.members.queries import active_counts_by_org
 from xianfeng.orgs.models import Org
 
 from ..models import Cultivation, CultivationStatus, Person, Target, TargetKind, Track
@@ -100,25 +100,19 @@ def up_the_tree(counts: Mapping[tuple[str, str], int]) -> Counter[tuple[str, str
     return found
 
 
-def talented_members(orgs_q: Q, day: dt.date) -> tuple[Counter[str], Counter[str]]:
-    """Members placed in the subtree on `day` (full or probationary), and those of them
-    holding a talent tag open on the day, counted at their org and every org above it
-    (one read grouped by org: the status spells and the tags as subqueries, not a join
-    through the members): (members, talented), each {path: n}."""
-    active = StatusSpell.objects.filter(covering(day), status__in=ACTIVE).values("member_id")
+def talented_members(org: Org, day: dt.date) -> tuple[Counter[str], Counter[str]]:
+    """Members placed in `org`'s subtree on `day` (full or probationary), and those of
+    them holding a talent tag open on the day, counted at their org and every org above
+    it: (members, talented), each {path: n}. One read grouped by org id
+    (`active_counts_by_org`: the status spells and the tags as subqueries, SQLite walking
+    the placements in org order), the orgs' paths a second."""
     tags = MemberTag.objects.filter(kind=TagKind.TALENT, since__lte=day).exclude(until__lte=day)
-    talent = Q(member_id__in=tags.values("member_id"))
-    rows = (
-        Placement.objects.filter(orgs_q, covering(day), member_id__in=active)
-        .order_by()
-        .values("org__path")
-        .annotate(members=Count("pk"), talented=Count("pk", filter=talent))
-        .values_list("org__path", "members", "talented")
-    )
+    counts = active_counts_by_org(day, Q(org__path__startswith=org.path), tags.values("member_id"))
+    paths = dict(Org.objects.filter(path__startswith=org.path).values_list("pk", "path"))
     members: dict[tuple[str, str], int] = {}
     talented: dict[tuple[str, str], int] = {}
-    for path, n, tagged in rows:
-        members[(path, "")], talented[(path, "")] = n, tagged
+    for org_id, (n, tagged) in counts.items():
+        members[(paths[org_id], "")], talented[(paths[org_id], "")] = n, tagged
     return _by_path(up_the_tree(members)), _by_path(up_the_tree(talented))
 
 
@@ -185,7 +179,7 @@ def progress_table(org: Org, year: int, *, day: dt.date | None = None) -> Progre
         by_id[org_id].targets[kind] = value
     orgs_q = Q(org__path__startswith=org.path)
     counted = rolled_up(progress_events(orgs_q, first, day))
-    members, talented = talented_members(orgs_q, day)
+    members, talented = talented_members(org, day)
     for row in by_id.values():
         row.progress = {kind: counted.get((row.path, kind), 0) for kind in TK.values}
         row.members, row.talented = members.get(row.path, 0), talented.get(row.path, 0)

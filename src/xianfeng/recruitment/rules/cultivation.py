@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.members.queries import FEW
@@ -68,16 +68,24 @@ def counts(
         if file_id in wanted:
             seen[file_id].add(("class", class_id) if class_id else ("entry", pk))
     members = {f["member_id"]: f["id"] for f in files if f["track"] == Track.MEMBER_TO_TALENT}
-    for member_id, class_id in attended_classes(members, first, day):
+    among = None
+    if len(members) > FEW:  # the members of the subtree's track (a) files, as a subquery
+        track_a = Cultivation.objects.filter(
+            ctx.path_q("org__path"), active_on_q(day), track=Track.MEMBER_TO_TALENT
+        )
+        among = track_a.values("member_id")
+    for member_id, class_id in attended_classes(members, first, day, among):
         if member_id in members:
             seen[members[member_id]].add(("class", class_id))
     return {file_id: len(found) for file_id, found in seen.items()}
 
 
-def attended_classes(members: Iterable[int], first: dt.date, day: dt.date) -> list[tuple[int, int]]:
+def attended_classes(
+    members: Iterable[int], first: dt.date, day: dt.date, among: QuerySet[Any] | None = None
+) -> list[tuple[int, int]]:
     """(member, class) of the held training classes started from `first` to `day` that
-    `members` attended (every member's when they are many: one year's attendances read
-    whole rather than named by thousands of ids)."""
+    `members` attended: named by id when they are few, else those of `among` (a subquery
+    of member ids including them: a city's track (a) files), else every member's."""
     ids = list(members)
     if not ids:
         return []
@@ -89,6 +97,8 @@ def attended_classes(members: Iterable[int], first: dt.date, day: dt.date) -> li
     )
     if len(ids) <= FEW:
         attended = attended.filter(member_id__in=ids)
+    elif among is not None:
+        attended = attended.filter(member_id__in=among)
     return list(attended.values_list("member_id", "training_class_id"))
 
 

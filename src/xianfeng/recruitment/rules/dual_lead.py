@@ -6,8 +6,9 @@ progress), and on 31 December of the year before; an org with at least
 members.dual_lead.min_members members on `day` whose share of members recognized for the
 year (DualLead.year) is not higher than the share recognized for the year before among
 its members then is a finding (a warning). Parties groups and temporary orgs are not
-judged. Placements from the shared fact `active_placements_on` (both days), one query of
-the dual-lead records of each year.
+judged. Each day's counts from the shared fact `active_placements_on` when a rule of the
+run has read that day's statuses (the nightly run, for `day`), else one read grouped by
+org (the year before; the recruitment rules run alone).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from xianfeng.compliance.registry import Context, Found, rule
 from xianfeng.members.models import DualLead
-from xianfeng.members.queries import FEW
+from xianfeng.members.queries import FEW, active_counts_by_org
 from xianfeng.orgs.models import Org, OrgKind
 
 from .parts import cited
@@ -33,6 +34,18 @@ NOT_JUDGED = (OrgKind.PARTY_GROUP, OrgKind.TEMPORARY_ORG)
 def shares(ctx: Context, day: dt.date, year: int) -> tuple[Counter[str], Counter[str]]:
     """Members placed in the subtree on `day` and those of them recognized as dual-lead
     for `year`, counted at their org and every org above it: ({path: n}, {path: n})."""
+    if ctx.fact_if_read("statuses", day=day) is not None:
+        per_org, dual_per_org = _counts_from_fact(ctx, day, year)
+    else:
+        per_org, dual_per_org = _counts_grouped(ctx, day, year)
+    paths = org_paths(ctx, set(per_org))
+    return up_the_tree(per_org, paths), up_the_tree(dual_per_org, paths)
+
+
+def _counts_from_fact(ctx: Context, day: dt.date, year: int) -> tuple[Counter[int], Counter[int]]:
+    """Per org, the placements of the shared fact `active_placements_on` (when a rule of
+    the run has read the day's statuses: the nightly run) and those of dual-lead members
+    (one query of the dual-lead records of `year`)."""
     placed = ctx.fact("active_placements_on", day=day)
     dual_lead = DualLead.objects.filter(year=year)
     if len(placed) <= FEW:
@@ -40,8 +53,19 @@ def shares(ctx: Context, day: dt.date, year: int) -> tuple[Counter[str], Counter
     leading = set(dual_lead.values_list("member_id", flat=True))
     per_org = Counter(org for _member, org, _since in placed)
     dual_per_org = Counter(org for member, org, _since in placed if member in leading)
-    paths = org_paths(ctx, set(per_org))
-    return up_the_tree(per_org, paths), up_the_tree(dual_per_org, paths)
+    return per_org, dual_per_org
+
+
+def _counts_grouped(ctx: Context, day: dt.date, year: int) -> tuple[Counter[int], Counter[int]]:
+    """The same counts as `_counts_from_fact` as one read grouped by org, the status
+    spells and the dual-lead records as subqueries (`active_counts_by_org`; the
+    recruitment rules run alone, and the year before: not a whole day's placements and
+    statuses read into Python)."""
+    marked = DualLead.objects.filter(year=year).values("member_id")
+    counts = active_counts_by_org(day, ctx.path_q("org__path"), marked)
+    per_org = Counter({org_id: n for org_id, (n, _dual) in counts.items()})
+    dual_per_org = Counter({org_id: dual for org_id, (_n, dual) in counts.items() if dual})
+    return per_org, dual_per_org
 
 
 def up_the_tree(per_org: Counter[int], paths: dict[int, str]) -> Counter[str]:

@@ -16,11 +16,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from xianfeng.compliance.registry import Context, Found, rule
-from xianfeng.members.models import Status
-from xianfeng.members.queries import FEW, statuses_on
+from xianfeng.members.models import Status, StatusSpell
+from xianfeng.members.queries import FEW, covering
 
 from ..models import Mentor, Stage
 from .parts import DUE_KEYS, Due, cited, due_months, dues, stage_on, steps_of
@@ -132,28 +132,40 @@ def dev_01_late_steps(ctx: Context) -> Iterator[Found]:
 # --- DEV-02: mentors ------------------------------------------------------------------
 
 
-def open_mentors(ctx: Context, people: list[int]) -> dict[int, list[int]]:
-    """The mentors (members) of each person open on `day` (one query)."""
+def mentors_q(ctx: Context, people: list[int]) -> QuerySet[Mentor]:
+    """The mentors open on `day` of `people` (a small scope), or of the subtree's people."""
     day = ctx.day
     query = Mentor.objects.filter(started_on__lte=day).exclude(ended_on__lte=day)
     if ctx.is_small():
-        query = query.filter(person_id__in=people)
-    else:
-        query = query.filter(ctx.path_q("person__org__path"))
+        return query.filter(person_id__in=people)
+    return query.filter(ctx.path_q("person__org__path"))
+
+
+def open_mentors(ctx: Context, people: list[int]) -> dict[int, list[int]]:
+    """The mentors (members) of each person open on `day` (one query)."""
     found: dict[int, list[int]] = defaultdict(list)
-    for person_id, member_id in query.order_by("pk").values_list("person_id", "member_id"):
+    rows = mentors_q(ctx, people).order_by("pk").values_list("person_id", "member_id")
+    for person_id, member_id in rows:
         found[person_id].append(member_id)
     return found
 
 
-def full_members_on(ctx: Context, members: set[int]) -> set[int]:
-    """Of `members`, those full members on `day` (a small scope reads their status
-    spells by id; a large one takes the shared fact of every member's status)."""
-    if ctx.is_small():
-        statuses = statuses_on(ctx.day, sorted(members))
+def full_members_on(ctx: Context, members: set[int], people: list[int]) -> set[int]:
+    """Of `members` (the mentors of `people`), those full members on `day`: from the
+    shared fact of every member's status when a rule of the run has read it (the nightly
+    run's ORG, LIFE and STUDY rules), else their own status spells, named by id when they
+    are few, else the open mentors' as a subquery (a city's mentors are a few thousand of
+    its 300,000 members: the whole day's statuses and placements would cost the
+    recruitment rules run alone a second)."""
+    statuses = None if ctx.is_small() else ctx.fact_if_read("statuses", day=ctx.day)
+    if statuses is not None:
+        return {m for m in members if Status.FULL in statuses.get(m, ())}
+    spells = StatusSpell.objects.filter(covering(ctx.day), status=Status.FULL)
+    if len(members) <= FEW:
+        spells = spells.filter(member_id__in=sorted(members))
     else:
-        statuses = ctx.fact("statuses", day=ctx.day)
-    return {m for m in members if Status.FULL in statuses.get(m, ())}
+        spells = spells.filter(member_id__in=mentors_q(ctx, people).values("member_id"))
+    return members & set(spells.order_by().values_list("member_id", flat=True))
 
 
 def _mentor_problems(ctx: Context) -> dict[int, dict[str, list[int]]]:
@@ -161,8 +173,9 @@ def _mentor_problems(ctx: Context) -> dict[int, dict[str, list[int]]]:
     people = [p for p in people_in(ctx) if stage_on(p, day) in MENTORED]
     if not people:
         return {}
-    mentors = open_mentors(ctx, [p["id"] for p in people])
-    full = full_members_on(ctx, {m for ms in mentors.values() for m in ms})
+    ids = [p["id"] for p in people]
+    mentors = open_mentors(ctx, ids)
+    full = full_members_on(ctx, {m for ms in mentors.values() for m in ms}, ids)
     found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     limits: dict[int, tuple[int, int]] = {}
     for person in people:
