@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "export（当前数据库全部党员导出，脱敏与完整身份证号各一次）、"
         "supervision（当前数据库：全部检查发现生成问题清单、督查规则、审核队列页面）、"
         "recruitment（当前数据库：发展党员和人才培养规则、目标进度表）、"
-        "dues（当前数据库：全辖区一年党费应交计算、应交记录生成、党费规则）"
+        "dues（当前数据库：全辖区一年党费应交计算、应交记录生成、党费规则、年度合计表）"
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
