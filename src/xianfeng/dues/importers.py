@@ -62,6 +62,16 @@ ORDER = 120  # after the members (and recruitment, which may make members)
 NOTHING_TO_REVERSE = "没有找到可冲正的交纳记录（该月份、该金额）"
 
 
+def report_refused(sheet: Any, records: list[Any], refused: Refused) -> None:
+    """Each refusal of a batch written at once as its row's error (`records` in the
+    batch's order): a field's error in its column, a denial on the member."""
+    for number, error in refused.errors:
+        if isinstance(error, ValidationError):
+            sheet.report(records[number], error)
+        else:
+            sheet.fail(records[number], "member", str(error))
+
+
 class DuesSheet(Sheet):
     """A dues sheet: members resolved in scope and kept by the user, the stored records of
     each chunk's members read in one query, domain refusals as row errors. The policy is
@@ -229,12 +239,7 @@ class _Declarations(DuesSheet):
         try:
             declare_bases(declarations=[declared for _r, declared, _s in batch], by=self.by)
         except Refused as refused:
-            for number, error in refused.errors:
-                record = batch[number][0]
-                if isinstance(error, ValidationError):
-                    self.report(record, error)
-                else:
-                    self.fail(record, "member", str(error))
+            report_refused(self, [row[0] for row in batch], refused)
             return
         for _record, _declared, stored in batch:
             self.outcomes["updated" if stored else "created"] += 1
@@ -460,12 +465,7 @@ class _Payments(DuesSheet):
         try:
             saved = restore_payments(entries=[past for _r, _e, past in batch], by=self.by)
         except Refused as refused:
-            for number, error in refused.errors:
-                record = batch[number][0]
-                if isinstance(error, ValidationError):
-                    self.report(record, error)
-                else:
-                    self.fail(record, "member", str(error))
+            report_refused(self, [row[0] for row in batch], refused)
             return
         for (_record, entry, _past), payment in zip(batch, saved, strict=True):
             entry.pk = payment.pk
