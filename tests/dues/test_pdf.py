@@ -17,6 +17,7 @@ from xianfeng.dues.disclosure_pdf import render_disclosure
 from xianfeng.dues.domain.declarations import declare_base
 from xianfeng.dues.domain.payments import record_extra, record_payment
 from xianfeng.dues.domain.remittances import record_remittance
+from xianfeng.dues.models import Due
 from xianfeng.dues.queries.lines import ledger_span
 from xianfeng.dues.receipt_pdf import capital_yuan
 from xianfeng.lib.dates import today
@@ -121,3 +122,10 @@ def test_dues_01_disclosure_pdf_of_a_past_year_says_the_whole_year(tree):
     assert found.as_of == dt.date(Y - 1, 12, 31)
     text = _text(render_disclosure(found)).replace("\n", "")
     assert f"{Y - 1}年全年" in text and "本年度尚未上缴" in text
+
+
+def test_dues_01_last_years_disclosure_even_without_lines(client_for, tree):
+    Due.objects.all().delete()
+    assert ledger_span() == (Y - 1, Y)  # the year just ended is disclosed, lines or not
+    client = client_for(tree.users["secretary"])
+    assert client.get(f"/dues/orgs/CA-T1-B1/disclosure/{Y - 1}.pdf").status_code == 200

@@ -223,12 +223,16 @@ def _entries(member: Member, year: int) -> tuple[dict[dt.date, list[Entry]], lis
 
 
 def ledger_span() -> tuple[int, int]:
-    """The first and last years the ledger holds lines for, this year included (two
+    """The first and last years the ledger holds lines for, this year and the last full
+    one included (the yearly disclosure is of the year just ended, lines or not; two
     look-ups of the month index)."""
     found = Due.objects.aggregate(first=Min("month"), last=Max("month"))
     this = today().year
     first, last = found["first"], found["last"]
-    return (min(first.year, this) if first else this, max(last.year, this) if last else this)
+    return (
+        min(first.year, this - 1) if first else this - 1,
+        max(last.year, this) if last else this,
+    )
 
 
 def ledger_years(member: Member) -> list[int]:
