@@ -46,10 +46,10 @@ from xianfeng.orgs.importers_support import Sheet, SheetImporter, comparable
 from xianfeng.orgs.models import Org
 
 from . import follow, ledger, permissions
-from .domain.common import policy_kept
+from .domain.common import Refused, policy_kept
 from .domain.declarations import Declared, declare_bases, set_dues_kind
 from .domain.payments import record_extra, record_payment, reverse_payment
-from .domain.restore import PastEntry, Refused, restore_payments, restore_reversal
+from .domain.restore import PastEntry, restore_payments, restore_reversal
 from .importers_columns import (
     DECLARATION_COLUMNS,
     KIND_COLUMNS,

@@ -89,6 +89,7 @@ class KeyedSheet(RecordSheet):
     row's `field`: a row agreeing with it is unchanged, a new one written."""
 
     field = ""
+    compared_fields: tuple[str, ...] = ()  # compared with the stored record's
 
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
@@ -116,7 +117,7 @@ class KeyedSheet(RecordSheet):
 
     def compared(self, record: Record, stored: Any) -> dict[str, tuple[Any, ...]]:
         """The pairs `agrees` compares the row with its stored record on."""
-        raise NotImplementedError
+        return {f: (record.values.get(f), getattr(stored, f)) for f in self.compared_fields}
 
     def create(self, record: Record, owner: Any) -> Any:
         """Write the row's record through the domain; None when refused."""
@@ -254,6 +255,7 @@ class ReductionImporter(SheetImporter):
 class _Arrangements(KeyedSheet):
     columns = ARRANGEMENT_COLUMNS
     field = "first_month"
+    compared_fields = ("last_month", "agreed_on", "note")
 
     def load(self, members: list[int]) -> None:
         for arrangement in Arrangement.objects.filter(member_id__in=members):
@@ -261,14 +263,6 @@ class _Arrangements(KeyedSheet):
 
     def owner(self, record: Record) -> Member | None:
         return self.member_of(record)
-
-    def compared(self, record: Record, stored: Arrangement) -> dict[str, tuple[Any, ...]]:
-        v = record.values
-        return {
-            "last_month": (v.get("last_month"), stored.last_month),
-            "agreed_on": (v.get("agreed_on"), stored.agreed_on),
-            "note": (v.get("note"), stored.note),
-        }
 
     def create(self, record: Record, owner: Member) -> Arrangement | None:
         v = record.values
@@ -333,6 +327,7 @@ class _Closes(OrgRecordSheet):
     columns = CLOSE_COLUMNS
     model = MonthClose
     field = "month"
+    compared_fields = ("closed_on",)
 
     def __init__(self, errors: Errors, by: Any):
         super().__init__(errors, by)
@@ -345,9 +340,6 @@ class _Closes(OrgRecordSheet):
 
     def key_of(self, row: MonthClose) -> tuple[int, Any]:
         return (row.org_id, row.month)
-
-    def compared(self, record: Record, stored: MonthClose) -> dict[str, tuple[Any, ...]]:
-        return {"closed_on": (record.values.get("closed_on"), stored.closed_on)}
 
     def create(self, record: Record, owner: Org) -> MonthClose | None:
         v = record.values
@@ -372,17 +364,10 @@ class _Remittances(OrgRecordSheet):
     columns = REMITTANCE_COLUMNS
     model = Remittance
     field = "period"
+    compared_fields = ("amount", "remitted_on", "note")
 
     def key_of(self, row: Remittance) -> tuple[int, Any]:
         return (row.org_id, row.period)
-
-    def compared(self, record: Record, stored: Remittance) -> dict[str, tuple[Any, ...]]:
-        v = record.values
-        return {
-            "amount": (v.get("amount"), stored.amount),
-            "remitted_on": (v.get("remitted_on"), stored.remitted_on),
-            "note": (v.get("note"), stored.note),
-        }
 
     def create(self, record: Record, owner: Org) -> Remittance | None:
         v = record.values

@@ -137,3 +137,11 @@ def save(record: Any, by: Any) -> Any:
     record.full_clean()
     record.save()
     return record
+
+
+class Refused(Exception):
+    """A batch's rows refused (nothing written): (position in the batch, the error) each."""
+
+    def __init__(self, errors: list[tuple[int, ValidationError | PermissionDenied]]):
+        super().__init__(errors)
+        self.errors = errors

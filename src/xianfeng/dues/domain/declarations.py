@@ -23,8 +23,7 @@ from xianfeng.members.models import Member
 
 from .. import ledger, periods
 from ..models import Declaration, Due, DuesKind, KindSpell
-from .common import actor, parse_money, require_keep, save
-from .restore import Refused
+from .common import Refused, actor, parse_money, require_keep, save
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{1,2}))?$")
 PERIOD_FORMS = "2025（全年）、2025-Q1（个体经营等按季）或 2025-07（自该月起至年底）"

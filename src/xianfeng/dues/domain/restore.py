@@ -35,7 +35,7 @@ from xianfeng.orgs.models import Org
 
 from .. import kept_totals, ledger, permissions
 from ..models import Due, Payment, PaymentKind, Reduction, ReductionState
-from .common import actor, chinese_month, parse_money, require_keep, save
+from .common import Refused, actor, chinese_month, parse_money, require_keep, save
 from .payments import check_month_window, check_paid_on, reverse_payment
 
 APPROVAL = "党费减免须由上级党委审批，提出减免的支部不能自行批准"
@@ -59,14 +59,6 @@ class PastEntry:
     org: Org | None = None
     entered_at: dt.datetime | None = None
     note: str = ""
-
-
-class Refused(Exception):
-    """Entries refused (nothing written): (position in the batch, the error) each."""
-
-    def __init__(self, errors: list[tuple[int, ValidationError | PermissionDenied]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @transaction.atomic
