@@ -96,3 +96,28 @@ def test_dues_01_pay_day_is_the_policys_unless_the_branch_set_one(tree) -> None:
     assert pay_day(17) == month.replace(day=20)
     set_preference(org=tree.branch_a, key="dues.payment_day", value=5)
     assert pay_day(2) == month.replace(day=5)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "lead, first_day",
+    [(3, 7), (0, 10), (9, 1)],
+    ids=["test_dues_01_reminded_3_days_before", "on_the_day", "9_days_before"],
+)
+def test_dues_01_pay_reminder_lead_is_the_policys(tree, lead, first_day) -> None:
+    make_user("treasurer", org=tree.branch_a, role="officer")
+    ledger.refresh(today().year, [tree.member_a.pk])
+    month = today().replace(day=1)
+    key = f"dues:pay:{tree.branch_a.pk}:{month.isoformat()}"
+    national = Policy.objects.get(code="national")
+    save_policy(
+        text=national.text.replace(
+            "remind_days_before = { value = 3,", f"remind_days_before = {{ value = {lead},"
+        )
+    )
+    told = {
+        day
+        for day in range(1, 11)
+        if key in {r.key for r in dues_reminders(month.replace(day=day))}
+    }
+    assert min(told) == first_day

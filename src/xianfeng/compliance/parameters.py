@@ -222,6 +222,7 @@ PARAMETERS: dict[str, Param] = {
     "dues.advance.max_months": Param(int, "预交党费最多月数", "月", 0, 24),
     "dues.close.days_after": Param(int, "次月几日前结账", "天", 1, 28),
     "dues.payment.default_day": Param(int, "党费集中交纳日（支部未设定时）", "日", 1, 28),
+    "dues.payment.remind_days_before": Param(int, "党费集中交纳日前几天起提醒", "天", 0, 28),
     "dues.declaration.due_month": Param(int, "年度党费基数申报截止月份", "月", 1, 12),
     # TASK
     "supervision.deadline.error_days": Param(int, "“问题”等级事项默认整改时限", "天", 1, 365),

@@ -1,10 +1,10 @@
 """Reminders of dues collection, a source of the daily digest (settings.REMINDER_SOURCES),
 told to the admins and officers in charge of each branch (`officers_in_charge`):
 
-- due: from DAYS_BEFORE days before the branch's payment day of the month (the org's own
-  setting 党费集中交纳日, seed 003 §4.4; the policy's dues.payment.default_day where it
-  set none), how many
-  of its members have not yet paid this month;
+- due: from the policy's dues.payment.remind_days_before days before the branch's payment
+  day of the month (the org's own setting 党费集中交纳日, seed 003 §4.4; the policy's
+  dues.payment.default_day where it set none), how many of its members have not yet paid
+  this month;
 - overdue: last month still not closed after its closing deadline (dues.close.days_after
   of this month, DUES-01).
 
@@ -28,7 +28,6 @@ from xianfeng.orgs.models import OrgPreference
 from .models import Due, MonthClose
 from .rules.collection import close_deadline
 
-DAYS_BEFORE = 3
 CATEGORY = "党费收缴"
 
 
@@ -70,11 +69,14 @@ def _due(as_of: dt.date, month: dt.date) -> list[Reminder]:
     rows = _unpaid(month)
     set_days = _payment_days(row[0] for row in rows)
     policy = resolver(day=as_of)
-    days = {
-        org: month.replace(day=set_days.get(org) or policy.value("dues.payment.default_day", path))
-        for org, _code, _name, path, _n in rows
-    }
-    soon = [r for r in rows if as_of >= days[r[0]] - dt.timedelta(days=DAYS_BEFORE)]
+    days, starts = {}, {}  # a branch's payment day, and its reminders' first day
+    for org, _code, _name, path, _n in rows:
+        days[org] = month.replace(
+            day=set_days.get(org) or policy.value("dues.payment.default_day", path)
+        )
+        lead = policy.value("dues.payment.remind_days_before", path)
+        starts[org] = days[org] - dt.timedelta(days=lead)
+    soon = [r for r in rows if as_of >= starts[r[0]]]
     people = officers_in_charge([r[3] for r in soon])
     found = []
     for org, code, name, path, n in soon:
